@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "fazhi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fazhi", targets: ["fazhi"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // libcmark-gfm and its extensions, from the system (Debian: libcmark-gfm-dev, libcmark-gfm-extensions-dev).
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // Shared data model and the Markdown + front matter format (the seam between convert and render).
+        .target(name: "FazhiModel", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Stage 2 of convert: number grammar, facts, catalog matching.
+        .target(name: "FazhiIndicators", dependencies: ["FazhiModel", .product(name: "Yams", package: "Yams")]),
+        // Stage 1 of convert: decoding, debris, metadata, gazetteer, outline, Markdown writing.
+        .target(
+            name: "FazhiCorpus",
+            dependencies: ["FazhiModel", "FazhiIndicators"],
+            resources: [.copy("Resources/gazetteer.tsv")]
+        ),
+        // Render: site model, pages, tables, charts, feeds, data downloads.
+        .target(
+            name: "FazhiSite",
+            dependencies: ["FazhiModel", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        // The command line: thin.
+        .executableTarget(
+            name: "fazhi",
+            dependencies: [
+                "FazhiModel", "FazhiCorpus", "FazhiIndicators", "FazhiSite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FazhiModelTests", dependencies: ["FazhiModel"]),
+        .testTarget(name: "FazhiIndicatorsTests", dependencies: ["FazhiIndicators", "FazhiModel"]),
+        .testTarget(name: "FazhiCorpusTests", dependencies: ["FazhiCorpus", "FazhiModel", "FazhiIndicators", "CCmarkGFM"]),
+        .testTarget(name: "FazhiSiteTests", dependencies: ["FazhiSite", "FazhiCorpus", "FazhiModel"]),
+    ]
+)

@@ -1,0 +1,105 @@
+/// Anchors in a Markdown body, so a page can link a number to the sentence it was said in.
+///
+/// Syntax (documented in the README): `{#id}` immediately before a sentence marks that sentence;
+/// a heading line ending in ` {#id}` gives the heading that id. An id is `[a-z][a-z0-9-]*` (at most 64
+/// characters). A `{` preceded by a backslash is literal text, and the converter escapes every `{` of
+/// report text, so no report text can forge an anchor.
+public enum Anchors {
+    /// `s-` and the first 8 hex digits of the SHA-256 of the sentence; `-2`, `-3`… when the same sentence recurs.
+    public static func sentenceID(for sentence: String, taken: inout Set<String>) -> String {
+        let base = "s-" + String(SHA256.hex(Array(sentence.utf8)).prefix(8))
+        var id = base
+        var n = 2
+        while taken.contains(id) { id = "\(base)-\(n)"; n += 1 }
+        taken.insert(id)
+        return id
+    }
+
+    /// Headings are numbered in order: `h-1`, `h-2`, …
+    public static func headingID(index: Int) -> String { "h-\(index)" }
+
+    public static func marker(_ id: String) -> String { "{#\(id)}" }
+
+    public static func isValidID(_ id: Substring) -> Bool {
+        guard let first = id.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"), id.utf8.count <= 64 else { return false }
+        return id.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+    }
+
+    public struct Found: Sendable, Equatable {
+        /// The id inside the marker.
+        public var id: String
+        /// 1-based line of the body the marker stands on.
+        public var line: Int
+    }
+
+    /// Replaces every marker in `body` by what `replacement` returns for its id, and lists the markers found.
+    public static func replaceMarkers(in body: String, _ replacement: (String) -> String) -> (text: String, found: [Found]) {
+        let bytes = Array(body.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var found: [Found] = []
+        var line = 1
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\n") { line += 1 }
+            if b == UInt8(ascii: "\\"), i + 1 < bytes.count {
+                out.append(b); out.append(bytes[i + 1]); i += 2; continue
+            }
+            if b == UInt8(ascii: "{"), i + 2 < bytes.count, bytes[i + 1] == UInt8(ascii: "#") {
+                var j = i + 2
+                while j < bytes.count, j - i < 70, bytes[j] != UInt8(ascii: "}"), bytes[j] != UInt8(ascii: "\n") { j += 1 }
+                if j < bytes.count, bytes[j] == UInt8(ascii: "}") {
+                    let id = String(decoding: bytes[(i + 2)..<j], as: UTF8.self)
+                    if isValidID(Substring(id)) {
+                        found.append(Found(id: id, line: line))
+                        out.append(contentsOf: replacement(id).utf8)
+                        i = j + 1
+                        continue
+                    }
+                }
+            }
+            out.append(b)
+            i += 1
+        }
+        return (String(decoding: out, as: UTF8.self), found)
+    }
+}
+
+/// Writing plain text into CommonMark so that it renders literally.
+public enum MarkdownText {
+    /// Escapes what CommonMark (with the GFM table extension) could read as markup in a line of plain text.
+    /// Block markers are escaped only at the start of the line; inline markers everywhere.
+    public static func escapeLine(_ line: String) -> String {
+        var out = ""
+        out.reserveCapacity(line.utf8.count + 8)
+        var atStart = true
+        var pendingDigits = ""
+        for ch in line {
+            if atStart {
+                if ch.isASCII, ch.isNumber { pendingDigits.append(ch); continue }
+                if !pendingDigits.isEmpty {
+                    out += pendingDigits
+                    if ch == "." || ch == ")" { out += "\\" }
+                    pendingDigits = ""
+                    atStart = false
+                } else {
+                    atStart = false
+                    switch ch {
+                    case "#", "+", "-", "=", ">", ":":
+                        out += "\\"; out.append(ch); continue
+                    default: break
+                    }
+                }
+            }
+            switch ch {
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "<", ">", "|", "~", "&", "!", "$":
+                out += "\\"; out.append(ch)
+            default:
+                out.append(ch)
+            }
+        }
+        out += pendingDigits
+        return out
+    }
+}

@@ -1,0 +1,139 @@
+import Testing
+import FazhiModel
+
+@Suite struct SHA256Tests {
+    @Test func knownVectors() {
+        #expect(SHA256.hex(Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+}
+
+@Suite struct FrontMatterTests {
+    func sample() -> ReportFrontMatter {
+        var fm = ReportFrontMatter()
+        fm.id = "429006-2024"
+        fm.title = "天门市2024年法治政府建设情况报告"
+        fm.year = 2024
+        fm.published = "2025-03-13"
+        fm.publisher = "天门市司法局"
+        fm.indexNumber = "MB1A08302/2025-08767"
+        fm.kind = .government
+        fm.locality = "天门市"; fm.province = "湖北省"; fm.adcode = "429006"; fm.level = .county
+        fm.source = "content/reports/a \"quoted\": name.txt"
+        fm.converter = 3
+        fm.warnings = ["line one\nline two", "tab\there \\ backslash"]
+        fm.sections = [SectionInfo(anchor: "h-1", heading: "一、2024年工作情况", level: 2, part: .results, themes: ["disputes", "study"])]
+        fm.facts = [Fact(value: 96.9, unit: "%", qualifier: .exact, text: "96.9%", subject: "调解成功率",
+                         part: .results, section: ["一、2024年工作情况", "(五)推进社会治理"], anchor: "s-0123abcd",
+                         sentence: "调解成功率达96.9%。"),
+                    Fact(value: 400, unit: "次", qualifier: .atLeast, text: "400余次", subject: "中心组学习",
+                         part: .results, section: [], anchor: "s-0123abce", sentence: "学习400余次。")]
+        fm.indicators = [IndicatorValue(indicator: "mediation-success-rate", value: 96.9, unit: "%", qualifier: .exact,
+                                        anchor: "s-0123abcd", confidence: 0.9, rule: "调解成功率",
+                                        alternatives: [.init(value: 97, anchor: "s-99999999")])]
+        return fm
+    }
+
+    @Test func roundTrip() throws {
+        let doc = ReportDocument(frontMatter: sample(), body: "## 一、2024年工作情况 {#h-1}\n\n{#s-0123abcd}调解成功率达96.9%。\n")
+        let text = FrontMatterWriter.document(doc)
+        let back = try FrontMatterReader.document(text, file: "x.md")
+        #expect(back == doc)
+        // Deterministic: writing again gives the same bytes.
+        #expect(FrontMatterWriter.document(back) == text)
+    }
+
+    @Test func emptyYearAndKindAreNull() throws {
+        var fm = ReportFrontMatter(); fm.id = "x"
+        let yaml = FrontMatterWriter.yaml(fm)
+        #expect(yaml.contains("year: null\n"))
+        let back = try FrontMatterReader.frontMatter(yaml, file: "x.md")
+        #expect(back.year == nil && back.kind == nil && back.facts.isEmpty)
+    }
+
+    @Test func invalidYAMLNamesFileAndLine() {
+        let text = "---\nid: \"a\"\ntitle: [unclosed\nyear: 2024\n---\n\nbody\n"
+        #expect {
+            try FrontMatterReader.document(text, file: "content/markdown/a.md")
+        } throws: { error in
+            guard let d = error as? Diagnostic else { return false }
+            return d.file == "content/markdown/a.md" && (d.line ?? 0) >= 3 && d.description.hasPrefix("content/markdown/a.md:")
+        }
+    }
+
+    @Test func wrongTypeNamesTheLine() {
+        let text = "---\nid: \"a\"\nyear: twenty\n---\n"
+        #expect {
+            try FrontMatterReader.document(text, file: "f.md")
+        } throws: { error in
+            (error as? Diagnostic)?.line == 3 && (error as? Diagnostic)?.message.contains("year") == true
+        }
+    }
+
+    @Test func unknownEnumIsAnError() {
+        #expect(throws: Diagnostic.self) { try FrontMatterReader.frontMatter("kind: ministry\n", file: "f.md") }
+    }
+
+    @Test func bodyStartsAfterFence() {
+        let parts = FrontMatterReader.split("---\na: 1\n---\n\n# T\n")
+        #expect(parts.yaml == "a: 1\n")
+        #expect(parts.body == "# T\n")
+        #expect(parts.bodyLine == 5)
+        #expect(FrontMatterReader.split("no front matter").yaml == nil)
+    }
+}
+
+@Suite struct AnchorTests {
+    @Test func markersAreFoundAndEscapedOnesAreNot() {
+        let body = "## 标题 {#h-1}\n\n{#s-0123abcd}审结358件。\\{#s-notanchor}文字{#Bad}{#s-1}\n"
+        let (text, found) = Anchors.replaceMarkers(in: body) { "<\($0)>" }
+        #expect(found.map(\.id) == ["h-1", "s-0123abcd", "s-1"])
+        #expect(found.map(\.line) == [1, 3, 3])
+        #expect(text == "## 标题 <h-1>\n\n<s-0123abcd>审结358件。\\{#s-notanchor}文字{#Bad}<s-1>\n")
+    }
+
+    @Test func sentenceIDsAreStableAndUnique() {
+        var taken = Set<String>()
+        let a = Anchors.sentenceID(for: "审结行政复议申请358件。", taken: &taken)
+        let b = Anchors.sentenceID(for: "审结行政复议申请358件。", taken: &taken)
+        #expect(a.hasPrefix("s-") && a.count == 10)
+        #expect(b == a + "-2")
+        var fresh = Set<String>()
+        #expect(Anchors.sentenceID(for: "审结行政复议申请358件。", taken: &fresh) == a)
+    }
+
+    @Test func escapingKeepsTextLiteral() {
+        #expect(MarkdownText.escapeLine("1.推进重大事项") == "1\\.推进重大事项")
+        #expect(MarkdownText.escapeLine("# 不是标题 <b>x</b> *y* [z](u) {#s-1}") ==
+                "\\# 不是标题 \\<b\\>x\\</b\\> \\*y\\* \\[z\\](u) \\{#s-1\\}")
+        #expect(MarkdownText.escapeLine("2024年,审结358件") == "2024年,审结358件")
+        #expect(MarkdownText.escapeLine("- 列表") == "\\- 列表")
+        #expect(MarkdownText.escapeLine("12345") == "12345")
+    }
+}
+
+@Suite struct CatalogTests {
+    @Test func loadsAndValidates() throws {
+        let yaml = """
+        themes:
+          - id: disputes
+            name: 矛盾纠纷化解
+            keywords: [行政复议]
+        indicators:
+          - id: review-closed
+            name: 行政复议办结
+            theme: disputes
+            unit: 件
+            key: true
+        """
+        let c = try Catalog.load(yaml: yaml, file: "catalog.yaml")
+        #expect(c.themes.count == 1 && c.indicators.first?.key == true)
+        #expect(c.indicator("review-closed")?.theme == "disputes")
+        let bad = yaml.replacingOccurrences(of: "theme: disputes", with: "theme: nowhere")
+        #expect {
+            try Catalog.load(yaml: bad, file: "catalog.yaml")
+        } throws: { ($0 as? Diagnostic)?.line == 6 }
+    }
+}
