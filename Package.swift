@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libcmark-gfm and its extensions, from the system (Debian: libcmark-gfm-dev, libcmark-gfm-extensions-dev).
@@ -34,17 +36,27 @@ let package = Package(
             name: "FazhiSite",
             dependencies: ["FazhiModel", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
         ),
+        // Preview: HTTP server for the built site, file watcher, live reload.
+        .target(
+            name: "FazhiPreview",
+            dependencies: [
+                "FazhiModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command line: thin.
         .executableTarget(
             name: "fazhi",
             dependencies: [
-                "FazhiModel", "FazhiCorpus", "FazhiIndicators", "FazhiSite",
+                "FazhiModel", "FazhiCorpus", "FazhiIndicators", "FazhiSite", "FazhiPreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "FazhiModelTests", dependencies: ["FazhiModel"]),
         .testTarget(name: "FazhiIndicatorsTests", dependencies: ["FazhiIndicators", "FazhiModel"]),
         .testTarget(name: "FazhiCorpusTests", dependencies: ["FazhiCorpus", "FazhiModel", "FazhiIndicators", "CCmarkGFM"]),
+        .testTarget(name: "FazhiPreviewTests", dependencies: ["FazhiPreview"]),
         .testTarget(name: "FazhiSiteTests", dependencies: ["FazhiSite", "FazhiCorpus", "FazhiModel"]),
     ]
 )

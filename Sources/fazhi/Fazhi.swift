@@ -2,7 +2,7 @@ import ArgumentParser
 import FazhiModel
 
 @main
-struct Fazhi: ParsableCommand {
+struct Fazhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fazhi",
         abstract: "Build a website that compares China's annual rule-of-law government reports (法治政府建设年度报告).",
@@ -10,7 +10,7 @@ struct Fazhi: ParsableCommand {
         Pipeline: content/reports (raw .txt/.html/.md, any encoding) → convert → content/markdown \
         (front matter + Markdown, hand-correctable) → build → public/ (the site).
         """,
-        subcommands: [ConvertCommand.self, FactsCommand.self]
+        subcommands: [ConvertCommand.self, FactsCommand.self, ServeCommand.self]
     )
 }
 
