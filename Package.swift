@@ -34,17 +34,20 @@ let package = Package(
             name: "FazhiSite",
             dependencies: ["FazhiModel", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
         ),
+        // A deterministic synthetic corpus for benchmarks (`fazhi gen-corpus`).
+        .target(name: "FazhiSynthetic", dependencies: ["FazhiModel"]),
         // The command line: thin.
         .executableTarget(
             name: "fazhi",
             dependencies: [
-                "FazhiModel", "FazhiCorpus", "FazhiIndicators", "FazhiSite",
+                "FazhiModel", "FazhiCorpus", "FazhiIndicators", "FazhiSite", "FazhiSynthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "FazhiModelTests", dependencies: ["FazhiModel"]),
         .testTarget(name: "FazhiIndicatorsTests", dependencies: ["FazhiIndicators", "FazhiModel"]),
         .testTarget(name: "FazhiCorpusTests", dependencies: ["FazhiCorpus", "FazhiModel", "FazhiIndicators", "CCmarkGFM"]),
+        .testTarget(name: "FazhiSyntheticTests", dependencies: ["FazhiSynthetic"]),
         .testTarget(name: "FazhiSiteTests", dependencies: ["FazhiSite", "FazhiCorpus", "FazhiModel"]),
     ]
 )
