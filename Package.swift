@@ -23,15 +23,15 @@ let package = Package(
         ),
         // Shared data model and the Markdown + front matter format (the seam between convert and render).
         .target(name: "FazhiModel", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // Stage 2 of convert: number grammar, facts, catalog matching.
+        // Convert, stage 2: number grammar, facts, catalog matching.
         .target(name: "FazhiIndicators", dependencies: ["FazhiModel", .product(name: "Yams", package: "Yams")]),
-        // Stage 1 of convert: decoding, debris, metadata, gazetteer, outline, Markdown writing.
+        // Convert, stage 1: decoding, debris, metadata, gazetteer, outline, Markdown writing.
         .target(
             name: "FazhiCorpus",
             dependencies: ["FazhiModel", "FazhiIndicators"],
             resources: [.copy("Resources/gazetteer.tsv")]
         ),
-        // Render: site model, pages, tables, charts, feeds, data downloads.
+        // Render: site model, pages, tables, charts, feeds, data downloads, link checking.
         .target(
             name: "FazhiSite",
             dependencies: ["FazhiModel", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
@@ -45,18 +45,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A deterministic synthetic corpus for benchmarks (`fazhi gen-corpus`).
+        .target(name: "FazhiSynthetic", dependencies: ["FazhiModel"]),
         // The command line: thin.
         .executableTarget(
             name: "fazhi",
             dependencies: [
-                "FazhiModel", "FazhiCorpus", "FazhiIndicators", "FazhiSite", "FazhiPreview",
+                "FazhiModel", "FazhiCorpus", "FazhiIndicators", "FazhiSite", "FazhiPreview", "FazhiSynthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "FazhiModelTests", dependencies: ["FazhiModel"]),
         .testTarget(name: "FazhiIndicatorsTests", dependencies: ["FazhiIndicators", "FazhiModel"]),
         .testTarget(name: "FazhiCorpusTests", dependencies: ["FazhiCorpus", "FazhiModel", "FazhiIndicators", "CCmarkGFM"]),
-        .testTarget(name: "FazhiPreviewTests", dependencies: ["FazhiPreview"]),
         .testTarget(name: "FazhiSiteTests", dependencies: ["FazhiSite", "FazhiCorpus", "FazhiModel"]),
+        .testTarget(name: "FazhiPreviewTests", dependencies: ["FazhiPreview"]),
+        .testTarget(name: "FazhiSyntheticTests", dependencies: ["FazhiSynthetic"]),
     ]
 )

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmark: fazhi build against Hugo on synthetic corpora. Not part of the test run.
+#   bash bench/run.sh                 # N = 1000 5000 20000
+#   BENCH_SIZES="1000" bash bench/run.sh
+# Prints, per N: pages written, wall time, pages/s, peak RSS for fazhi (cold, no change, one report added),
+# Hugo on the same Markdown, the ratios Fazhi/Hugo, and a plain copy of the output tree as the floor.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${BENCH_SIZES:-"1000 5000 20000"}
+WORK=${BENCH_DIR:-/tmp/fazhi-bench}
+SEED=${BENCH_SEED:-2026}
+
+bash scripts/install-deps.sh
+if ! command -v hugo >/dev/null; then
+  echo "installing hugo (Debian)"; apt-get install -y -qq hugo >/dev/null || { apt-get update -qq && apt-get install -y -qq hugo >/dev/null; }
+fi
+swift build -c release >/dev/null
+BIN=$(pwd)/.build/release/fazhi
+mkdir -p "$WORK"
+
+# measure LABEL CMD…: runs CMD, records wall seconds and peak RSS (KiB) into WALL and RSS.
+measure() {
+  local label=$1; shift
+  if ! /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >"$WORK/$label.log" 2>&1; then
+    echo "FAILED: $label (see $WORK/$label.log)"; tail -5 "$WORK/$label.log"; exit 1
+  fi
+  read -r WALL RSS <"$WORK/time.txt"
+}
+count_pages() { find "$1" -name '*.html' | wc -l | tr -d ' '; }
+rate() { awk -v p="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", p / t; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+
+hugo_site() { # $1 = site dir, $2 = markdown dir
+  local site=$1
+  rm -rf "$site"; mkdir -p "$site/content" "$site/layouts/_default"
+  cp -r "$2" "$site/content/reports"
+  cat >"$site/hugo.toml" <<'TOML'
+baseURL = "/"
+languageCode = "zh-CN"
+title = "bench"
+disableKinds = ["RSS"]
+[taxonomies]
+  locality = "locality"
+  year = "year"
+  theme = "themes"
+[markup.goldmark.renderer]
+  unsafe = false
+TOML
+  cat >"$site/layouts/_default/baseof.html" <<'HTML'
+<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>
+HTML
+  cat >"$site/layouts/_default/single.html" <<'HTML'
+{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Params.locality }} {{ .Params.year }}</p>{{ .Content }}{{ end }}
+HTML
+  cat >"$site/layouts/_default/list.html" <<'HTML'
+{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+HTML
+}
+
+ROWS=()
+for N in $SIZES; do
+  dir=$WORK/n$N
+  rm -rf "$dir"; mkdir -p "$dir/content/reports"
+  "$BIN" gen-corpus --reports "$N" --seed "$SEED" --out "$dir/content/reports" >/dev/null
+  cp content/catalog.yaml "$dir/content/"; [ -f content/config.yaml ] && cp content/config.yaml "$dir/content/"
+  args=(build --content "$dir/content" --templates Templates --output "$dir/public" --no-search)
+
+  measure "fazhi-cold-$N" "$BIN" "${args[@]}"
+  pages=$(count_pages "$dir/public"); cold=$WALL; cold_rss=$RSS
+  measure "fazhi-nochange-$N" "$BIN" "${args[@]}"; nochange=$WALL
+  "$BIN" gen-corpus --reports 1 --seed $((SEED + 1)) --out "$dir/extra" >/dev/null
+  extra=$(find "$dir/extra" -type f | head -1); cp "$extra" "$dir/content/reports/added-$(basename "$extra")"
+  measure "fazhi-addone-$N" "$BIN" "${args[@]}"; addone=$WALL
+
+  hugo_site "$dir/hugo" "$dir/content/markdown"
+  measure "hugo-$N" hugo --quiet -s "$dir/hugo" -d "$dir/hugo-public"
+  hpages=$(count_pages "$dir/hugo-public"); hugo_wall=$WALL; hugo_rss=$RSS
+  measure "copy-$N" cp -r "$dir/public" "$dir/copy"; copy=$WALL; rm -rf "$dir/copy"
+
+  ROWS+=("$N|fazhi cold (convert+render)|$pages|$cold|$(rate "$pages" "$cold")|$(mib "$cold_rss")")
+  ROWS+=("$N|fazhi no change|$pages|$nochange|$(rate "$pages" "$nochange")|")
+  ROWS+=("$N|fazhi one report added|$pages|$addone||")
+  ROWS+=("$N|hugo (same Markdown)|$hpages|$hugo_wall|$(rate "$hpages" "$hugo_wall")|$(mib "$hugo_rss")")
+  ROWS+=("$N|cp -r public (floor)|$pages|$copy||")
+  ROWS+=("$N|ratio fazhi/hugo|time $(ratio "$cold" "$hugo_wall")||memory $(ratio "$cold_rss" "$hugo_rss")||")
+done
+
+printf '\n| reports | run | pages | wall s | pages/s | peak RSS MiB |\n|---|---|---|---|---|---|\n'
+for r in "${ROWS[@]}"; do IFS='|' read -r a b c d e f <<<"$r"; printf '| %s | %s | %s | %s | %s | %s |\n' "$a" "$b" "$c" "$d" "$e" "$f"; done
+echo; echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; hugo $(hugo version | awk '{print $2}')"
