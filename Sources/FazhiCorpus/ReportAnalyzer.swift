@@ -75,7 +75,13 @@ struct ReportAnalyzer: Sendable {
             lineOffset = parts.bodyLine - 1
         }
 
-        // 2. Normalise characters and lines.
+        // 2. Normalise characters and lines. A copy in traditional script (a Big5 gateway of a simplified page)
+        // goes back to simplified, so names match the gazetteer and the catalog.
+        if TextNormalizer.looksTraditional(text),
+           let simple = TextNormalizer.simplified(text) {
+            text = simple
+            warn("", "the text was in traditional script (\(decoded.encoding.rawValue)); it was converted to simplified script")
+        }
         let normalized = TextNormalizer.normalize(text)
         if normalized.removed > 0 {
             warn("", "removed \(normalized.removed) control or private-use character(s)")

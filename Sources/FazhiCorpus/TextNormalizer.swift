@@ -102,6 +102,23 @@ enum TextNormalizer {
         return out
     }
 
+    static let traditionalOnly: Set<Character> = Set("們會國區縣與發設這為實際說對經進過時關學將體點機處調審權資產務義議讓門東車長見問間報結動們當開幾總紀從實現")
+    static let simplifiedOnly: Set<Character> = Set("们会国区县与发设这为实际说对经进过时关学将体点机处调审权资产务义议让门东车长见问间报结动们当开几总纪从实现")
+
+    /// Text in traditional script: more traditional-only than simplified-only characters, and at least five.
+    static func looksTraditional(_ text: String) -> Bool {
+        var t = 0, s = 0
+        for ch in text.prefix(20000) {
+            if traditionalOnly.contains(ch) { t += 1 } else if simplifiedOnly.contains(ch) { s += 1 }
+        }
+        return t >= 5 && t > s * 2
+    }
+
+    /// Traditional → simplified (ICU transform "Hant-Hans").
+    static func simplified(_ text: String) -> String? {
+        text.applyingTransform(StringTransform("Hant-Hans"), reverse: false)
+    }
+
     /// Han characters (CJK unified ideographs and extensions).
     static func isHan(_ ch: Character) -> Bool {
         guard let s = ch.unicodeScalars.first else { return false }
@@ -116,7 +133,7 @@ enum TextNormalizer {
     /// Watermarks that mirrors insert mid-sentence: a URL glued between Chinese characters.
     /// A URL a report cites (after a colon or in brackets) is left alone.
     static let watermark = Pattern(
-        #"(?<=[\p{Han}，。、；,;])(?:https?://|www\.)[A-Za-z0-9._~:/?#@!$&'*+=%-]*[A-Za-z0-9/](?=[\p{Han}，。、；！？,;!?]|$)"#)
+        #"(?<=[\p{Han}，。、；,;])(?:https?://|www\.)(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?(?:/[A-Za-z0-9._~/?#=&%+-]*)?(?![A-Za-z.-])(?=[\p{Han}\d，。、；！？,;!?]|$)"#)
 
     static func removeWatermarks(_ line: String) -> (String, [String]) {
         let found = watermark.allMatches(line)
