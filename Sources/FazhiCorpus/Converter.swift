@@ -73,11 +73,6 @@ public struct Converter: Sendable {
         var source: String
     }
 
-    struct Loaded: Sendable {
-        var bytes: [UInt8]
-        var sha: String
-    }
-
     struct CacheEntry: Sendable, Equatable {
         var sha: String
         var converter: Int
@@ -119,15 +114,16 @@ public struct Converter: Sendable {
         }
 
         // Inputs, sorted by path.
-        var inputs: [Input] = []
+        var found: [Input] = []
         for rel in listFiles(layout.reports) {
             let ext = (rel as NSString).pathExtension.lowercased()
             if Converter.extensions.contains(ext) {
-                inputs.append(Input(relative: rel, source: layout.reports + "/" + rel))
+                found.append(Input(relative: rel, source: layout.reports + "/" + rel))
             } else {
                 summary.ignored.append(layout.reports + "/" + rel)
             }
         }
+        let inputs = found
         summary.inputs = inputs.count
 
         // Existing Markdown files: which are locked, which source each came from.
@@ -140,119 +136,126 @@ public struct Converter: Sendable {
         }
         let cache = force ? [:] : readCache(markdownDir, catalogHash: catalogHash)
 
-        // Read and hash every input (concurrently).
+        // Pass 1 (concurrent): hash every input. Bytes are not kept: a national corpus does not fit in memory.
         let total = inputs.count
-        let loaded: [Result<Loaded, Diagnostic>] = parallelMap(inputs.count) { i in
+        let hashes: [Result<String, Diagnostic>] = parallelMap(inputs.count) { i in
             guard let data = fm.contents(atPath: inputs[i].source) else {
                 return .failure(Diagnostic(file: inputs[i].source, "cannot read the file"))
             }
-            let bytes = [UInt8](data)
-            return .success(Loaded(bytes: bytes, sha: SHA256.hex(bytes)))
+            return .success(SHA256.hex([UInt8](data)))
         }
 
         // Duplicates, kept files, up-to-date files.
         var firstBySHA: [String: String] = [:]
         var duplicateSources = Set<String>()
         var live: [Int] = []                 // inputs that get a Markdown file of their own
+        var sha: [Int: String] = [:]
         var keys: [Int: CacheEntry] = [:]    // id key per live input
         var toAnalyze: [Int] = []
         var outputs = Set<String>()          // Markdown file names this run stands behind
         for (i, input) in inputs.enumerated() {
-            let l: Loaded
-            switch loaded[i] {
+            let h: String
+            switch hashes[i] {
             case .failure(let d): summary.failed.append(d); continue
-            case .success(let v): l = v
+            case .success(let v): h = v
             }
-            if let first = firstBySHA[l.sha] {
+            if let first = firstBySHA[h] {
                 duplicateSources.insert(input.source)
                 summary.duplicates.append("\(input.source): duplicate of \(first)")
                 continue
             }
-            firstBySHA[l.sha] = input.source
+            firstBySHA[h] = input.source
             if let lockedFile = lockedBySource[input.source] {
                 summary.kept.append(markdownDir + "/" + lockedFile)
                 outputs.insert(lockedFile)
                 continue
             }
             live.append(i)
-            if let c = cache[input.source], c.sha == l.sha, c.converter == Converter.version,
-               let e = existing[c.id + ".md"], e.source == input.source, e.sha == l.sha, e.converter == Converter.version, !e.locked {
+            sha[i] = h
+            if let c = cache[input.source], c.sha == h, c.converter == Converter.version,
+               let e = existing[c.id + ".md"], e.source == input.source, e.sha == h, e.converter == Converter.version, !e.locked {
                 keys[i] = c
             } else {
                 toAnalyze.append(i)
             }
         }
 
-        // Analyse (concurrently).
-        let counter = Counter()
-        let showProgress = progress != nil && (progressAlways || total >= largeCorpus)
+        // Pass 2 (concurrent): what each changed input's id needs (place, year, kind).
         let analyzer = ReportAnalyzer(gazetteer: gazetteer, extractor: extractor)
-        func analyzeAll(_ which: [Int]) -> [Int: Result<AnalyzedReport, Diagnostic>] {
-            let results: [Result<AnalyzedReport, Diagnostic>] = parallelMap(which.count) { j in
-                let i = which[j]
-                guard case .success(let l) = loaded[i] else { return .failure(Diagnostic(file: inputs[i].source, "cannot read the file")) }
-                if showProgress, let progress { progress("[\(counter.next())/\(total)] convert \(inputs[i].source)") }
-                do throws(Diagnostic) {
-                    return .success(try analyzer.analyze(bytes: l.bytes, source: inputs[i].source, relativePath: inputs[i].relative, sha256: l.sha))
-                } catch {
-                    return .failure(error)
-                }
+        @Sendable func read(_ i: Int) -> Result<([UInt8], String), Diagnostic> {
+            guard let data = fm.contents(atPath: inputs[i].source) else {
+                return .failure(Diagnostic(file: inputs[i].source, "cannot read the file"))
             }
-            var out: [Int: Result<AnalyzedReport, Diagnostic>] = [:]
-            for (j, i) in which.enumerated() { out[i] = results[j] }
-            return out
+            let bytes = [UInt8](data)
+            return .success((bytes, SHA256.hex(bytes)))
         }
-        var analyzed: [Int: AnalyzedReport] = [:]
-        for (i, r) in analyzeAll(toAnalyze) {
-            switch r {
+        let keyed: [Result<AnalyzedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
+            let i = toAnalyze[j]
+            switch read(i) {
+            case .failure(let d): return .failure(d)
+            case .success(let (bytes, h)):
+                do throws(Diagnostic) {
+                    return .success(try analyzer.analyze(bytes: bytes, source: inputs[i].source, relativePath: inputs[i].relative, sha256: h, render: false))
+                } catch { return .failure(error) }
+            }
+        }
+        var changed = Set<Int>()
+        for (j, i) in toAnalyze.enumerated() {
+            switch keyed[j] {
             case .success(let a):
-                analyzed[i] = a
-                keys[i] = CacheEntry(sha: "", converter: Converter.version, id: "", idBase: a.idBase, department: a.department, fixedID: a.fixedID)
+                keys[i] = CacheEntry(sha: a.frontMatter.sourceSHA256, converter: Converter.version, id: "", idBase: a.idBase,
+                                     department: a.department, fixedID: a.fixedID)
+                changed.insert(i)
             case .failure(let d): summary.failed.append(d)
             }
         }
         live = live.filter { keys[$0] != nil }
 
-        // Ids over the whole corpus, in path order.
-        var ids = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
-        // An up-to-date input whose id moved (a new report took its place) is converted again.
-        let moved = live.filter { analyzed[$0] == nil && keys[$0]!.id != ids[inputs[$0].source] }
-        for (i, r) in analyzeAll(moved) {
-            switch r {
-            case .success(let a): analyzed[i] = a
-            case .failure(let d): summary.failed.append(d)
-            }
-        }
-        if moved.contains(where: { analyzed[$0] == nil }) {
-            live = live.filter { !(moved.contains($0) && analyzed[$0] == nil) }
-            ids = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
-        }
+        // Ids over the whole corpus, in path order. An up-to-date input whose id moved is written again.
+        let ids = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
+        let toWrite = live.filter { changed.contains($0) || keys[$0]!.id != ids[inputs[$0].source] }
+        summary.unchanged = live.count - toWrite.count
 
-        // Write.
-        var newCache: [String: CacheEntry] = [:]
-        for i in live {
+        // Pass 3 (concurrent): convert, render and write; a file whose text is unchanged is not rewritten.
+        enum Outcome: Sendable { case written(String, warnings: Int), same, failed(Diagnostic) }
+        let counter = Counter()
+        let showProgress = progress != nil && (progressAlways || total >= largeCorpus)
+        let outcomes: [Outcome] = parallelMap(toWrite.count) { j in
+            let i = toWrite[j]
             let input = inputs[i]
-            guard let id = ids[input.source], case .success(let l) = loaded[i] else { continue }
-            let file = id + ".md"
-            outputs.insert(file)
+            if showProgress, let progress { progress("[\(counter.next())/\(toWrite.count)] convert \(input.source)") }
+            guard let id = ids[input.source] else { return .failed(Diagnostic(file: input.source, "no id")) }
+            switch read(i) {
+            case .failure(let d): return .failed(d)
+            case .success(let (bytes, h)):
+                let report: AnalyzedReport
+                do throws(Diagnostic) {
+                    report = try analyzer.analyze(bytes: bytes, source: input.source, relativePath: input.relative, sha256: h)
+                } catch { return .failed(error) }
+                let path = markdownDir + "/" + id + ".md"
+                let text = report.document(id: id)
+                if let old = fm.contents(atPath: path), old == Data(text.utf8) { return .same }
+                do throws(Diagnostic) {
+                    try Converter.writeAtomically(text, to: path)
+                } catch { return .failed(error) }
+                return .written(path, warnings: report.frontMatter.warnings.count)
+            }
+        }
+        var failedWrite = Set<Int>()
+        for (j, o) in outcomes.enumerated() {
+            switch o {
+            case .written(let path, let w): summary.converted.append(path); summary.warnings += w
+            case .same: summary.unchanged += 1
+            case .failed(let d): summary.failed.append(d); failedWrite.insert(toWrite[j])
+            }
+        }
+        var newCache: [String: CacheEntry] = [:]
+        for i in live where !failedWrite.contains(i) {
+            guard let id = ids[inputs[i].source] else { continue }
+            outputs.insert(id + ".md")
             var entry = keys[i]!
-            entry.sha = l.sha; entry.converter = Converter.version; entry.id = id
-            newCache[input.source] = entry
-            guard let report = analyzed[i] else { summary.unchanged += 1; continue }
-            let path = markdownDir + "/" + file
-            let text = report.document(id: id)
-            if let old = fm.contents(atPath: path), old == Data(text.utf8) {
-                summary.unchanged += 1
-                continue
-            }
-            do {
-                try Converter.writeAtomically(text, to: path)
-                summary.converted.append(path)
-                summary.warnings += report.frontMatter.warnings.count
-            } catch {
-                summary.failed.append(error)
-                newCache[input.source] = nil
-            }
+            entry.sha = sha[i] ?? entry.sha; entry.converter = Converter.version; entry.id = id
+            newCache[inputs[i].source] = entry
         }
 
         // Markdown whose source is gone (or that its source no longer maps to) is removed, unless locked.

@@ -37,7 +37,9 @@ struct ReportAnalyzer: Sendable {
 
     enum Role: Equatable { case content, blank, debris(String), metadata, title }
 
-    func analyze(bytes: [UInt8], source: String, relativePath: String, sha256: String) throws(Diagnostic) -> AnalyzedReport {
+    /// With `render` false, only what the id needs is worked out (no outline, facts or body): the first,
+    /// corpus-wide pass of a run, which must not hold every report's text in memory.
+    func analyze(bytes: [UInt8], source: String, relativePath: String, sha256: String, render: Bool = true) throws(Diagnostic) -> AnalyzedReport {
         var notes: [Note] = []
         func warn(_ field: String, _ text: String) { notes.append(Note(field: field, text: text)) }
         let ext = (relativePath as NSString).pathExtension.lowercased()
@@ -318,16 +320,20 @@ struct ReportAnalyzer: Sendable {
         }
 
         // 14. Outline.
-        let bodyLines = lines.indices.filter { roles[$0] == .content }.map { lines[$0] }
-        let outline = OutlineBuilder.build(bodyLines)
-        for w in outline.warnings { warn("", w) }
-
-        // 15. Facts.
-        let extraction = extractor.extract(outline.blocks)
-
-        // 16. Markdown body.
+        var extraction = Extraction()
         var bodyWarnings: [String] = []
-        let body = MarkdownBodyWriter.body(title: title, blocks: outline.blocks, anchors: extraction.sentenceAnchors, warnings: &bodyWarnings)
+        var body = ""
+        if render {
+            let bodyLines = lines.indices.filter { roles[$0] == .content }.map { lines[$0] }
+            let outline = OutlineBuilder.build(bodyLines)
+            for w in outline.warnings { warn("", w) }
+
+            // 15. Facts.
+            extraction = extractor.extract(outline.blocks)
+
+            // 16. Markdown body.
+            body = MarkdownBodyWriter.body(title: title, blocks: outline.blocks, anchors: extraction.sentenceAnchors, warnings: &bodyWarnings)
+        }
 
         // 17. Front matter: detection, then a person's fields (.md input) win field by field.
         var fm = ReportFrontMatter()

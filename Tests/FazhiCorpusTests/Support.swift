@@ -30,7 +30,7 @@ final class TempProject {
     func write(_ rel: String, _ bytes: [UInt8]) {
         let path = reports + "/" + rel
         try! FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     }
     func write(_ rel: String, _ text: String) { write(rel, Array(text.utf8)) }
 
