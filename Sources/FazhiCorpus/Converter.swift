@@ -182,12 +182,13 @@ public struct Converter: Sendable {
 
         // Pass 2 (concurrent): what each changed input's id needs (place, year, kind).
         let analyzer = ReportAnalyzer(gazetteer: gazetteer, extractor: extractor)
+        let hashOf = sha
+        // Read again when needed; the hash is the one from pass 1.
         @Sendable func read(_ i: Int) -> Result<([UInt8], String), Diagnostic> {
-            guard let data = fm.contents(atPath: inputs[i].source) else {
+            guard let data = fm.contents(atPath: inputs[i].source), let h = hashOf[i] else {
                 return .failure(Diagnostic(file: inputs[i].source, "cannot read the file"))
             }
-            let bytes = [UInt8](data)
-            return .success((bytes, SHA256.hex(bytes)))
+            return .success(([UInt8](data), h))
         }
         let keyed: [Result<AnalyzedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
             let i = toAnalyze[j]

@@ -19,6 +19,9 @@ public struct Gazetteer: Sendable {
     /// Short form (武冈 for 武冈市) → divisions; used only for titles and file paths, never for body text.
     let byShort: [String: [Division]]
     let maxNameLength: Int
+    /// Lengths of the names (full or short) that start with a character, longest first: most positions of a
+    /// text start no name at all and are skipped at once.
+    let lengthsByFirst: [Character: [Int]]
 
     /// The bundled gazetteer.
     public static let shared: Gazetteer = {
@@ -88,6 +91,9 @@ public struct Gazetteer: Sendable {
         self.byName = byName
         self.byShort = byShort
         self.maxNameLength = byName.keys.map(\.count).max() ?? 1
+        var lengths: [Character: Set<Int>] = [:]
+        for name in Array(byName.keys) + Array(byShort.keys) { if let f = name.first { lengths[f, default: []].insert(name.count) } }
+        self.lengthsByFirst = lengths.mapValues { $0.sorted(by: >) }
     }
 
     public func division(_ adcode: String) -> Division? { divisions[adcode] }
@@ -126,12 +132,11 @@ public struct Gazetteer: Sendable {
         var i = 0
         while i < chars.count {
             var found: Mention?
-            var len = min(maxNameLength, chars.count - i)
-            while len >= 2 {
+            for len in lengthsByFirst[chars[i]] ?? [] where len >= 2 && i + len <= chars.count {
                 let s = String(chars[i..<(i + len)])
                 if let ds = byName[s] {
                     if Gazetteer.isGeneric(s) {
-                        // Only right after the parent's name: 长治市城区.
+                        // Only right after the parent's name: 晋城市城区.
                         if let prev = out.last, prev.end == i {
                             let parents = Set(prev.candidates.map(\.adcode))
                             let inChain = ds.filter { parents.contains($0.parent) }
@@ -147,13 +152,11 @@ public struct Gazetteer: Sendable {
                     let follows = rest.first.map { $0.isNumber } ?? true
                     if follows || rest.hasPrefix("人民政府") || rest.hasPrefix("政府") || rest.hasPrefix("市委")
                         || rest.hasPrefix("区委") || rest.hasPrefix("县委") || rest.hasPrefix("关于") || rest.hasPrefix("/")
-                        || rest.hasPrefix(" ") || rest.hasPrefix("-") || rest.hasPrefix("_") || byName[String(chars[(i + len)...].prefix(maxNameLength))] != nil
-                        || mentionsStart(chars, at: i + len) {
+                        || rest.hasPrefix(" ") || rest.hasPrefix("-") || rest.hasPrefix("_") || mentionsStart(chars, at: i + len) {
                         found = Mention(name: s, start: i, end: i + len, candidates: ds, short: true)
                         break
                     }
                 }
-                len -= 1
             }
             if let m = found { out.append(m); i = m.end } else { i += 1 }
         }
@@ -161,11 +164,10 @@ public struct Gazetteer: Sendable {
     }
 
     private func mentionsStart(_ chars: [Character], at i: Int) -> Bool {
-        var len = min(maxNameLength, chars.count - i)
-        while len >= 2 {
+        guard i < chars.count else { return false }
+        for len in lengthsByFirst[chars[i]] ?? [] where len >= 2 && i + len <= chars.count {
             let s = String(chars[i..<(i + len)])
             if byName[s] != nil, !Gazetteer.isGeneric(s) { return true }
-            len -= 1
         }
         return false
     }

@@ -102,14 +102,14 @@ enum TextNormalizer {
         return out
     }
 
-    static let traditionalOnly: Set<Character> = Set("們會國區縣與發設這為實際說對經進過時關學將體點機處調審權資產務義議讓門東車長見問間報結動們當開幾總紀從實現")
-    static let simplifiedOnly: Set<Character> = Set("们会国区县与发设这为实际说对经进过时关学将体点机处调审权资产务义议让门东车长见问间报结动们当开几总纪从实现")
+    static let traditionalOnly: Set<UInt32> = Set("們會國區縣與發設這為實際說對經進過時關學將體點機處調審權資產務義議讓門東車長見問間報結動們當開幾總紀從實現".unicodeScalars.map(\.value))
+    static let simplifiedOnly: Set<UInt32> = Set("们会国区县与发设这为实际说对经进过时关学将体点机处调审权资产务义议让门东车长见问间报结动们当开几总纪从实现".unicodeScalars.map(\.value))
 
     /// Text in traditional script: more traditional-only than simplified-only characters, and at least five.
     static func looksTraditional(_ text: String) -> Bool {
         var t = 0, s = 0
-        for ch in text.prefix(20000) {
-            if traditionalOnly.contains(ch) { t += 1 } else if simplifiedOnly.contains(ch) { s += 1 }
+        for u in text.unicodeScalars.prefix(20000) where u.value >= 0x4E00 {
+            if traditionalOnly.contains(u.value) { t += 1 } else if simplifiedOnly.contains(u.value) { s += 1 }
         }
         return t >= 5 && t > s * 2
     }
