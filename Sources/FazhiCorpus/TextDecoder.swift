@@ -64,7 +64,9 @@ public enum TextDecoder {
         for (i, b) in sample.enumerated() where b == 0 { if i % 2 == 0 { zerosEven += 1 } else { zerosOdd += 1 } }
         let zeros = zerosEven + zerosOdd
         if zeros > 0 {
-            if zeros * 50 >= sample.count, bytes.count % 2 == 0 {
+            // Chinese UTF-16 has NULs only in ASCII characters (digits, line breaks), so even a few count,
+            // as long as they all sit at one parity and the whole file decodes.
+            if bytes.count % 2 == 0 {
                 if zerosOdd * 10 >= zeros * 9, let t = strictUTF16(bytes, littleEndian: true) {
                     return try checked((t, 0), .utf16LE)
                 }

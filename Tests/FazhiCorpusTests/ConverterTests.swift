@@ -200,6 +200,23 @@ func inode(_ path: String) -> (Date?, Int?) {
         #expect(c.publisher == "中共福州市鼓楼区委 福州市鼓楼区人民政府")
     }
 
+    @Test func provinceAndPrefectureLevelReports() throws {
+        let p = TempProject()
+        p.write("a.txt", sampleReport(title: "河南省2024年法治政府建设情况报告"))
+        p.write("b.txt", sampleReport(title: "内蒙古自治区人民政府关于2023年度法治政府建设情况的报告"))
+        p.write("c.txt", sampleReport(title: "邵阳市2024年法治政府建设工作报告"))
+        p.write("d.txt", sampleReport(title: "湖南省司法厅2024年法治政府建设年度报告"))
+        _ = try p.convert()
+        let a = try #require(try p.document(forSource: "a.txt")).frontMatter
+        #expect(a.adcode == "410000" && a.level == .province && a.province == "河南省" && a.prefecture == "" && a.locality == "河南省")
+        let b = try #require(try p.document(forSource: "b.txt")).frontMatter
+        #expect(b.adcode == "150000" && b.year == 2023 && b.kind == .government)
+        let c = try #require(try p.document(forSource: "c.txt")).frontMatter
+        #expect(c.adcode == "430500" && c.level == .prefecture && c.prefecture == "邵阳市" && c.province == "湖南省")
+        let d = try #require(try p.document(forSource: "d.txt")).frontMatter
+        #expect(d.adcode == "430000" && d.kind == .department && d.id == "430000-2024-d")
+    }
+
     @Test func pathHintsWhenTheTextNamesNothing() throws {
         let p = TempProject()
         let text = sampleReport(title: "关于法治政府建设情况的报告", opening: "本年度,我们坚持依法行政,全面推进法治政府建设,取得明显成效,现报告如下。")

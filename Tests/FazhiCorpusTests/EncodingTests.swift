@@ -56,6 +56,15 @@ let traditional = "天門市2024年法治政府建設情況報告\n一、2024年
         #expect(d.encoding == .utf16LE && d.text == simplified)
     }
 
+    /// Chinese with full-width punctuation has NULs only in line breaks: still UTF-16.
+    @Test func utf16WithoutBOMAndFewNULs() throws {
+        let text = String(repeating: "法治政府建设年度报告，依法行政工作取得明显成效。各项工作稳步推进落实到位。\n", count: 20)
+        let be = [UInt8](try #require(text.data(using: .utf16BigEndian)))
+        #expect(be.filter { $0 == 0 }.count * 50 < be.count)
+        let d = try TextDecoder.decode(be)
+        #expect(d.encoding == .utf16BE && d.text == text)
+    }
+
     @Test func utf8WithAndWithoutBOM() throws {
         let d1 = try TextDecoder.decode([0xEF, 0xBB, 0xBF] + Array(simplified.utf8))
         #expect(d1.encoding == .utf8 && d1.text == simplified)
