@@ -34,6 +34,7 @@ enum DebrisRules {
         DebrisRule("share", #"扫一扫.{0,24}"#),
         DebrisRule("attachment", #"(?:相关)?附件 ?[:：]?"#),
         // Site footer.
+        DebrisRule("footer", #"(?:主办|承办|协办|主管) ?[:：].{0,80}"#),
         DebrisRule("footer", #"(?:主办单位|承办单位|协办单位|主管单位|网站标识码|联系电话|联系方式|联系地址|技术支持|运维单位|维护单位|网站地图|联系我们|建议使用|版权所有|地址) ?[:：].*"#),
         DebrisRule("footer", #"(?:版权所有|Copyright|copyright|COPYRIGHT|©).{0,100}"#),
         DebrisRule("footer", #".{0,60}(?:ICP备|ICP证|备案号|公网安备|网站标识码).{0,60}"#),

@@ -39,6 +39,24 @@ enum MetadataParser {
         return out
     }
 
+    /// Whether the line after a bare label can be its value (alternating layout). A label whose value cell is
+    /// empty must not swallow the title or the first line of text.
+    static func plausible(_ value: String, for label: String) -> Bool {
+        if value.count > 120 || value.contains("。") { return false }
+        switch label {
+        case "文号", "发文字号", "文件编号":
+            return docNumber.matches(value)
+        case "发文日期", "发文时间", "成文日期", "成文时间", "印发日期", "发布日期", "发布时间", "公开日期", "生效日期", "生效时间", "废止日期":
+            return date(in: value) != nil || value.count <= 12
+        case "索引号", "信息索引号", "统一编号", "登记号":
+            return value.contains(where: { $0.isASCII && ($0.isNumber || $0.isLetter) }) && !value.contains(where: { TextNormalizer.isHan($0) })
+        default:
+            return value.count <= 80
+        }
+    }
+
+    static let docNumber = Pattern(#"[〔\[［(（]\d{4}[〕\]］)）]|\d+ ?号|^无$|^[-—/]$"#)
+
     // MARK: dates
 
     static let isoLike = Pattern(#"(\d{4}) ?[-年./] ?(\d{1,2}) ?[-月./] ?(\d{1,2})(?!\d)"#)

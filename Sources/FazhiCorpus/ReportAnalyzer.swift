@@ -62,7 +62,9 @@ struct ReportAnalyzer: Sendable {
         }
         if ext == "html" || ext == "htm" {
             let r = HTMLText.text(text)
-            text = r.text
+            // Every block is a line already; blank lines from markup carry no meaning (a metadata table's
+            // label and value cells must stay on adjacent lines).
+            text = r.text.split(whereSeparator: { $0 == "\n" }).filter { !$0.allSatisfy(\.isWhitespace) }.joined(separator: "\n")
             footerText = r.footer
             numbered = false
         } else if ext == "md" || ext == "markdown" {
@@ -144,7 +146,8 @@ struct ReportAnalyzer: Sendable {
             if let g = MetadataLabels.bare.firstMatch(t), let label = g[1] {
                 roles[k] = .metadata
                 var value = ""
-                if k + 1 < bodyStart, roles[k + 1] == .content, !MetadataLabels.bare.matches(lines[k + 1].text) {
+                if k + 1 < bodyStart, roles[k + 1] == .content, !MetadataLabels.bare.matches(lines[k + 1].text),
+                   MetadataParser.plausible(lines[k + 1].text, for: label) {
                     value = lines[k + 1].text
                     roles[k + 1] = .metadata
                     k += 1
@@ -209,14 +212,19 @@ struct ReportAnalyzer: Sendable {
         let signature = signatureLines.joined(separator: " ")
 
         // 8. Dates.
-        let issueLabels = ["发文日期", "发文时间", "成文日期", "成文时间", "印发日期"]
+        // Preference: 发文日期/发文时间, then 发布日期/发布时间, then 成文日期 (written, not published), then the
+        // page's own date line, then the signature date.
+        let issueLabels = ["发文日期", "发文时间"]
         let publishLabels = ["发布日期", "发布时间", "公开日期"]
+        let writtenLabels = ["成文日期", "成文时间", "印发日期"]
         var dated: [(label: String, date: String, rank: Int)] = []
         for f in fields {
             guard let d = MetadataParser.date(in: f.value) else { continue }
-            if issueLabels.contains(f.label) { dated.append((f.label, d, 0)) } else if publishLabels.contains(f.label) { dated.append((f.label, d, 1)) }
+            if issueLabels.contains(f.label) { dated.append((f.label, d, 0)) }
+            else if publishLabels.contains(f.label) { dated.append((f.label, d, 1)) }
+            else if writtenLabels.contains(f.label) { dated.append((f.label, d, 2)) }
         }
-        for p in pageDates { dated.append((p.label, p.date, publishLabels.contains(p.label) ? 1 : 2)) }
+        for p in pageDates { dated.append((p.label, p.date, publishLabels.contains(p.label) ? 1 : 3)) }
         var published = ""
         var publishedLabel = ""
         if let best = dated.enumerated().min(by: { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) })?.element {
@@ -410,7 +418,7 @@ struct ReportAnalyzer: Sendable {
     }
 
     static let pageDateLine = Pattern(#"^((?:发布|更新|发表)?(?:时间|日期)) ?[:：] ?(.*)$"#)
-    static let footerLine = Pattern(#"^(主办单位|承办单位|协办单位|主管单位|版权所有|维护单位) ?[:：] ?(.+)$"#)
+    static let footerLine = Pattern(#"^(主办单位|承办单位|协办单位|主管单位|版权所有|维护单位|主办|承办|主管) ?[:：] ?(\S+)"#)
     static let dateOnlyLine = Pattern(#"^[\d年月日\-./ ]{4,20}$"#)
     static let wellFormedDate = Pattern(#"^\d{4} ?(?:年 ?\d{1,2} ?月 ?\d{1,2} ?日|[-./]\d{1,2}[-./]\d{1,2})$"#)
     static let hanDateOnlyLine = Pattern(#"^[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日$"#)

@@ -59,6 +59,42 @@ func inode(_ path: String) -> (Date?, Int?) {
         #expect(!rendered.contains("<li>"))
     }
 
+    /// A metadata table (label and value in cells), full-width punctuation and digits, a signature, a site footer.
+    @Test func htmlMetadataTable() throws {
+        let html = """
+        <html><head><meta charset="utf-8"><title>标题_门户网站</title></head>
+        <body><div>无障碍 | 简体 | 繁體</div><div>当前位置：首页 &gt; 政务公开 &gt; 省政府文件</div>
+        <table><tr><td>索引号：</td><td>11410000005184566N/2025-00012</td><td>主题分类：</td><td>综合政务</td></tr>
+        <tr><td>发文机关：</td><td>河南省人民政府</td><td>成文日期：</td><td>2025年03月28日</td></tr>
+        <tr><td>标题：</td><td>河南省人民政府关于2024年度法治政府建设情况的报告</td></tr>
+        <tr><td>发文字号：</td><td>豫政文〔2025〕46号</td><td>发文日期：</td><td>2025年03月31日</td></tr><tr><td>文号：</td><td></td></tr></table>
+        <h1>河南省人民政府关于2024年度法治政府建设情况的报告</h1>
+        <p>国务院：</p>
+        <p>　　2024年，全省坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，法治政府建设取得新成效。</p>
+        <p>　　一、2024年工作情况</p>
+        <p>　　（一）加强党的领导。全省全年集体学法１２６次，办理行政复议案件１２３４５件，纠错率１２．３％。</p>
+        <p style="text-align:right">河南省人民政府</p><p style="text-align:right">2025年3月28日</p>
+        <div>主办：河南省人民政府办公厅 承办：河南省大数据管理局 网站标识码：4100000082 豫ICP备05001234号</div>
+        </body></html>
+        """
+        let p = TempProject()
+        p.write("henan.htm", html)
+        _ = try p.convert()
+        let doc = try #require(try p.document(forSource: "henan.htm"))
+        let fm = doc.frontMatter
+        #expect(fm.title == "河南省人民政府关于2024年度法治政府建设情况的报告")
+        #expect(fm.indexNumber == "11410000005184566N/2025-00012")
+        #expect(fm.docNumber == "豫政文〔2025〕46号")
+        #expect(fm.published == "2025-03-31")
+        #expect(fm.publisher == "河南省人民政府")
+        #expect(fm.adcode == "410000" && fm.level == .province)
+        #expect(doc.body.contains("\n\n国务院：\n\n"))
+        #expect(doc.body.contains("### （一）加强党的领导。 {#h-2}"))
+        #expect(doc.body.contains("全省全年集体学法126次，办理行政复议案件12345件，纠错率12.3%。"))
+        #expect(doc.body.hasSuffix("河南省人民政府\n\n2025年3月28日\n"))
+        for gone in ["综合政务", "索引号", "无障碍", "当前位置", "ICP", "大数据管理局"] { #expect(!doc.body.contains(gone), "\(gone)") }
+    }
+
     @Test func badInputsAreSkippedAndNamed() throws {
         let p = TempProject()
         p.copySeed(seedNames[0], as: "good.txt")
