@@ -298,7 +298,7 @@ struct ReportAnalyzer: Sendable {
             }
         case .ambiguous(let name, let cands):
             warn("locality", "locality: '\(name)' names several places (" + cands.map { "\(gazetteer.displayName($0)) \($0.adcode)" }.joined(separator: ", ")
-                 + "); no parent prefecture or province named in the title, publisher, signature or footer singles one out, so it is left empty")
+                 + "); no parent prefecture or province named in the title, publisher, signature, footer or opening sentence singles one out, so it is left empty")
         case .notFound:
             warn("locality", "locality not found in the title, publisher, signature, footer or file path")
         }

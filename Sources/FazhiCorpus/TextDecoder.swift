@@ -82,18 +82,16 @@ public enum TextDecoder {
         }
         if let t = String(validating: bytes, as: UTF8.self) { return try checked((t, 0), .utf8) }
 
-        // Legacy Chinese encodings: try both, keep the more Chinese-looking.
+        // Legacy Chinese encodings, and damaged UTF-8 read with replacement characters: keep the reading with
+        // the largest share of common Chinese characters (replacement characters count against it).
         let gb = dbcs(bytes, .gb18030)
         let big5 = dbcs(bytes, .big5)
-        let gbScore = score(gb.text, replaced: gb.replaced)
-        let big5Score = score(big5.text, replaced: big5.replaced)
-        let best: (String, Int, TextEncoding) = big5Score > gbScore ? (big5.text, big5.replaced, .big5) : (gb.text, gb.replaced, .gb18030)
-        // If neither legacy decoding is clean, lossy UTF-8 may still be the better reading (a damaged UTF-8 file).
-        if best.1 > 0 {
-            let u = lossyUTF8(bytes)
-            if u.1 < best.1 { return try checked(u, .utf8) }
-        }
-        return try checked((best.0, best.1), best.2)
+        let u = lossyUTF8(bytes)
+        let readings: [(text: String, replaced: Int, encoding: TextEncoding)] = [
+            (gb.text, gb.replaced, .gb18030), (big5.text, big5.replaced, .big5), (u.0, u.1, .utf8),
+        ]
+        let best = readings.max { score($0.text, replaced: $0.replaced) < score($1.text, replaced: $1.replaced) }!
+        return try checked((best.text, best.replaced), best.encoding)
     }
 
     /// Refuses text that is mostly undecodable or full of control characters.
@@ -142,11 +140,7 @@ public enum TextDecoder {
     static func lossyUTF8(_ bytes: [UInt8]) -> (String, Int) {
         if let s = String(validating: bytes, as: UTF8.self) { return (s, 0) }
         let s = String(decoding: bytes, as: UTF8.self)
-        let original = bytes.withUnsafeBufferPointer { buf in
-            // Replacement characters already present in valid parts are rare; count all of them.
-            String(decoding: buf, as: UTF8.self).unicodeScalars.filter { $0 == "\u{FFFD}" }.count
-        }
-        return (s, original)
+        return (s, s.unicodeScalars.reduce(0) { $0 + ($1 == "\u{FFFD}" ? 1 : 0) })
     }
 
     static func units(_ bytes: [UInt8], littleEndian: Bool) -> [UInt16] {

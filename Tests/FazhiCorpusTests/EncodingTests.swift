@@ -81,6 +81,25 @@ let traditional = "天門市2024年法治政府建設情況報告\n一、2024年
         #expect(d.text.contains("全年审结行政复议申请358件"))
     }
 
+    /// UTF-8 with a byte lost mid-character is still UTF-8 (not GB18030 mojibake), with the damage counted.
+    @Test func damagedUTF8() throws {
+        var bytes = Array((simplified + simplified + simplified).utf8)
+        bytes.remove(at: 4) // inside 门
+        let d = try TextDecoder.decode(bytes)
+        #expect(d.encoding == .utf8)
+        #expect(d.replaced >= 1)
+        #expect(d.text.contains("全年审结行政复议申请358件"))
+        // Converted, with a warning a person can act on.
+        let p = TempProject()
+        var seed = [UInt8](FileManager.default.contents(atPath: seedsDir + "/" + seedNames[0])!)
+        seed.remove(at: 2000)
+        p.write("damaged.txt", seed)
+        _ = try p.convert()
+        let doc = try #require(try p.document(forSource: "damaged.txt"))
+        #expect(doc.frontMatter.adcode == "429006")
+        #expect(doc.frontMatter.warnings.contains { $0.contains("lossy decoding") })
+    }
+
     @Test func binaryAndEmptyAreRefused() {
         #expect(throws: DecodeFailure.self) { try TextDecoder.decode([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]) }
         #expect(throws: DecodeFailure.self) { try TextDecoder.decode(Array("%PDF-1.7\n".utf8) + [0, 1, 2]) }
