@@ -172,6 +172,12 @@ struct ReportAnalyzer: Sendable {
             if let base = Self.pageTitleBase(t), Self.isTitleLike(base), variantTitle.isEmpty { variantTitle = base }
         }
         if title.isEmpty { title = variantTitle }
+        if title.isEmpty {
+            // No header: the title may open the text itself (after an unrecognised line that ended the header).
+            for k in bodyStart..<min(bodyStart + 4, lines.count) where roles[k] == .content {
+                if Self.isTitleLike(lines[k].text), !Self.isHeadingMarker(lines[k].text) { title = lines[k].text; roles[k] = .title; break }
+            }
+        }
         if title.isEmpty, let f = field(["名称", "文件名称", "标题", "信息名称"]) { title = f.value }
         if title.isEmpty { title = mdTitle }
         if !person.title.isEmpty { title = person.title }
@@ -197,7 +203,7 @@ struct ReportAnalyzer: Sendable {
                 if let d = MetadataParser.date(in: t), Self.dateOnlyLine.matches(t) ? Self.wellFormedDate.matches(t) : true {
                     signatureDate = d
                 } else {
-                    warn("published", "text looks damaged: the signature date '\(t)' is not a date\(Self.at(lines[last]))")
+                    warn("", "text looks damaged: the signature date '\(t)' is not a date\(Self.at(lines[last]))")
                 }
                 end = last - 1
             }
