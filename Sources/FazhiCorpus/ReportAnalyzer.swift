@@ -163,10 +163,12 @@ struct ReportAnalyzer: Sendable {
             return nil
         }
 
-        // 6. Title: the first title-like line of the header; a "title | site" variant is page debris.
+        // 6. Title: the page's own 名称/标题 field when it reads like a title (lists of other articles may
+        // precede the report), else the first title-like line of the header; a "title | site" variant is debris.
         var title = ""
         var variantTitle = ""
-        for k in 0..<bodyStart where roles[k] == .content {
+        if let f = field(["名称", "文件名称", "标题", "信息名称"]), Self.isTitleLike(f.value) { title = f.value }
+        for k in 0..<bodyStart where roles[k] == .content && title.isEmpty {
             let t = lines[k].text
             if Self.isTitleLike(t) { title = t; break }
             if let base = Self.pageTitleBase(t), Self.isTitleLike(base), variantTitle.isEmpty { variantTitle = base }
