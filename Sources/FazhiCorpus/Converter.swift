@@ -347,19 +347,25 @@ public struct Converter: Sendable {
     /// The Markdown files in `dir`, with the few front-matter fields convert needs.
     func scanMarkdown(_ dir: String) -> [String: ExistingInfo] {
         let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: dir) else { return [:] }
-        var out: [String: ExistingInfo] = [:]
-        for name in names where name.hasSuffix(".md") && !name.hasPrefix(".") {
-            guard let data = fm.contents(atPath: dir + "/" + name) else { continue }
+        guard let all = try? fm.contentsOfDirectory(atPath: dir) else { return [:] }
+        let names = all.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
+        let infos: [ExistingInfo?] = parallelMap(names.count) { i in
+            guard let data = fm.contents(atPath: dir + "/" + names[i]) else { return nil }
             let text = String(decoding: data, as: UTF8.self)
-            guard let yaml = FrontMatterReader.split(text).yaml else { continue }
+            guard let yaml = FrontMatterReader.split(text).yaml else { return nil }
             // Only the fields convert needs: a big facts list is not parsed.
             let wanted = yaml.split(separator: "\n").filter {
                 $0.hasPrefix("source:") || $0.hasPrefix("source_sha256:") || $0.hasPrefix("converter:") || $0.hasPrefix("locked:")
             }.joined(separator: "\n")
-            let f = (try? FrontMatterReader.frontMatter(wanted, file: name)) ?? ReportFrontMatter()
-            out[name] = ExistingInfo(source: f.source, sha: f.sourceSHA256, converter: f.converter, locked: f.locked)
+            guard let f = try? FrontMatterReader.frontMatter(wanted, file: names[i]) else {
+                // Unreadable fields: never overwrite or remove what a person may have locked.
+                let locked = wanted.contains("locked:") && !wanted.contains("locked: false")
+                return ExistingInfo(source: "", sha: "", converter: 0, locked: locked)
+            }
+            return ExistingInfo(source: f.source, sha: f.sourceSHA256, converter: f.converter, locked: f.locked)
         }
+        var out: [String: ExistingInfo] = [:]
+        for (name, info) in zip(names, infos) { if let info { out[name] = info } }
         return out
     }
 
