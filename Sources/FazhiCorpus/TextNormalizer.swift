@@ -1,0 +1,145 @@
+import Foundation
+
+/// A compiled regular expression (NSRegularExpression), immutable and shared between threads.
+struct Pattern: @unchecked Sendable {
+    let re: NSRegularExpression
+    let source: String
+
+    init(_ pattern: String) {
+        source = pattern
+        do { re = try NSRegularExpression(pattern: pattern, options: []) } catch {
+            fatalError("bad pattern \(pattern): \(error)")
+        }
+    }
+
+    func matches(_ s: String) -> Bool {
+        re.firstMatch(in: s, options: [], range: NSRange(s.startIndex..., in: s)) != nil
+    }
+
+    /// Capture groups of the first match (index 0 is the whole match); nil groups become nil.
+    func firstMatch(_ s: String) -> [String?]? {
+        guard let m = re.firstMatch(in: s, options: [], range: NSRange(s.startIndex..., in: s)) else { return nil }
+        return groups(m, s)
+    }
+
+    func allMatches(_ s: String) -> [(range: Range<String.Index>, groups: [String?])] {
+        re.matches(in: s, options: [], range: NSRange(s.startIndex..., in: s)).compactMap { m in
+            guard let r = Range(m.range, in: s) else { return nil }
+            return (r, groups(m, s))
+        }
+    }
+
+    private func groups(_ m: NSTextCheckingResult, _ s: String) -> [String?] {
+        (0..<m.numberOfRanges).map { i in
+            let r = m.range(at: i)
+            guard r.location != NSNotFound, let rr = Range(r, in: s) else { return nil }
+            return String(s[rr])
+        }
+    }
+}
+
+/// Character-level clean-up of decoded text.
+enum TextNormalizer {
+    /// Line breaks to LF; full-width digits and letters to ASCII; ％﹪ after a digit to %; ．between digits to .;
+    /// every kind of space to an ASCII space; NUL, other control characters, zero-width characters and
+    /// private-use characters (U+E000–U+F8FF) removed. Chinese punctuation in prose is kept.
+    /// Returns the text and how many private-use or control characters were removed.
+    static func normalize(_ text: String) -> (text: String, removed: Int) {
+        var out = String.UnicodeScalarView()
+        var removed = 0
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        func lastIsDigit() -> Bool {
+            guard let l = out.last else { return false }
+            return l.value >= 0x30 && l.value <= 0x39
+        }
+        while i < scalars.count {
+            let s = scalars[i]
+            let v = s.value
+            switch v {
+            case 0x0D:
+                out.append("\n")
+                if i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1 }
+            case 0x0A:
+                out.append(s)
+            case 0x09, 0x0B, 0x0C, 0x3000, 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x1680:
+                out.append(" ")
+            case 0x200B...0x200D, 0x2060, 0xFEFF, 0x00AD:
+                break
+            case 0x00...0x1F, 0x7F, 0x80...0x9F:
+                removed += 1
+            case 0xE000...0xF8FF:
+                removed += 1
+            case 0x2028, 0x2029:
+                out.append("\n")
+            case 0xFF10...0xFF19:
+                out.append(Unicode.Scalar(v - 0xFF10 + 0x30)!)
+            case 0xFF21...0xFF3A, 0xFF41...0xFF5A:
+                out.append(Unicode.Scalar(v - 0xFEE0)!)
+            case 0xFF05, 0xFE6A: // ％ ﹪
+                out.append(lastIsDigit() ? "%" : s)
+            case 0xFF0E: // ．
+                let nextIsDigit = i + 1 < scalars.count && ((0x30...0x39).contains(scalars[i + 1].value) || (0xFF10...0xFF19).contains(scalars[i + 1].value))
+                out.append(lastIsDigit() && nextIsDigit ? "." : s)
+            default:
+                out.append(s)
+            }
+            i += 1
+        }
+        return (String(out), removed)
+    }
+
+    /// Collapses runs of spaces to one and trims the line. One space survives, so "537 件" stays readable.
+    static func tidyLine(_ line: Substring) -> String {
+        var out = ""
+        out.reserveCapacity(line.utf8.count)
+        var pendingSpace = false
+        for ch in line {
+            if ch == " " { pendingSpace = !out.isEmpty; continue }
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            out.append(ch)
+        }
+        return out
+    }
+
+    static let traditionalOnly: Set<UInt32> = Set("們會國區縣與發設這為實際說對經進過時關學將體點機處調審權資產務義議讓門東車長見問間報結動們當開幾總紀從實現".unicodeScalars.map(\.value))
+    static let simplifiedOnly: Set<UInt32> = Set("们会国区县与发设这为实际说对经进过时关学将体点机处调审权资产务义议让门东车长见问间报结动们当开几总纪从实现".unicodeScalars.map(\.value))
+
+    /// Text in traditional script: more traditional-only than simplified-only characters, and at least five.
+    static func looksTraditional(_ text: String) -> Bool {
+        var t = 0, s = 0
+        for u in text.unicodeScalars.prefix(20000) where u.value >= 0x4E00 {
+            if traditionalOnly.contains(u.value) { t += 1 } else if simplifiedOnly.contains(u.value) { s += 1 }
+        }
+        return t >= 5 && t > s * 2
+    }
+
+    /// Traditional → simplified (ICU transform "Hant-Hans").
+    static func simplified(_ text: String) -> String? {
+        text.applyingTransform(StringTransform("Hant-Hans"), reverse: false)
+    }
+
+    /// Han characters (CJK unified ideographs and extensions).
+    static func isHan(_ ch: Character) -> Bool {
+        guard let s = ch.unicodeScalars.first else { return false }
+        switch s.value {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3134F: return true
+        default: return false
+        }
+    }
+
+    static func hanCount(_ s: String) -> Int { s.reduce(0) { $0 + (isHan($1) ? 1 : 0) } }
+
+    /// Watermarks that mirrors insert mid-sentence: a URL glued between Chinese characters.
+    /// A URL a report cites (after a colon or in brackets) is left alone.
+    static let watermark = Pattern(
+        #"(?<=[\p{Han}，。、；,;])(?:https?://|www\.)(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?(?:/[A-Za-z0-9._~/?#=&%+-]*)?(?![A-Za-z.-])(?=[\p{Han}\d，。、；！？,;!?]|$)"#)
+
+    static func removeWatermarks(_ line: String) -> (String, [String]) {
+        let found = watermark.allMatches(line)
+        guard !found.isEmpty else { return (line, []) }
+        var out = line
+        for m in found.reversed() { out.removeSubrange(m.range) }
+        return (out, found.map { String(line[$0.range]) })
+    }
+}

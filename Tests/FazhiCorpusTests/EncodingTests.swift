@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+@testable import FazhiCorpus
+import FazhiModel
+
+let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+let big5 = String.Encoding(rawValue: 0x8000_0A03)
+
+let simplified = "天门市2024年法治政府建设情况报告\n一、2024年工作情况\n全年审结行政复议申请358件,调解成功率达96.9%。\n"
+let traditional = "天門市2024年法治政府建設情況報告\n一、2024年工作情況\n全年審結行政複議申請358件,調解成功率達96.9%。\n"
+
+@Suite struct EncodingTests {
+    @Test func gb18030WithAFourByteCharacter() throws {
+        let text = simplified + "𠀀㈠\n"
+        let bytes = [UInt8](try #require(text.data(using: gb18030)))
+        // 𠀀 (U+20000) is a four-byte GB18030 sequence: 95 32 82 36.
+        #expect(bytes.count >= 4 && (0..<(bytes.count - 3)).contains { Array(bytes[$0..<($0 + 4)]) == [0x95, 0x32, 0x82, 0x36] })
+        #expect(String(validating: bytes, as: UTF8.self) == nil)
+        let d = try TextDecoder.decode(bytes)
+        #expect(d.encoding == .gb18030)
+        #expect(d.text == text)
+        #expect(d.replaced == 0)
+    }
+
+    @Test func gbkBytes() throws {
+        // 法治政府 in GBK, written out by hand: B7A8 D6CE D5FE B8AE, then ASCII.
+        var bytes: [UInt8] = [0xB7, 0xA8, 0xD6, 0xCE, 0xD5, 0xFE, 0xB8, 0xAE] + Array("2024".utf8)
+        bytes += [UInt8](try #require("年法治政府建设情况报告".data(using: gb18030)))
+        let d = try TextDecoder.decode(bytes)
+        #expect(d.encoding == .gb18030)
+        #expect(d.text == "法治政府2024年法治政府建设情况报告")
+    }
+
+    @Test func big5Traditional() throws {
+        let bytes = [UInt8](try #require(traditional.data(using: big5), "Big5 must be available in this Foundation"))
+        #expect(String(validating: bytes, as: UTF8.self) == nil)
+        // Big5 bytes are mostly valid GBK too: the detector must still prefer Big5.
+        #expect(String(data: Data(bytes), encoding: gb18030) != nil)
+        let d = try TextDecoder.decode(bytes)
+        #expect(d.encoding == .big5)
+        #expect(d.text == traditional)
+    }
+
+    @Test func utf16WithBOM() throws {
+        let le = [0xFF, 0xFE] + [UInt8](try #require(simplified.data(using: .utf16LittleEndian)))
+        let be = [0xFE, 0xFF] + [UInt8](try #require(simplified.data(using: .utf16BigEndian)))
+        let dle = try TextDecoder.decode(le)
+        let dbe = try TextDecoder.decode(be)
+        #expect(dle.encoding == .utf16LE && dle.text == simplified)
+        #expect(dbe.encoding == .utf16BE && dbe.text == simplified)
+    }
+
+    @Test func utf16WithoutBOM() throws {
+        let le = [UInt8](try #require(simplified.data(using: .utf16LittleEndian)))
+        let d = try TextDecoder.decode(le)
+        #expect(d.encoding == .utf16LE && d.text == simplified)
+    }
+
+    /// Chinese with full-width punctuation has NULs only in line breaks: still UTF-16.
+    @Test func utf16WithoutBOMAndFewNULs() throws {
+        let text = String(repeating: "法治政府建设年度报告，依法行政工作取得明显成效。各项工作稳步推进落实到位。\n", count: 20)
+        let be = [UInt8](try #require(text.data(using: .utf16BigEndian)))
+        #expect(be.filter { $0 == 0 }.count * 50 < be.count)
+        let d = try TextDecoder.decode(be)
+        #expect(d.encoding == .utf16BE && d.text == text)
+    }
+
+    @Test func utf8WithAndWithoutBOM() throws {
+        let d1 = try TextDecoder.decode([0xEF, 0xBB, 0xBF] + Array(simplified.utf8))
+        #expect(d1.encoding == .utf8 && d1.text == simplified)
+        let d2 = try TextDecoder.decode(Array(simplified.utf8))
+        #expect(d2.encoding == .utf8 && d2.text == simplified)
+    }
+
+    @Test func damagedGB18030IsLossyNotLost() throws {
+        var bytes = [UInt8](try #require((simplified + simplified).data(using: gb18030)))
+        bytes.insert(0xFF, at: 10) // a byte no GB18030 character starts with
+        let d = try TextDecoder.decode(bytes)
+        #expect(d.encoding == .gb18030)
+        #expect(d.replaced >= 1)
+        #expect(d.text.contains("全年审结行政复议申请358件"))
+    }
+
+    /// UTF-8 with a byte lost mid-character is still UTF-8 (not GB18030 mojibake), with the damage counted.
+    @Test func damagedUTF8() throws {
+        var bytes = Array((simplified + simplified + simplified).utf8)
+        bytes.remove(at: 4) // inside 门
+        let d = try TextDecoder.decode(bytes)
+        #expect(d.encoding == .utf8)
+        #expect(d.replaced >= 1)
+        #expect(d.text.contains("全年审结行政复议申请358件"))
+        // Converted, with a warning a person can act on.
+        let p = TempProject()
+        var seed = [UInt8](FileManager.default.contents(atPath: seedsDir + "/" + seedNames[0])!)
+        seed.remove(at: 2000)
+        p.write("damaged.txt", seed)
+        _ = try p.convert()
+        let doc = try #require(try p.document(forSource: "damaged.txt"))
+        #expect(doc.frontMatter.adcode == "429006")
+        #expect(doc.frontMatter.warnings.contains { $0.contains("lossy decoding") })
+    }
+
+    @Test func binaryAndEmptyAreRefused() {
+        #expect(throws: DecodeFailure.self) { try TextDecoder.decode([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]) }
+        #expect(throws: DecodeFailure.self) { try TextDecoder.decode(Array("%PDF-1.7\n".utf8) + [0, 1, 2]) }
+        #expect(throws: DecodeFailure.self) { try TextDecoder.decode([]) }
+        #expect(throws: DecodeFailure.self) { try TextDecoder.decode((0..<512).map { UInt8(truncatingIfNeeded: $0 &* 7) }) }
+    }
+
+    /// End to end: every encoding converts to the same front matter.
+    @Test func everyEncodingConverts() throws {
+        let report = sampleReport(title: "南京市鼓楼区2024年法治政府建设情况报告")
+        let p = TempProject()
+        p.write("gb.txt", [UInt8](report.data(using: gb18030)!))
+        p.write("le.txt", [0xFF, 0xFE] + [UInt8](report.data(using: .utf16LittleEndian)!))
+        p.write("be.txt", [0xFE, 0xFF] + [UInt8](report.data(using: .utf16BigEndian)!))
+        p.write("bom.txt", [0xEF, 0xBB, 0xBF] + Array(report.utf8))
+        let trad = "南京市鼓樓區2024年法治政府建設情況報告\n\n2024年,本區堅持以習近平法治思想為指導,全面推進法治政府建設,取得明顯成效。\n\n一、2024年工作情況\n\n全年辦理行政複議案件120件。\n"
+        p.write("big5.txt", [UInt8](try #require(trad.data(using: big5))))
+        let summary = try p.convert()
+        #expect(summary.failed.isEmpty, "\(summary.failed)")
+        for name in ["gb.txt", "le.txt", "be.txt", "bom.txt"] {
+            let doc = try #require(try p.document(forSource: name))
+            #expect(doc.frontMatter.title == "南京市鼓楼区2024年法治政府建设情况报告", "\(name)")
+            #expect(doc.frontMatter.adcode == "320106", "\(name)")
+            #expect(doc.frontMatter.year == 2024)
+            #expect(doc.body.contains("全年办理行政复议案件120件"), "\(name)")
+        }
+        let b = try #require(try p.document(forSource: "big5.txt"))
+        // A traditional copy of a simplified page is turned back into simplified script, with a warning.
+        #expect(b.frontMatter.title == "南京市鼓楼区2024年法治政府建设情况报告")
+        #expect(b.frontMatter.adcode == "320106")
+        #expect(b.frontMatter.year == 2024)
+        #expect(b.body.contains("全年办理行政复议案件120件"))
+        #expect(b.frontMatter.warnings.contains { $0.contains("traditional") })
+    }
+}
+
+@Suite struct NormalizationTests {
+    @Test func fullWidthDigitsAndPercent() {
+        let (t, _) = TextNormalizer.normalize("办理案件１２３件,占比９６．９％,全年百分之百完成。（一）加强领导：\u{3000}好")
+        #expect(t == "办理案件123件,占比96.9%,全年百分之百完成。（一）加强领导： 好")
+        #expect(TextNormalizer.normalize("100﹪").text == "100%")
+        #expect(TextNormalizer.normalize("％的").text == "％的")
+    }
+
+    @Test func controlAndPrivateUseCharactersGo() {
+        let (t, removed) = TextNormalizer.normalize("法\u{0}治\u{E001}政\u{200B}府\r\n建设\r完")
+        #expect(t == "法治政府\n建设\n完")
+        #expect(removed == 2)
+    }
+
+    @Test func spacesCollapseButDigitsStayReadable() {
+        #expect(TextNormalizer.tidyLine("  共办理 537 件,   大    中    小 ") == "共办理 537 件, 大 中 小")
+    }
+
+    @Test func watermarksAreRemoved() {
+        let (t, found) = TextNormalizer.removeWatermarks("全年办理案件www.example.com120件,http://mirror.example.org/a?b=1调解成功")
+        #expect(t == "全年办理案件120件,调解成功")
+        #expect(found == ["www.example.com", "http://mirror.example.org/a?b=1"])
+        // A URL the report cites is kept.
+        #expect(TextNormalizer.removeWatermarks("网址:www.gov.cn。").0 == "网址:www.gov.cn。")
+        #expect(TextNormalizer.removeWatermarks("在中国政府网(www.gov.cn)公开").0 == "在中国政府网(www.gov.cn)公开")
+    }
+}
