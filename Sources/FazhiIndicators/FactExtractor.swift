@@ -184,14 +184,19 @@ public struct FactExtractor: Sendable {
             let nearLead = max(clauseLo, prev)..<q.start
             let next = sites[(fi + 1)...].first { $0.block == site.block && $0.sentence == site.sentence }?.quantity.start
             let tail = q.end..<Self.tailEnd(s, q.end, sent.end, next: next)
+            // Words inside book titles (《…行政诉讼应诉工作办法》) name documents: they veto nothing.
+            let titles = Self.titleRanges(s, sentRange)
+            func vetoed(_ ids: [Int]) -> Bool {
+                ids.contains { hits.occurs($0, in: lead, outside: titles) || hits.occurs($0, in: tail, outside: titles) }
+            }
             if subsetIDs.contains(where: { hits.occurs($0, in: lead) }) { continue }
             let narrow = narrowIDs.contains { hits.occurs($0, in: sentRange) }
             let total = totalIDs.contains { hits.occurs($0, in: lead) }
             var best: (ind: Int, conf: Double, spec: Int, rule: String)?
             for (ii, ind) in indicators.enumerated() where ind.units.contains(q.unit) {
-                if ind.exclude.contains(where: { hits.occurs($0, in: lead) || hits.occurs($0, in: tail) }) { continue }
+                if vetoed(ind.exclude) { continue }
                 for rule in ind.rules {
-                    if rule.exclude.contains(where: { hits.occurs($0, in: lead) || hits.occurs($0, in: tail) }) { continue }
+                    if vetoed(rule.exclude) { continue }
                     var spec = 0
                     var desc: [String] = []
                     var conf = 0.0
@@ -446,12 +451,32 @@ public struct FactExtractor: Sendable {
         return max(from, limit)
     }
 
+    /// Spans inside 《…》 within `range`.
+    static func titleRanges(_ s: [S], _ range: Range<Int>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var open: Int?
+        for i in range {
+            if s[i] == "《" { open = i } else if s[i] == "》", let o = open { out.append(o..<(i + 1)); open = nil }
+        }
+        return out
+    }
+
     static let subjectPrefixes: [String] = ["今年以来", "今年", "全年", "年内", "目前", "同时", "其中", "累计", "共计", "合计", "总计", "共", "已", "先后", "并", "还", "均", "我区", "我市", "我县"]
     static let subjectSuffixes: [String] = ["达到", "共计", "合计", "累计", "总计", "达", "为", "共", "计", "有", "了", "总数"]
 
     /// The phrase a number counts: the words before it in its clause, trimmed, and the words after its unit.
     static func subject(_ s: [S], lead: Range<Int>, tail: Range<Int>) -> String {
-        var a = string(s, lead)
+        // Start after the last year in the words before (…工作办法》2024年审结行政复议申请 → 审结行政复议申请).
+        var lo = lead.lowerBound
+        var k = lead.lowerBound
+        while k + 4 < lead.upperBound {
+            if (0..<4).allSatisfy({ NumberGrammar.isDigit(s[k + $0]) }), s[k + 4] == "年", k == 0 || !NumberGrammar.isDigit(s[k - 1]) {
+                lo = k + 5
+                if lo < lead.upperBound, s[lo] == "度" { lo += 1 }
+            }
+            k += 1
+        }
+        var a = string(s, lo..<lead.upperBound)
         // a leading year: 2024年, 2024年度
         var changed = true
         while changed {

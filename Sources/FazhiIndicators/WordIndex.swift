@@ -45,6 +45,16 @@ struct WordIndex: Sendable {
             return starts.contains { $0 >= range.lowerBound && $0 + len <= range.upperBound }
         }
 
+        /// Does word `id` occur wholly inside `range`, and not inside any of `skip` (book titles 《…》)?
+        func occurs(_ id: Int, in range: Range<Int>, outside skip: [Range<Int>]) -> Bool {
+            if skip.isEmpty { return occurs(id, in: range) }
+            guard let starts = found[id] else { return false }
+            let len = lengths.length(id)
+            return starts.contains { st in
+                st >= range.lowerBound && st + len <= range.upperBound && !skip.contains { $0.contains(st) }
+            }
+        }
+
         /// The last start of word `id` inside `range`, if any.
         func lastStart(_ id: Int, in range: Range<Int>) -> Int? {
             guard let starts = found[id] else { return nil }
