@@ -470,7 +470,8 @@ public struct FactExtractor: Sendable {
         var lo = lead.lowerBound
         var k = lead.lowerBound
         while k + 4 < lead.upperBound {
-            if (0..<4).allSatisfy({ NumberGrammar.isDigit(s[k + $0]) }), s[k + 4] == "年", k == 0 || !NumberGrammar.isDigit(s[k - 1]) {
+            // (a year glued to digits, 6472024年, counts too: what stands before it is damaged)
+            if (0..<4).allSatisfy({ NumberGrammar.isDigit(s[k + $0]) }), s[k + 4] == "年" {
                 lo = k + 5
                 if lo < lead.upperBound, s[lo] == "度" { lo += 1 }
             }
