@@ -11,6 +11,7 @@ public struct FactExtractor: Sendable {
     let themeKeywords: [[Int]]
     let subsetIDs: [Int]
     let narrowIDs: [Int]
+    let breakdownIDs: [Int]
     let totalIDs: [Int]
     /// Below this confidence a match is not an indicator value.
     public var minimumConfidence = 0.5
@@ -48,7 +49,8 @@ public struct FactExtractor: Sendable {
         self.themeKeywords = catalog.themes.map { flat($0.keywords) }
         self.subsetIDs = flat(catalog.subsetWords)
         self.narrowIDs = flat(catalog.narrowWords)
-        self.totalIDs = flat(["共", "累计", "合计", "总计", "全年", "全区", "全市", "全县", "全省", "总数"])
+        self.breakdownIDs = flat(catalog.breakdownWords)
+        self.totalIDs = flat(["共", "累计", "合计", "总计", "全年", "全区", "全市", "全县", "全省", "全国", "总数"])
         self.words = w
     }
 
@@ -192,6 +194,7 @@ public struct FactExtractor: Sendable {
             if subsetIDs.contains(where: { hits.occurs($0, in: lead) }) { continue }
             let narrow = narrowIDs.contains { hits.occurs($0, in: sentRange) }
             let total = totalIDs.contains { hits.occurs($0, in: lead) }
+            let breakdown = breakdownIDs.contains { hits.occurs($0, in: lead) }
             var best: (ind: Int, conf: Double, spec: Int, rule: String)?
             for (ii, ind) in indicators.enumerated() where ind.units.contains(q.unit) {
                 if vetoed(ind.exclude) { continue }
@@ -201,6 +204,7 @@ public struct FactExtractor: Sendable {
                     var desc: [String] = []
                     var conf = 0.0
                     if !rule.before.isEmpty {
+                        if breakdown { continue }
                         guard let w = rule.before.filter({ hits.occurs($0, in: lead) }).max(by: { words.length($0) < words.length($1) }) else { continue }
                         spec += words.length(w) * 2
                         desc.append("before:" + Self.string(words.words[w]))

@@ -14,6 +14,9 @@ public struct Catalog: Sendable, Equatable {
     /// Words that, anywhere in the sentence, suggest the figure concerns a subgroup (企业…): `narrowers`.
     /// They lower the confidence of an indicator match.
     public var narrowWords: [String] = []
+    /// Words that open a breakdown of a total (其中, 包括): `breakdowns`. A number after one is not matched
+    /// by a rule's `before` words, only by its `after` words (其中9件胜诉).
+    public var breakdownWords: [String] = []
 
     public init(themes: [Theme], indicators: [IndicatorDefinition]) {
         self.themes = themes; self.indicators = indicators
@@ -102,8 +105,8 @@ extension Catalog {
         }
         let r = NodeReader(file: file, offset: 0)
         for (k, _) in map {
-            guard let key = k.string, ["themes", "indicators", "not_quantities", "subsets", "narrowers"].contains(key) else {
-                throw r.error(k, "unknown catalog field '\(k.string ?? "?")' (known: themes, indicators, not_quantities, subsets, narrowers)")
+            guard let key = k.string, ["themes", "indicators", "not_quantities", "subsets", "narrowers", "breakdowns"].contains(key) else {
+                throw r.error(k, "unknown catalog field '\(k.string ?? "?")' (known: themes, indicators, not_quantities, subsets, narrowers, breakdowns)")
             }
         }
         func line(_ node: Node) -> Int { (node.mark?.line ?? 0) }
@@ -207,6 +210,7 @@ extension Catalog {
         catalog.notQuantities = try words(map["not_quantities"], "not_quantities")
         catalog.subsetWords = try words(map["subsets"], "subsets")
         catalog.narrowWords = try words(map["narrowers"], "narrowers")
+        catalog.breakdownWords = try words(map["breakdowns"], "breakdowns")
         return catalog
     }
 }

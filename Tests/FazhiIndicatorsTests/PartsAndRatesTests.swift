@@ -87,3 +87,28 @@ import FazhiIndicators
         #expect(v2["legal-aid-cases"] == 400)
     }
 }
+
+/// Sentences not from the seeds (a national report's wording, as quoted by the press), to check that the
+/// rules are general phrasings and not fitted to the five seeds.
+@Suite struct HeldOutTests {
+    let ex: FactExtractor
+    init() throws { ex = try FactExtractor(catalogYAML: SeedBlocks.catalogText(), file: "content/catalog.yaml") }
+
+    @Test func nationalAdministrativeReview() {
+        let blocks = [OutlineBlock(kind: .heading(level: 1), text: "司法部2023年法治政府建设年度报告"),
+                      OutlineBlock(kind: .heading(level: 2), text: "一、2023年推进法治政府建设的主要举措和成效"),
+                      OutlineBlock(kind: .paragraph, text: "2023年,各级行政复议机构始终以维护群众合法权益为落脚点,全国新收行政复议案件31.5万件,同比增长17.1%;依法办结行政复议案件29.3万件,同比增长14.45%,其中司法部办结国务院行政复议案件4644件。"),
+                      OutlineBlock(kind: .paragraph, text: "指导各级行政复议机构依法办理涉及民生领域行政复议案件6.38万件,涉企行政复议案件3万余件。2023年,全国各级行政复议机构通过调解、和解方式结案3.7万件,一大批行政争议得到实质性化解。"),
+                      OutlineBlock(kind: .paragraph, text: "各级行政复议机构全年作出撤销、变更、确认违法和责令履行决定等纠错决定2.73万件,纠错率达12.83%。全国共制发行政复议意见书、建议书3800余份。")]
+        let r = ex.extract(blocks)
+        let v = Dictionary(uniqueKeysWithValues: r.indicators.map { ($0.indicator, $0.value) })
+        #expect(v["admin-review-received"] == 315000)
+        #expect(v["admin-review-closed"] == 293000)
+        #expect(v["admin-review-mediated"] == 37000)
+        #expect(v["admin-review-corrected"] == 27300)
+        #expect(v["admin-review-correction-rate"] == 12.83)
+        // 17.1% and 14.45% are year-on-year changes, not rates of anything
+        #expect(r.facts.contains { $0.value == 17.1 && $0.unit == "%" })
+        #expect(r.indicators.allSatisfy { $0.value != 17.1 && $0.value != 14.45 && $0.value != 4644 })
+    }
+}
