@@ -45,7 +45,7 @@ public struct NumberGrammar: Sendable {
     static func isLetter(_ c: S) -> Bool { (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A) }
     static func isSpace(_ c: S) -> Bool { c == " " || c == "\u{3000}" || c == "\u{00A0}" || c == "\t" }
     /// Characters that glue digits into a code, date, period, phone number or slogan (2021-2025, 7×24, 1+N).
-    static let joiners: Set<S> = ["/", "-", "×", "*", "+", "—", "–", "~", "～", "_", "－", "－", "‐", "‑", "＋", "／", "#", "＃", "@", "x", "X"]
+    static let joiners: Set<S> = ["/", "-", "×", "*", "+", "—", "–", "~", "～", "_", "－", "\u{2212}", "‐", "‑", "＋", "／", "#", "＃", "@", "x", "X", "·", "•", "．"]
     static let cnDigits: [S: Int] = ["零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
     static let cnUnits: [S: Int] = ["十": 10, "百": 100, "千": 1000]
     static let cnBig: [S: Double] = ["万": 1e4, "亿": 1e8]

@@ -155,3 +155,35 @@ import FazhiIndicators
         #expect(r.sentenceAnchors[1].utf8Offset == Array("2024年审结行政复议申请358件,确认违法7件。".utf8).count)
     }
 }
+
+@Suite struct GrammarMoreTests {
+    let g: NumberGrammar
+    init() throws {
+        let c = try Catalog.load(yaml: SeedBlocks.catalogText(), file: "content/catalog.yaml")
+        g = NumberGrammar(notQuantities: c.notQuantities)
+    }
+
+    @Test func slogansWithNumeralsAreNotQuantities() {
+        for text in ["坚持“五位一体”总体布局和“四个全面”战略布局", "增强四个意识、坚定四个自信、做到两个维护", "践行三个代表重要思想",
+                     "3·15消费者权益日", "5G基站", "1—10月", "第十四届", "全年12348热线", "近五年来", "法律顾问“一村一法律顾问”全覆盖"] {
+            #expect(g.quantities(in: text).isEmpty, "\(text): \(g.quantities(in: text).map(\.text))")
+        }
+    }
+
+    @Test func moreQuantities() {
+        let q = g.quantities(in: "培训4.5万人次,百分之八十以上,共调解110余名,3个工作日内办结,减少检查5908户次")
+        #expect(q.map(\.text) == ["4.5万人次", "百分之八十以上", "110余名", "3个工作日", "5908户次"])
+        #expect(q.map(\.quantity.value) == [45000, 80, 110, 3, 5908])
+        #expect(q[1].quantity.qualifier == .atLeast)
+        #expect(q[3].quantity.unit == "个工作日")
+    }
+
+    /// A rough speed check (debug build): the five seeds, many times.
+    @Test func speed() throws {
+        let ex = try FactExtractor(catalogYAML: SeedBlocks.catalogText(), file: "content/catalog.yaml")
+        let all = SeedBlocks.seeds.map { SeedBlocks.blocks($0.file) }
+        let clock = ContinuousClock()
+        let t = clock.measure { for _ in 0..<10 { for b in all { _ = ex.extract(b) } } }
+        print("extract: 50 reports in \(t) (debug build)")
+    }
+}
