@@ -168,9 +168,9 @@ extension Catalog {
                 if def.rateOf != nil, def.ratePer.isEmpty {
                     throw r.error(node, "indicator '\(def.id)' has 'rate_of' without 'rate_per'")
                 }
-                guard let matchNode = m["match"], !r.isNull(matchNode) else {
-                    throw r.error(node, "indicator '\(def.id)' has no 'match' rules")
-                }
+                // No `match` at all: an indicator filled only by hand (never matched automatically).
+                guard let matchNode = m["match"] else { return def }
+                if r.isNull(matchNode) { throw r.error(matchNode, "indicator '\(def.id)' has an empty 'match' list") }
                 def.match = try r.list(matchNode, "match") { rn in
                     try checkKeys(rn, ["context", "before", "after", "exclude"], "a match rule")
                     let rm = try r.mapping(rn, "match")
@@ -185,7 +185,7 @@ extension Catalog {
                     return rule
                 }
                 if def.match.isEmpty { throw r.error(matchNode, "indicator '\(def.id)' has an empty 'match' list") }
-                if def.units.isEmpty { throw r.error(node, "indicator '\(def.id)' needs a 'unit'") }
+                if def.units.isEmpty { throw r.error(node, "indicator '\(def.id)' has match rules but no 'unit'") }
                 return def
             }
         }

@@ -56,13 +56,21 @@ import FazhiIndicators
         """)
         #expect(d?.file == "bad.yaml" && d?.line == 9)
         #expect(d?.message.contains("empty 'match'") == true)
+        // no `match` at all: a hand-filled indicator, allowed
+        #expect(failure(head + """
+          - id: a
+            name: A
+            theme: disputes
+            unit: 件
+        """) == nil)
         let d2 = failure(head + """
           - id: a
             name: A
             theme: disputes
             unit: 件
+            match:
         """)
-        #expect(d2?.line == 5 && d2?.message.contains("no 'match'") == true)
+        #expect(d2?.line == 9 && d2?.message.contains("empty 'match'") == true)
         let d3 = failure(head + """
           - id: a
             name: A
