@@ -50,7 +50,7 @@ public struct FactExtractor: Sendable {
         self.subsetIDs = flat(catalog.subsetWords)
         self.narrowIDs = flat(catalog.narrowWords)
         self.breakdownIDs = flat(catalog.breakdownWords)
-        self.totalIDs = flat(["共", "累计", "合计", "总计", "全年", "全区", "全市", "全县", "全省", "全国", "总数"])
+        self.totalIDs = flat(["共", "累计", "合计", "总计", "总数"])
         self.words = w
     }
 
@@ -110,7 +110,7 @@ public struct FactExtractor: Sendable {
                 while let last = stack.last, last.level >= level { stack.removeLast() }
                 if level > 1 { stack.append((level, b.text)) }
                 if level == 2 {
-                    if let p = Self.part(forHeading: b.text) { part = p } else if !seenLevel2 { part = .results }
+                    if let p = Self.part(forHeading: b.text, reportYear: reportYear) { part = p } else if !seenLevel2 { part = .results }
                     seenLevel2 = true
                 } else if level == 1 {
                     part = .results
@@ -226,7 +226,7 @@ public struct FactExtractor: Sendable {
                     if q.chinese { conf -= 0.1 }
                     if narrow { conf -= 0.25 }
                     if site.fact.part == .shortcomings { conf -= 0.3 }
-                    if total { conf += 0.05 }
+                    if total { conf += 0.03 }
                     conf = min(0.99, max(0, conf))
                     if best == nil || spec > best!.spec || (spec == best!.spec && conf > best!.conf) {
                         best = (ii, conf, spec, desc.joined(separator: " "))
@@ -358,9 +358,10 @@ public struct FactExtractor: Sendable {
     static func contains(_ text: String, _ words: [String]) -> Bool { words.contains { text.contains($0) } }
 
     /// The part a level-2 heading opens, when its words say so.
-    static func part(forHeading text: String) -> ReportPart? {
-        if contains(text, ["安排", "工作计划", "下一步", "思路", "打算", "下一年", "明年", "计划"]) { return .plan }
-        if contains(text, ["不足", "问题", "短板", "差距"]) { return .shortcomings }
+    static func part(forHeading text: String, reportYear: Int? = nil) -> ReportPart? {
+        if contains(text, ["安排", "工作计划", "下一步", "工作思路", "打算", "下一年", "明年", "今后", "展望"]) { return .plan }
+        if let y = reportYear, text.contains("\(y + 1)年") { return .plan }
+        if contains(text, ["不足", "存在的问题", "存在问题", "主要问题", "短板", "差距", "薄弱环节"]) { return .shortcomings }
         if contains(text, ["第一责任人", "党政主要负责人", "主要负责人履行"]) { return .duties }
         if contains(text, ["其他", "其它", "生效裁判", "需要报告"]) { return .other }
         if contains(text, ["工作情况", "举措", "成效", "做法", "主要工作", "工作开展", "进展"]) { return .results }
@@ -369,14 +370,14 @@ public struct FactExtractor: Sendable {
 
     /// Unnumbered paragraphs that open a part (武冈: "2023年,我市…仍存在一些问题和不足" then "2024年,我市将…").
     static func part(forParagraph text: String, current: ReportPart, reportYear: Int?) -> ReportPart? {
-        let head = String(text.prefix(40))
+        let head = String(text.prefix(60))
         let stripped = head.drop { $0 == " " || $0 == "\u{3000}" }
-        if stripped.hasPrefix("下一步") || stripped.hasPrefix("今后") || stripped.hasPrefix("明年") { return .plan }
-        if let y = reportYear, stripped.hasPrefix("\(y + 1)年"), head.contains("将") { return .plan }
+        if stripped.hasPrefix("下一步") || stripped.hasPrefix("今后") || stripped.hasPrefix("明年") || stripped.hasPrefix("新的一年") { return .plan }
+        if let y = reportYear, stripped.hasPrefix("\(y + 1)年"), head.prefix(30).contains("将") { return .plan }
         if current == .results {
             let firstSentence = head.split(whereSeparator: { "。；;".contains($0) }).first.map(String.init) ?? head
-            if (firstSentence.contains("存在") || firstSentence.contains("仍有")),
-               contains(firstSentence, ["问题", "不足", "短板", "差距"]) { return .shortcomings }
+            if contains(firstSentence, ["仍存在", "还存在", "也存在", "尚存在", "仍有", "存在一些", "存在不少"]),
+               contains(firstSentence, ["问题", "不足", "短板", "差距", "薄弱"]) { return .shortcomings }
         }
         return nil
     }

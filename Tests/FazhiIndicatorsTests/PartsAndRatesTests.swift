@@ -112,3 +112,91 @@ import FazhiIndicators
         #expect(r.indicators.allSatisfy { $0.value != 17.1 && $0.value != 14.45 && $0.value != 4644 })
     }
 }
+
+/// Phrasings of other reports (written for these tests, in the style of county reports), to check the
+/// rules generalise beyond the seeds.
+@Suite struct OtherPhrasingsTests {
+    let ex: FactExtractor
+    init() throws { ex = try FactExtractor(catalogYAML: SeedBlocks.catalogText(), file: "content/catalog.yaml") }
+
+    func values(_ paragraphs: [String]) -> [String: (Double, Qualifier)] {
+        let blocks = [OutlineBlock(kind: .heading(level: 1), text: "某县2023年法治政府建设情况报告"),
+                      OutlineBlock(kind: .heading(level: 2), text: "一、2023年推进法治政府建设的主要举措和成效")]
+            + paragraphs.map { OutlineBlock(kind: .paragraph, text: $0) }
+        var out: [String: (Double, Qualifier)] = [:]
+        for i in ex.extract(blocks).indicators { out[i.indicator] = (i.value, i.qualifier) }
+        return out
+    }
+
+    @Test func reviewAndLitigation() {
+        let v = values(["全年办理行政复议案件86件,审结79件,纠错9件,纠错率11.4%。",
+                        "全年共发生行政诉讼案件45件,败诉3件,败诉率6.7%;行政机关负责人出庭应诉率达100%。"])
+        #expect(v["admin-review-received"]?.0 == 86)
+        #expect(v["admin-review-closed"]?.0 == 79)
+        #expect(v["admin-review-corrected"]?.0 == 9)
+        #expect(v["admin-review-correction-rate"]?.0 == 11.4)
+        #expect(v["admin-litigation-cases"]?.0 == 45)
+        #expect(v["admin-litigation-lost"]?.0 == 3)
+        #expect(v["admin-litigation-loss-rate"]?.0 == 6.7)
+        #expect(v["head-appearance-rate"]?.0 == 100)
+    }
+
+    @Test func mediationAndServices() {
+        let v = values(["全县共有人民调解委员会230个,人民调解员1568名,全年共排查矛盾纠纷890余次,调解矛盾纠纷765件,调解成功760件,调解成功率99.3%。",
+                        "共受理法律援助案件568件,提供法律咨询1.2万人次,办理公证事项3560件。",
+                        "开展“法律进乡村”等普法活动320场次,发放宣传资料5万余份。"])
+        #expect(v["mediation-organizations"]?.0 == 230)
+        #expect(v["mediators"]?.0 == 1568)
+        #expect(v["dispute-screenings"]! == (890, .atLeast))
+        #expect(v["mediation-disputes"]?.0 == 765)
+        #expect(v["mediation-succeeded"]?.0 == 760)
+        #expect(v["mediation-success-rate"]?.0 == 99.3)
+        #expect(v["legal-aid-cases"]?.0 == 568)
+        #expect(v["legal-consultations"]?.0 == 12000)
+        #expect(v["notary-cases"]?.0 == 3560)
+        #expect(v["pufa-activities"]! == (320, .exact))
+        #expect(v["pufa-materials"]! == (50000, .atLeast))
+    }
+
+    @Test func enforcementAndRules() {
+        let v = values(["全县127个行政执法主体、2360名行政执法人员全部纳入平台管理,组织1200名执法人员参加培训。",
+                        "组织开展行政执法案卷评查,共评查案卷560卷。",
+                        "审查规范性文件45件,备案审查12件;对58件重大行政决策事项进行合法性审查,审查各类合同协议210份,提出修改意见320条。",
+                        "公布权责清单事项3456项,政务服务事项网上可办率达到100%。",
+                        "全县共有政府法律顾问86名、公职律师152名;县政府常务会议会前学法12次。"])
+        #expect(v["enforcement-bodies"]?.0 == 127)
+        #expect(v["enforcement-staff"]?.0 == 2360)
+        #expect(v["case-file-reviews"]?.0 == 560)
+        #expect(v["normative-doc-reviews"]?.0 == 45)
+        #expect(v["major-decision-reviews"]?.0 == 58)
+        #expect(v["contract-reviews"]?.0 == 210)
+        #expect(v["review-opinions"]?.0 == 320)
+        #expect(v["power-list-items"]?.0 == 3456)
+        #expect(v["online-service-rate"]?.0 == 100)
+        #expect(v["legal-advisers"]?.0 == 86)
+        #expect(v["public-lawyers"]?.0 == 152)
+        #expect(v["collective-law-study"]?.0 == 12)
+    }
+
+    /// Ambiguous sentences give no value rather than a wrong one.
+    @Test func ambiguityGivesNothing() {
+        let v = values(["全年行政复议撤销12件,确认违法5件。", "依托5个乡镇人民调解委员会、120个村人民调解委员会开展调解。"])
+        #expect(v["admin-review-corrected"] == nil)
+        #expect(v["mediation-organizations"] == nil)
+    }
+
+    /// A results heading that mentions 问题 or 计划 is not the shortcomings or the plan; a results paragraph
+    /// about tackling problems does not open the shortcomings.
+    @Test func partsAreNotFooledByTopics() {
+        let blocks = [OutlineBlock(kind: .heading(level: 1), text: "某县2023年法治政府建设情况报告"),
+                      OutlineBlock(kind: .heading(level: 2), text: "一、聚焦群众急难愁盼问题,提升法律服务水平"),
+                      OutlineBlock(kind: .paragraph, text: "针对执法中存在的问题,开展专项整治,受理法律援助案件300件。"),
+                      OutlineBlock(kind: .heading(level: 2), text: "二、深入实施提升行政执法质量三年行动计划"),
+                      OutlineBlock(kind: .paragraph, text: "评查案卷120卷。"),
+                      OutlineBlock(kind: .heading(level: 2), text: "三、2024年工作思路"),
+                      OutlineBlock(kind: .paragraph, text: "开展法治宣传活动900场次。")]
+        let r = ex.extract(blocks)
+        #expect(r.facts.map(\.part) == [.results, .results, .plan])
+        #expect(r.sections.map(\.part) == [.results, .results, .results, .plan])
+    }
+}
