@@ -104,6 +104,7 @@ public struct NumberGrammar: Sendable {
                 for w in notQuantities where !w.isEmpty && s[i] == w[0] && Self.matches(s, i, w) { covered.append(i..<(i + w.count)) }
             }
         }
+
         var i = 0
         while i < n {
             let c = s[i]
@@ -170,7 +171,10 @@ public struct NumberGrammar: Sendable {
         return false
     }
 
-    func isCovered(_ covered: [Range<Int>], _ i: Int) -> Bool { covered.contains { $0.contains(i) } }
+    /// Inside a name with numerals (三项制度), or followed by one that starts with the unit (15分钟公共法律服务圈).
+    func isCovered(_ covered: [Range<Int>], _ i: Int, unitAt u: Int = -1) -> Bool {
+        covered.contains { $0.contains(i) || $0.lowerBound == u }
+    }
 
     /// Qualifier words right before `i` (skipping spaces): the qualifier and where its text starts.
     func preQualifier(_ s: [S], _ i: Int) -> (Qualifier, Int)? {
@@ -314,7 +318,7 @@ public struct NumberGrammar: Sendable {
             qualifier = q; end = e
         }
         // Exclusions
-        if isOrdinal(s, i0) || isCovered(covered, i0) || insideQuotesOrTitle(s, i0, end) { return end }
+        if isOrdinal(s, i0) || isCovered(covered, i0, unitAt: u) || insideQuotesOrTitle(s, i0, end) { return end }
         // 24小时 (不打烊, 服务): a slogan, not a duration; 24小时内 is a time limit, kept.
         if unit == "小时", mantissa == 24, exponent == 0, !(end < n && (s[end] == "内")) { return end }
         var start = i0
@@ -416,7 +420,7 @@ public struct NumberGrammar: Sendable {
         guard let w = Self.unit(s, k, Self.cnUnitList) else { return e }
         var end = k + w.count
         if let (q, en) = postQualifier(s, end) { qualifier = q; end = en }
-        if isOrdinal(s, i0) || isCovered(covered, i0) || insideQuotesOrTitle(s, i0, end) { return end }
+        if isOrdinal(s, i0) || isCovered(covered, i0, unitAt: k) || insideQuotesOrTitle(s, i0, end) { return end }
         // Preceded by 每 (per) or part of a word like 统一 / 之一: not a count.
         if i0 > 0, ["每", "之", "统", "唯", "逐", "万", "千", "百"].contains(s[i0 - 1]) { return end }
         var start = i0
