@@ -87,6 +87,10 @@ public struct FactExtractor: Sendable {
         var confidence: Double
         var rule: String
         var total: Bool
+        /// Index of the indicator's rule that matched: earlier rules are preferred phrasings.
+        var ruleIndex: Int
+        /// A `before` match after a breakdown word (其中…).
+        var breakdown: Bool
     }
 
     public func extract(_ blocks: [OutlineBlock]) -> Extraction {
@@ -129,6 +133,7 @@ public struct FactExtractor: Sendable {
         var sites: [FactSite] = []
         var blockScalars: [[S]] = []
         var blockHits: [WordIndex.Hits] = []
+        var blockSpans: [[Range<Int>]] = []
         var position = 0
         for (bi, b) in blocks.enumerated() {
             let s = Array(b.text.unicodeScalars)
@@ -136,8 +141,9 @@ public struct FactExtractor: Sendable {
             blockHits.append(words.hits(s, 0..<s.count))
             let (quantities, warns) = grammar.scan(s)
             for w in warns { result.warnings.append(w + Self.place(paths[bi])) }
+            let spans = quantities.isEmpty ? [] : Self.sentences(s)
+            blockSpans.append(spans)
             if quantities.isEmpty { continue }
-            let spans = Self.sentences(s)
             var utf8Prefix: [Int] = [0]
             utf8Prefix.reserveCapacity(s.count + 1)
             for c in s { utf8Prefix.append(utf8Prefix.last! + UTF8.width(c)) }
@@ -195,16 +201,23 @@ public struct FactExtractor: Sendable {
             let narrow = narrowIDs.contains { hits.occurs($0, in: sentRange) }
             let total = totalIDs.contains { hits.occurs($0, in: lead) }
             let breakdown = breakdownIDs.contains { hits.occurs($0, in: lead) }
-            var best: (ind: Int, conf: Double, spec: Int, rule: String)?
+            var best: (ind: Int, conf: Double, spec: Int, rule: String, ruleIndex: Int, breakdown: Bool)?
+            // The sentence before, in the same paragraph: context found there counts, with lower confidence.
+            let previousSentence: Range<Int> = {
+                let spans = blockSpans[site.block]
+                guard let k = spans.firstIndex(where: { $0.lowerBound == sent.start }), k > 0 else { return sent.start..<sent.start }
+                return spans[k - 1]
+            }()
             for (ii, ind) in indicators.enumerated() where ind.units.contains(q.unit) {
                 if vetoed(ind.exclude) { continue }
-                for rule in ind.rules {
+                for (ri, rule) in ind.rules.enumerated() {
                     if vetoed(rule.exclude) { continue }
                     var spec = 0
                     var desc: [String] = []
                     var conf = 0.0
+                    var usedBefore = false
                     if !rule.before.isEmpty {
-                        if breakdown { continue }
+                        usedBefore = true
                         guard let w = rule.before.filter({ hits.occurs($0, in: lead) }).max(by: { words.length($0) < words.length($1) }) else { continue }
                         spec += words.length(w) * 2
                         desc.append("before:" + Self.string(words.words[w]))
@@ -217,35 +230,54 @@ public struct FactExtractor: Sendable {
                         conf = max(conf, 0.85)
                     }
                     var contextOK = true
+                    var contextInParagraph = false
                     for group in rule.context {
-                        guard let w = group.first(where: { hits.occurs($0, in: sentRange) }) else { contextOK = false; break }
-                        spec += words.length(w)
-                        desc.append("context:" + Self.string(words.words[w]))
+                        if let w = group.first(where: { hits.occurs($0, in: sentRange) }) {
+                            spec += words.length(w)
+                            desc.append("context:" + Self.string(words.words[w]))
+                        } else if let w = group.first(where: { hits.occurs($0, in: previousSentence) }) {
+                            // in the sentence before: weaker
+                            contextInParagraph = true
+                            spec += words.length(w)
+                            desc.append("previous-sentence:" + Self.string(words.words[w]))
+                        } else { contextOK = false; break }
                     }
                     if !contextOK { continue }
+                    if contextInParagraph { conf -= 0.15 }
+                    conf -= 0.03 * Double(ri)
                     if q.chinese { conf -= 0.1 }
                     if narrow { conf -= 0.25 }
                     if site.fact.part == .shortcomings { conf -= 0.3 }
                     if total { conf += 0.03 }
                     conf = min(0.99, max(0, conf))
-                    if best == nil || spec > best!.spec || (spec == best!.spec && conf > best!.conf) {
-                        best = (ii, conf, spec, desc.joined(separator: " "))
+                    if best == nil || conf > best!.conf + 1e-9 || (abs(conf - best!.conf) < 1e-9 && spec > best!.spec) {
+                        best = (ii, conf, spec, desc.joined(separator: " "), ri, usedBefore && breakdown)
                     }
                 }
             }
             if let best, best.conf >= minimumConfidence {
-                candidates[best.ind, default: []].append(Candidate(site: fi, confidence: (best.conf * 100).rounded() / 100, rule: best.rule, total: total))
+                candidates[best.ind, default: []].append(Candidate(site: fi, confidence: (best.conf * 100).rounded() / 100, rule: best.rule,
+                                                                   total: total, ruleIndex: best.ruleIndex, breakdown: best.breakdown))
             }
         }
         var chosen: [String: IndicatorValue] = [:]
         for (ii, ind) in indicators.enumerated() {
             guard var cands = candidates[ii], !cands.isEmpty else { continue }
-            // Several different values for one indicator in one sentence are parts of an enumeration
-            // (10个…, 188个…): unless one is marked as the total, none of them is the report's value.
+            // Several different values for one indicator in one sentence: a breakdown after 其中 loses to the
+            // total before it; a preferred phrasing (earlier rule) beats a weaker one; what is left with
+            // different values is an enumeration of parts (10个…, 188个…), and unless exactly one is marked
+            // as the total (共, 累计), none of them is the report's value.
             var bySentence: [Int: [Candidate]] = [:]
             for c in cands { bySentence[sites[c.site].sentence, default: []].append(c) }
             var dropped = Set<Int>()
-            for (_, group) in bySentence where Set(group.map { sites[$0.site].fact.value }).count > 1 {
+            for (_, group0) in bySentence where Set(group0.map { sites[$0.site].fact.value }).count > 1 {
+                var group = group0.sorted { sites[$0.site].position < sites[$1.site].position }
+                for (k, c) in group.enumerated() where c.breakdown && k > 0 { dropped.insert(c.site) }
+                group = group.filter { !dropped.contains($0.site) }
+                let bestRule = group.map(\.ruleIndex).min() ?? 0
+                for c in group where c.ruleIndex != bestRule { dropped.insert(c.site) }
+                group = group.filter { !dropped.contains($0.site) }
+                guard Set(group.map { sites[$0.site].fact.value }).count > 1 else { continue }
                 let totals = group.filter(\.total)
                 for c in group where !(totals.count == 1 && totals[0].site == c.site) { dropped.insert(c.site) }
             }

@@ -14,8 +14,8 @@ public struct Catalog: Sendable, Equatable {
     /// Words that, anywhere in the sentence, suggest the figure concerns a subgroup (企业…): `narrowers`.
     /// They lower the confidence of an indicator match.
     public var narrowWords: [String] = []
-    /// Words that open a breakdown of a total (其中, 包括): `breakdowns`. A number after one is not matched
-    /// by a rule's `before` words, only by its `after` words (其中9件胜诉).
+    /// Words that open a breakdown of a total (其中, 包括): `breakdowns`. A number after one, matched by a
+    /// rule's `before` words, loses to a value of the same indicator earlier in the sentence.
     public var breakdownWords: [String] = []
 
     public init(themes: [Theme], indicators: [IndicatorDefinition]) {
