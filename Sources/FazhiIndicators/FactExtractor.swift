@@ -283,7 +283,7 @@ public struct FactExtractor: Sendable {
             }
             let keptAll = cands
             cands = cands.filter { !dropped.contains($0.site) }
-            guard !cands.isEmpty else { _ = keptAll; continue }
+            guard !cands.isEmpty else { continue }
             cands.sort { a, b in
                 if a.confidence != b.confidence { return a.confidence > b.confidence }
                 let pa = Self.partRank(sites[a.site].fact.part), pb = Self.partRank(sites[b.site].fact.part)

@@ -253,7 +253,6 @@ public struct NumberGrammar: Sendable {
                                 start: pre?.1 ?? i0, end: e, numberStart: i0, chinese: false))
             return e
         }
-        let numberEnd = j
         // A year (2024年), a glued year (6472024年: damaged text) or a plan period glued (20212025年).
         if decimals == 0, j < n, s[j] == "年" {
             if intDigits > 4 {
@@ -308,7 +307,6 @@ public struct NumberGrammar: Sendable {
             }
             return max(k, i0 + 1)
         }
-        _ = numberEnd
         // Spaced digits are fine ("537 件"); a space before a multiplier is not.
         if qualifier == .exact, end < n, s[end] == "余" || s[end] == "多" {
             // 3000件余: rare, but a lower bound
