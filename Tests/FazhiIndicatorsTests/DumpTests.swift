@@ -1,10 +1,16 @@
 import Testing
 import FazhiModel
 import FazhiIndicators
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Prints what the extractor finds on each seed (for reading by eye; asserts nothing).
+/// Prints what the extractor finds on each seed, for reading by eye: set FAZHI_DUMP=1.
 @Suite struct DumpTests {
     @Test func dumpSeeds() throws {
+        guard getenv("FAZHI_DUMP") != nil else { return }
         let ex = try FactExtractor(catalogYAML: SeedBlocks.catalogText(), file: "content/catalog.yaml")
         for seed in SeedBlocks.seeds {
             let r = ex.extract(SeedBlocks.blocks(seed.file))
