@@ -200,3 +200,13 @@ import FazhiIndicators
         #expect(r.sections.map(\.part) == [.results, .results, .results, .plan])
     }
 }
+
+extension OtherPhrasingsTests {
+    @Test func studyAndLeadership() {
+        let v = values(["组织86名乡镇和部门主要负责人现场述法,区政府常务会议专题研究法治政府建设工作4次,开展集体学法12次,党委(党组)理论学习中心组学习习近平法治思想230余次。"])
+        #expect(v["leader-law-reports"]?.0 == 86)
+        #expect(v["law-topic-meetings"]?.0 == 4)
+        #expect(v["collective-law-study"]?.0 == 12)
+        #expect(v["group-study"]! == (230, .atLeast))
+    }
+}
