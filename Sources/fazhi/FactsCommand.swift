@@ -48,7 +48,7 @@ struct FactsCommand: ParsableCommand {
         var rows: [[String]] = [["value", "unit", "qualifier", "subject", "part", "anchor"]]
         for f in fm.facts {
             rows.append([FactsCommand.number(f.value), f.unit, f.qualifier.rawValue, FactsCommand.clip(f.subject, 30), f.part.rawValue, f.anchor])
-            if sentences { rows.append(["", "", "", "  " + FactsCommand.clip(f.sentence, 60), "", ""]) }
+            if sentences { rows.append(["        " + f.sentence]) }
         }
         out += Table.render(rows, rightAligned: [0])
         out += "\nIndicators (\(fm.indicators.count))\n"
@@ -128,12 +128,14 @@ enum Table {
 
     static func width(_ s: String) -> Int { s.reduce(0) { $0 + width(of: $1) } }
 
+    /// Rows of one cell are notes: printed as they are, not aligned.
     static func render(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
         guard let cols = rows.map(\.count).max() else { return "" }
         var widths = Array(repeating: 0, count: cols)
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], width(c)) } }
+        for r in rows where r.count > 1 || cols == 1 { for (i, c) in r.enumerated() { widths[i] = max(widths[i], width(c)) } }
         var out = ""
         for (ri, r) in rows.enumerated() {
+            if r.count == 1, cols > 1 { out += r[0] + "\n"; continue }
             var line = ""
             for i in 0..<cols {
                 let c = i < r.count ? r[i] : ""
