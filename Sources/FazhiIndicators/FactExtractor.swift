@@ -106,6 +106,9 @@ public struct FactExtractor: Sendable {
         var stack: [(level: Int, text: String)] = []
         var part: ReportPart = .results
         var seenLevel2 = false
+        // The level whose headings name the parts: 2 (一、), or the highest level below the title when a
+        // report has no 一、 headings.
+        let topLevel = blocks.compactMap { if case .heading(let l) = $0.kind, l > 1 { return l } else { return nil } }.min() ?? 2
         for (bi, b) in blocks.enumerated() {
             switch b.kind {
             case .heading(let level):
@@ -113,14 +116,14 @@ public struct FactExtractor: Sendable {
                 headingRanks[bi] = headingRank
                 while let last = stack.last, last.level >= level { stack.removeLast() }
                 if level > 1 { stack.append((level, b.text)) }
-                if level == 2 {
+                if level == topLevel {
                     if let p = Self.part(forHeading: b.text, reportYear: reportYear) { part = p } else if !seenLevel2 { part = .results }
                     seenLevel2 = true
                 } else if level == 1 {
                     part = .results
                 }
             case .paragraph:
-                if (stack.last?.level ?? 1) <= 2, let p = Self.part(forParagraph: b.text, current: part, reportYear: reportYear) {
+                if (stack.last?.level ?? 1) <= topLevel, let p = Self.part(forParagraph: b.text, current: part, reportYear: reportYear) {
                     part = p
                 }
             }

@@ -210,3 +210,16 @@ extension OtherPhrasingsTests {
         #expect(v["group-study"]! == (230, .atLeast))
     }
 }
+
+extension PartsAndRatesTests {
+    /// A report without 一、 headings: its (一) headings name the parts.
+    @Test func flatReportParts() {
+        let r = ex.extract(report([
+            (3, "(一)主要工作情况"), (0, "受理法律援助案件300件。"),
+            (3, "(二)存在的问题"), (0, "基层力量不足。"),
+            (3, "(三)下一步工作打算"), (0, "办理法律援助案件500件。"),
+        ]))
+        #expect(r.facts.map(\.part) == [.results, .plan])
+        #expect(r.indicators.first { $0.indicator == "legal-aid-cases" }?.value == 300)
+    }
+}
