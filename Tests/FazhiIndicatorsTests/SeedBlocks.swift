@@ -1,0 +1,103 @@
+import FazhiModel
+import FazhiIndicators
+
+/// A stand-in for the convert stage in these tests: splits a seed report into outline blocks.
+/// Drops header and page debris, normalises full-width digits and ％﹪, and levels headings:
+/// the title → 1, 一、 → 2, (一)/（一）/三) → 3, 1. / 1、 → 4 (lines longer than 60 characters stay paragraphs).
+enum SeedBlocks {
+    static let root: String = {
+        // …/Tests/FazhiIndicatorsTests/SeedBlocks.swift → package root
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+
+    static let seeds: [(id: String, file: String)] = [
+        ("tianmen-2024", "湖北省天门市-2024-法治政府建设情况报告.txt"),
+        ("maojian-2022", "湖北省十堰市茅箭区-2022-法治政府建设工作报告.txt"),
+        ("binhai-2024", "天津市滨海新区-2024-法治政府建设情况的报告.txt"),
+        ("shangdang-2024", "山西省长治市上党区-2024-法治政府建设情况的报告.txt"),
+        ("wugang-2023", "湖南省武冈市-2023-法治政府建设工作报告.txt"),
+    ]
+
+    static func read(_ path: String) -> String {
+        guard let f = fopen(path, "rb") else { return "" }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buf, 1, buf.count, f)
+            if n <= 0 { break }
+            bytes.append(contentsOf: buf[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func catalogText() -> String { read(root + "/content/catalog.yaml") }
+
+    static func text(_ file: String) -> String { read(root + "/content/reports/" + file) }
+
+    static let debris = ["发布时间", "附件", "扫一扫", "我要打印", "主办单位", "承办单位", "网站标识码", "联系电话", "时间:",
+                         "时间：", "分享到", "您现在所在的位置", "当前位置", "中国政府网", "今天是", "热点查询", "字体大小", "保存为word"]
+
+    static func normalise(_ line: String) -> String {
+        var out = String.UnicodeScalarView()
+        for c in line.unicodeScalars {
+            if c.value >= 0xFF10 && c.value <= 0xFF19 { out.append(Unicode.Scalar(c.value - 0xFF10 + 0x30)!) }
+            else if c == "％" || c == "﹪" { out.append("%") }
+            else { out.append(c) }
+        }
+        return String(out)
+    }
+
+    static func blocks(_ file: String) -> [OutlineBlock] {
+        let lines = text(file).split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        // The title: the last short line naming the report within the header.
+        var titleIndex = 0
+        for (i, l) in lines.prefix(25).enumerated() {
+            let t = l.seedTrimmed
+            if t.contains("法治政府建设"), t.contains("报告"), t.count < 60, !t.contains(":"), !t.contains("标题"),
+               !t.contains("主题词"), !t.hasSuffix("|") { titleIndex = i }
+        }
+        var blocks: [OutlineBlock] = [OutlineBlock(kind: .heading(level: 1), text: lines[titleIndex].seedTrimmed, sourceLine: titleIndex + 1)]
+        for (i, raw) in lines.enumerated() where i > titleIndex {
+            let t = normalise(raw.seedTrimmed)
+            if t.isEmpty || debris.contains(where: { t.hasPrefix($0) }) { continue }
+            blocks.append(OutlineBlock(kind: kind(t), text: t, sourceLine: i + 1))
+        }
+        return blocks
+    }
+
+    static func kind(_ t: String) -> OutlineBlock.Kind {
+        let s = Array(t.unicodeScalars)
+        let cn: Set<Unicode.Scalar> = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+        var k = 0
+        while k < s.count, cn.contains(s[k]) { k += 1 }
+        if k > 0, k < s.count, s[k] == "、" { return .heading(level: 2) }
+        if k > 0, k < s.count, s[k] == ")" || s[k] == "）", t.count <= 60 { return .heading(level: 3) }
+        if s.first == "(" || s.first == "（" {
+            var m = 1
+            while m < s.count, cn.contains(s[m]) { m += 1 }
+            if m > 1, m < s.count, s[m] == ")" || s[m] == "）", t.count <= 60 { return .heading(level: 3) }
+        }
+        var d = 0
+        while d < s.count, s[d].value >= 0x30, s[d].value <= 0x39 { d += 1 }
+        if d > 0, d < s.count, s[d] == "." || s[d] == "、", t.count <= 60 { return .heading(level: 4) }
+        return .paragraph
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension String {
+    var seedTrimmed: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}
