@@ -10,7 +10,7 @@ struct Fazhi: ParsableCommand {
         Pipeline: content/reports (raw .txt/.html/.md, any encoding) → convert → content/markdown \
         (front matter + Markdown, hand-correctable) → build → public/ (the site).
         """,
-        subcommands: [ConvertCommand.self, FactsCommand.self]
+        subcommands: [ConvertCommand.self, FactsCommand.self, BuildCommand.self, CheckCommand.self]
     )
 }
 
