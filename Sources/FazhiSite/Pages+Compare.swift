@@ -243,10 +243,10 @@ extension SitePages {
             for (k, o) in ranked.prefix(limit).enumerated() {
                 if o.value.value != lastValue { rank = k + 1; lastValue = o.value.value }
                 guard let l = m.locality(o.adcode) else { continue }
-                rows.append([DataTable.Cell(String(rank), sort: String(rank)), localityCell(l), DataTable.Cell(l.province), valueCell(o)])
+                rows.append([localityCell(l), DataTable.Cell(String(rank), sort: String(rank)), DataTable.Cell(l.province), valueCell(o)])
             }
             let t = DataTable(id: "rank-\(y)", caption: "\(y)年排名" + (ranked.count > limit ? "（前\(limit)名，共\(ranked.count)个地区）" : ""),
-                              columns: [.init("名次", numeric: true), .init("地区"), .init("省份"), .init("数值", numeric: true)], rows: rows)
+                              columns: [.init("地区"), .init("名次", numeric: true), .init("省份"), .init("数值", numeric: true)], rows: rows)
             let pts = ranked.prefix(limit).compactMap { o -> Charts.Point? in
                 guard let l = m.locality(o.adcode) else { return nil }
                 return Charts.Point(label: l.name, value: o.value.value, shown: m.shown(o.value), href: m.sourceURL(o))

@@ -73,6 +73,7 @@ public final class SiteModel: Sendable {
         self.config = config; self.base = base; self.catalog = catalog
         let reports = unsorted.sorted { $0.id < $1.id }
         self.reports = reports
+        self.newestFirst = Self.newestFirst(reports)
         var byID: [String: Int] = [:]
         for (i, r) in reports.enumerated() { byID[r.id] = i }
         self.byID = byID
@@ -149,7 +150,9 @@ public final class SiteModel: Sendable {
     }
 
     /// Newest first: year, then published date, then id.
-    public var newestFirst: [Int] {
+    public let newestFirst: [Int]
+
+    static func newestFirst(_ reports: [ReportEntry]) -> [Int] {
         reports.indices.sorted { a, b in
             let ra = reports[a], rb = reports[b]
             if (ra.year ?? 0) != (rb.year ?? 0) { return (ra.year ?? 0) > (rb.year ?? 0) }

@@ -53,34 +53,56 @@ public struct DataTable: Sendable {
         self.id = id; self.caption = caption; self.csvHref = csvHref; self.columns = columns; self.rows = rows; self.note = note
     }
 
-    /// The context the `table` partial reads.
+    /// The context the `table` partial reads: `id`, `caption`, `csv`, `note`, and the header and body rows as
+    /// HTML built here with escaping (`thead`, `tbody`: use them with triple braces). Rows are built in code,
+    /// not in the template, because comparison tables have thousands of cells.
     public var context: [String: Any] {
-        var head: [[String: Any]] = []
-        for (i, c) in columns.enumerated() {
-            head.append(["label": c.label, "class": c.numeric ? "num" : "text", "index": i, "type": c.numeric ? "number" : "text"])
-        }
-        var body: [[String: Any]] = []
-        body.reserveCapacity(rows.count)
-        for row in rows {
-            guard let first = row.first else { continue }
-            var cells: [[String: Any]] = []
-            cells.reserveCapacity(row.count)
-            for (i, cell) in row.dropFirst().enumerated() {
-                let numeric = i + 1 < columns.count ? columns[i + 1].numeric : false
-                cells.append(Self.cellContext(cell, numeric: numeric))
-            }
-            body.append(["th": Self.cellContext(first, numeric: false), "cells": cells])
-        }
-        return ["id": id, "caption": caption, "head": head, "rows": body, "empty": rows.isEmpty, "csv": opt(csvHref), "note": opt(note)]
+        ["id": id, "caption": caption, "csv": opt(csvHref), "note": opt(note), "empty": rows.isEmpty,
+         "thead": theadHTML, "tbody": tbodyHTML]
     }
 
-    static func cellContext(_ c: Cell, numeric: Bool) -> [String: Any] {
-        var classes: [String] = [numeric ? "num" : "text"]
-        if c.missing { classes.append("missing") }
-        if let extra = c.cssClass { classes.append(extra) }
-        // Every key is present (false when absent): mustache would otherwise look it up in enclosing contexts.
-        return ["text": c.text, "class": classes.joined(separator: " "), "href": opt(c.href), "title": opt(c.title),
-                "sort": c.sortKey.map { $0 as Any } ?? false]
+    public var theadHTML: String {
+        var h = "<thead>\n<tr>"
+        for c in columns {
+            h += c.numeric ? "<th scope=\"col\" class=\"num\" data-type=\"number\">" : "<th scope=\"col\" class=\"text\" data-type=\"text\">"
+            h += Escape.html(c.label)
+            h += "</th>"
+        }
+        h += "</tr>\n</thead>"
+        return h
+    }
+
+    public var tbodyHTML: String {
+        var h = "<tbody>\n"
+        h.reserveCapacity(rows.count * max(columns.count, 1) * 80)
+        for row in rows {
+            h += "<tr>"
+            for (i, cell) in row.enumerated() {
+                let numeric = i < columns.count ? columns[i].numeric : false
+                Self.appendCell(&h, cell, numeric: numeric, header: i == 0)
+            }
+            h += "</tr>\n"
+        }
+        h += "</tbody>"
+        return h
+    }
+
+    static func appendCell(_ h: inout String, _ c: Cell, numeric: Bool, header: Bool) {
+        h += header ? "<th scope=\"row\" class=\"" : "<td class=\""
+        h += numeric ? "num" : "text"
+        if c.missing { h += " missing" }
+        if let extra = c.cssClass { h += " "; h += Escape.html(extra) }
+        h += "\""
+        if let s = c.sortKey { h += " data-sort=\""; h += Escape.html(s); h += "\"" }
+        if let href = c.href {
+            h += "><a href=\""; h += Escape.html(href); h += "\""
+            if let t = c.title { h += " title=\""; h += Escape.html(t); h += "\"" }
+            h += ">"; h += Escape.html(c.text); h += "</a>"
+        } else {
+            if let t = c.title { h += " title=\""; h += Escape.html(t); h += "\"" }
+            h += ">"; h += Escape.html(c.text)
+        }
+        h += header ? "</th>" : "</td>"
     }
 
     /// The table as CSV: UTF-8 with a byte-order mark, RFC 4180, CRLF line ends.
