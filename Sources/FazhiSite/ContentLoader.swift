@@ -62,7 +62,10 @@ public struct ContentLoader: Sendable {
     }
 
     /// Reads one Markdown file into an entry, with the problems found in it.
-    public static func read(file: String, catalog: Catalog) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
+    /// `fragment`, when given, receives the parsed document (facts and body included) and returns the path of
+    /// a file it wrote the report page's heavy parts into, so the page need not parse the file again.
+    public static func read(file: String, catalog: Catalog,
+                            fragment: (@Sendable (ReportDocument) -> String?)? = nil) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
         let text: String
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -104,15 +107,20 @@ public struct ContentLoader: Sendable {
         }
         let headings = Set(fm.sections.map(\.anchor)).intersection(found)
         let factCount = fm.facts.count
+        let fragmentPath = fragment?(doc)
         fm.facts = []
-        let entry = ReportEntry(file: file, meta: fm, factCount: factCount, linkedAnchors: linked, headingAnchors: headings, problems: messages)
+        var entry = ReportEntry(file: file, meta: fm, factCount: factCount, linkedAnchors: linked, headingAnchors: headings, problems: messages)
+        entry.fragment = fragmentPath
         return .success((entry, problems))
     }
 
     /// Reads every report, in parallel; files that fail are listed with file and line, the rest load.
-    public func reports(catalog: Catalog, progress: (@Sendable (String) -> Void)? = nil) -> Loaded {
+    /// `fragment` receives each parsed document with its index in the sorted file list (see `read`).
+    public func reports(catalog: Catalog, fragment: (@Sendable (Int, ReportDocument) -> String?)? = nil) -> Loaded {
         let files = markdownFiles()
-        let results = ParallelMap.map(files) { Self.read(file: $0, catalog: catalog) }
+        let results = ParallelMap.map(Array(files.enumerated())) { (k, file) in
+            Self.read(file: file, catalog: catalog, fragment: fragment.map { f in { doc in f(k, doc) } })
+        }
         var loaded = Loaded()
         var seen: [String: String] = [:]
         for (file, r) in zip(files, results) {

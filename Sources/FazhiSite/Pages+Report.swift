@@ -27,14 +27,9 @@ extension SitePages {
     func report(_ i: Int) throws -> String {
         let m = model
         let r = m.reports[i]
-        // The body and facts are read again here, so the model need not hold them.
-        let text: String
-        do { text = try String(contentsOfFile: r.file, encoding: .utf8) } catch {
-            throw Diagnostic(file: r.file, "cannot read: \(error.localizedDescription)")
-        }
-        let doc = try FrontMatterReader.document(text, file: r.file)
-        let rendered = MarkdownRenderer.render(doc.body)
-        let bodyIDs = Set(rendered.ids)
+        // The body and facts table were rendered when the file was read (see ReportFragment).
+        let fragment = try ReportFragment.load(r, base: m.base)
+        let bodyIDs = r.linkedAnchors.union(r.headingAnchors)
         let fm = r.meta
         let loc = m.locality(r.adcode)
 
@@ -80,18 +75,8 @@ extension SitePages {
                                            .init("匹配规则"), .init("其他候选")],
                                  rows: indRows, note: "点击数值跳到报告中的原句。")
 
-        let factRows: [[DataTable.Cell]] = doc.frontMatter.facts.map { f in
-            let linked = bodyIDs.contains(f.anchor)
-            return [DataTable.Cell(f.subject.isEmpty ? "（未识别）" : f.subject, title: f.sentence),
-                    DataTable.Cell(NumberFormat.withQualifier(f.value, unit: f.unit, qualifier: f.qualifier),
-                                   href: linked ? m.reportURL(r.id, anchor: f.anchor) : nil, title: f.text, sort: NumberFormat.plain(f.value)),
-                    DataTable.Cell(f.text),
-                    DataTable.Cell(Self.partName(f.part)),
-                    DataTable.Cell(f.section.last ?? "")]
-        }
-        let factTable = DataTable(id: "facts", caption: "文中的数字（\(doc.frontMatter.facts.count)处）",
-                                  columns: [.init("事项"), .init("数值", numeric: true), .init("原文"), .init("部分"), .init("章节")],
-                                  rows: factRows)
+        var factTable = DataTable(id: "facts", caption: "文中的数字（\(fragment.factCount)处）", columns: ReportFragment.factColumns, rows: []).context
+        factTable["tbody"] = fragment.factsTbody
 
         // Previous / next year of the same locality.
         var prev: [String: Any]? = nil, next: [String: Any]? = nil
@@ -113,16 +98,16 @@ extension SitePages {
         let indicatorLinks = m.catalog.indicators.filter { d in fm.indicators.contains { $0.indicator == d.id } }
             .map { ["name": $0.name, "href": m.indicatorURL($0.id)] as [String: Any] }
 
-        let toc: [[String: Any]] = fm.sections.filter { bodyIDs.contains($0.anchor) }.map { s in
+        let toc: [[String: Any]] = fm.sections.filter { r.headingAnchors.contains($0.anchor) }.map { s in
             ["heading": s.heading, "href": "#" + s.anchor, "level": s.level, "part": Self.partName(s.part),
              "themes": s.themes.filter { m.catalog.theme($0) != nil }.map { ["name": m.themeName($0), "href": m.themeURL($0)] as [String: Any] }]
         }
         let warnings = fm.warnings + r.problems
 
         var ctx: [String: Any] = [
-            "report_title": r.titleOrID, "meta": meta, "body": rendered.html,
+            "report_title": r.titleOrID, "meta": meta, "body": fragment.bodyHTML,
             "indicator_table": indTable.context, "has_indicators": !fm.indicators.isEmpty,
-            "fact_table": factTable.context, "has_facts": !doc.frontMatter.facts.isEmpty,
+            "fact_table": factTable, "has_facts": fragment.factCount > 0,
             "warnings": warnings, "has_warnings": !warnings.isEmpty,
             "themes": themes, "indicators": indicatorLinks, "has_themes": !themes.isEmpty, "has_indicator_links": !indicatorLinks.isEmpty, "toc": toc, "has_toc": !toc.isEmpty,
             "others": others, "has_others": !others.isEmpty,

@@ -35,13 +35,23 @@ public struct SiteBuilder {
         self.progress = progress
     }
 
-    /// Reads the content and makes the model (no output written).
-    public func model() throws -> (SiteModel, ContentLoader.Loaded) {
+    /// Reads the content and makes the model. With `fragments` (a folder), each report's body and facts
+    /// table are rendered while its file is parsed and kept there for its page, so no file is parsed twice
+    /// and no body is held in memory.
+    public func model(fragments: String? = nil) throws -> (SiteModel, ContentLoader.Loaded) {
         let loader = ContentLoader(layout: layout)
         let config = try loader.config()
         let catalog = try loader.catalog()
-        let loaded = loader.reports(catalog: catalog)
         let base = BaseURL(baseURL ?? config.baseURL)
+        var sink: (@Sendable (Int, ReportDocument) -> String?)? = nil
+        if let fragments {
+            sink = { k, doc in
+                let path = fragments + "/\(k).html"
+                let text = ReportFragment.make(doc, base: base).encoded
+                return FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) ? path : nil
+            }
+        }
+        let loaded = loader.reports(catalog: catalog, fragment: sink)
         return (SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries), loaded)
     }
 
@@ -53,7 +63,19 @@ public struct SiteBuilder {
         MarkdownRenderer.prepare()
         progress?("[read] \(layout.markdown)")
         let templates = try SiteTemplates(directory: layout.templates)
-        let (model, loaded) = try model()
+        _ = try ContentLoader(layout: layout).config()
+        _ = try ContentLoader(layout: layout).catalog()
+        let out = OutputTree(layout.output)
+        try out.prepare()
+        let fragments = out.staging + "/.fragments"
+        let model: SiteModel, loaded: ContentLoader.Loaded
+        do {
+            try FileManager.default.createDirectory(atPath: fragments, withIntermediateDirectories: true)
+            (model, loaded) = try self.model(fragments: fragments)
+        } catch {
+            out.abort()
+            throw error
+        }
         summary.failed = loaded.failed
         summary.problems = loaded.problems
         summary.reports = model.reports.count
@@ -62,8 +84,6 @@ public struct SiteBuilder {
         let pages = SitePages(model: model, templates: templates)
         let jobs = pages.jobs()
         let assets = assetFiles()
-        let out = OutputTree(layout.output)
-        try out.prepare()
         do {
             try out.makeDirectories(for: jobs.map(\.path) + assets.map { "assets/" + $0 })
             for a in assets {
@@ -89,6 +109,7 @@ public struct SiteBuilder {
                 if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
             }
             summary.failed += errors.sorted()
+            try FileManager.default.removeItem(atPath: fragments)
             summary.filesRemoved = try out.commit()
         } catch {
             out.abort()
