@@ -1,0 +1,162 @@
+import FazhiModel
+import Foundation
+
+/// Reads the site's inputs: config, catalog and every Markdown report (in parallel).
+public struct ContentLoader: Sendable {
+    public let layout: ProjectLayout
+
+    public init(layout: ProjectLayout) { self.layout = layout }
+
+    public func config() throws -> SiteConfig {
+        guard let text = try? String(contentsOfFile: layout.config, encoding: .utf8) else { return SiteConfig() }
+        return try SiteConfig.load(yaml: text, file: layout.config)
+    }
+
+    /// A missing catalog is an empty one (reports still render; there are no comparisons).
+    public func catalog() throws -> Catalog {
+        guard FileManager.default.fileExists(atPath: layout.catalog) else { return Catalog(themes: [], indicators: []) }
+        guard let text = try? String(contentsOfFile: layout.catalog, encoding: .utf8) else {
+            throw Diagnostic(file: layout.catalog, "cannot read the catalog (not UTF-8?)")
+        }
+        return try Catalog.load(yaml: text, file: layout.catalog)
+    }
+
+    /// Markdown files under `<content>/markdown`, sorted.
+    public func markdownFiles() -> [String] {
+        let root = layout.markdown
+        guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
+        var out: [String] = []
+        while let p = e.nextObject() as? String {
+            if p.hasSuffix(".md"), !p.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                out.append(root.hasSuffix("/") ? root + p : root + "/" + p)
+            }
+        }
+        return out.sorted()
+    }
+
+    /// A report id is used in a URL path: ASCII letters, digits, `-`, `_`, `.`, not starting with `.`.
+    public static func isValidReportID(_ id: String) -> Bool {
+        guard let f = id.utf8.first, f != UInt8(ascii: "."), id.utf8.count <= 100 else { return false }
+        return id.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+    }
+
+    /// 1-based line of the first line of `text` that contains `needle`.
+    static func line(of needle: String, in text: String) -> Int? {
+        var line = 1
+        var start = text.startIndex
+        while start < text.endIndex {
+            let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
+            if text[start..<end].contains(needle) { return line }
+            line += 1
+            start = end < text.endIndex ? text.index(after: end) : end
+        }
+        return nil
+    }
+
+    public struct Loaded: Sendable {
+        public var entries: [ReportEntry] = []
+        /// Files skipped (invalid front matter, missing or duplicate id).
+        public var failed: [Diagnostic] = []
+        /// Things that still render but should be fixed (unknown indicator, anchor not in the body).
+        public var problems: [Diagnostic] = []
+    }
+
+    /// Reads one Markdown file into an entry, with the problems found in it.
+    /// `fragment`, when given, receives the parsed document (facts and body included) and returns the path of
+    /// a file it wrote the report page's heavy parts into, so the page need not parse the file again.
+    public static func read(file: String, catalog: Catalog,
+                            fragment: (@Sendable (ReportDocument) -> String?)? = nil) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
+        let text: String
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            guard let t = String(data: data, encoding: .utf8) else { return .failure(Diagnostic(file: file, line: 1, "not UTF-8 text")) }
+            text = t
+        } catch {
+            return .failure(Diagnostic(file: file, "cannot read: \(error.localizedDescription)"))
+        }
+        let doc: ReportDocument
+        do { doc = try FrontMatterReader.document(text, file: file) } catch let d as Diagnostic {
+            return .failure(d)
+        } catch {
+            return .failure(Diagnostic(file: file, line: 1, "\(error)"))
+        }
+        var fm = doc.frontMatter
+        if FrontMatterReader.split(text).yaml == nil {
+            return .failure(Diagnostic(file: file, line: 1, "no front matter: a report file starts with a '---' line"))
+        }
+        if fm.id.isEmpty { return .failure(Diagnostic(file: file, line: 2, "front matter lacks 'id'")) }
+        if !isValidReportID(fm.id) {
+            return .failure(Diagnostic(file: file, line: line(of: "id:", in: text) ?? 2,
+                                       "id '\(fm.id)' must be ASCII letters, digits, '-', '_' or '.' (it is a URL path)"))
+        }
+        let found = Set(Anchors.replaceMarkers(in: doc.body) { _ in "" }.found.map(\.id))
+        var problems: [Diagnostic] = []
+        var messages: [String] = []
+        var linked = Set<String>()
+        for v in fm.indicators {
+            if catalog.indicator(v.indicator) == nil {
+                let msg = "indicator '\(v.indicator)' is not in the catalog"
+                messages.append("指标编号“\(v.indicator)”不在指标目录中")
+                problems.append(Diagnostic(.warning, file: file, line: line(of: "indicator: \"\(v.indicator)\"", in: text) ?? line(of: v.indicator, in: text), msg))
+            }
+            if found.contains(v.anchor) { linked.insert(v.anchor) } else {
+                messages.append("指标“\(catalog.indicator(v.indicator)?.name ?? v.indicator)”的原句锚点 #\(v.anchor) 不在正文中")
+                problems.append(Diagnostic(.warning, file: file, line: line(of: "anchor: \"\(v.anchor)\"", in: text),
+                                           "indicator '\(v.indicator)' refers to anchor '\(v.anchor)', which the body does not have"))
+            }
+        }
+        let headings = Set(fm.sections.map(\.anchor)).intersection(found)
+        let factCount = fm.facts.count
+        let fragmentPath = fragment?(doc)
+        fm.facts = []
+        var entry = ReportEntry(file: file, meta: fm, factCount: factCount, linkedAnchors: linked, headingAnchors: headings, problems: messages)
+        entry.fragment = fragmentPath
+        return .success((entry, problems))
+    }
+
+    /// Reads every report, in parallel; files that fail are listed with file and line, the rest load.
+    /// `fragment` receives each parsed document with its index in the sorted file list (see `read`).
+    public func reports(catalog: Catalog, fragment: (@Sendable (Int, ReportDocument) -> String?)? = nil) -> Loaded {
+        let files = markdownFiles()
+        let results = ParallelMap.map(Array(files.enumerated())) { (k, file) in
+            Self.read(file: file, catalog: catalog, fragment: fragment.map { f in { doc in f(k, doc) } })
+        }
+        var loaded = Loaded()
+        var seen: [String: String] = [:]
+        for (file, r) in zip(files, results) {
+            switch r {
+            case .failure(let d): loaded.failed.append(d)
+            case .success(let (entry, problems)):
+                if let first = seen[entry.id] {
+                    let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                    loaded.failed.append(Diagnostic(file: file, line: Self.line(of: "id:", in: text) ?? 2,
+                                                    "duplicate id '\(entry.id)', already used by \(first); this file is skipped"))
+                    continue
+                }
+                seen[entry.id] = file
+                loaded.entries.append(entry)
+                loaded.problems += problems
+            }
+        }
+        return loaded
+    }
+}
+
+/// `DispatchQueue.concurrentPerform` over an array, results in input order.
+enum ParallelMap {
+    static func map<T: Sendable, R: Sendable>(_ items: [T], _ f: @Sendable (T) -> R) -> [R] {
+        if items.isEmpty { return [] }
+        let box = ResultBox<R>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in
+            box.set(i, f(items[i]))
+        }
+        return box.values.map { $0! }
+    }
+}
+
+final class ResultBox<R>: @unchecked Sendable {
+    private let lock = NSLock()
+    var values: [R?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ v: R) { lock.lock(); values[i] = v; lock.unlock() }
+}

@@ -1,0 +1,187 @@
+import FazhiModel
+
+/// Escaping for every output format the site writes. Everything user-supplied passes through one of these.
+public enum Escape {
+    /// Text for HTML element content or a double-quoted attribute value: `& < > " '` escaped.
+    public static func html(_ s: String) -> String {
+        var needs = false
+        for b in s.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 { needs = true; break }
+        if !needs { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        for b in s.utf8 {
+            switch b {
+            case 0x26: out.append(contentsOf: "&amp;".utf8)
+            case 0x3C: out.append(contentsOf: "&lt;".utf8)
+            case 0x3E: out.append(contentsOf: "&gt;".utf8)
+            case 0x22: out.append(contentsOf: "&quot;".utf8)
+            case 0x27: out.append(contentsOf: "&#39;".utf8)
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Text for XML (feed, sitemap): like `html`, and control characters XML 1.0 forbids are dropped.
+    public static func xml(_ s: String) -> String {
+        var clean = ""
+        clean.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D { continue }
+            if v == 0xFFFE || v == 0xFFFF { continue }
+            clean.unicodeScalars.append(u)
+        }
+        return html(clean).replacingOccurrences(of: "&#39;", with: "&apos;")
+    }
+
+    /// One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF; quotes doubled.
+    /// Text fields that a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab, CR) get a leading `'`.
+    public static func csv(_ s: String, text: Bool = true) -> String {
+        var s = s
+        if text, let f = s.utf8.first, f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-")
+            || f == UInt8(ascii: "@") || f == 0x09 || f == 0x0D {
+            s = "'" + s
+        }
+        var needs = false
+        for b in s.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needs = true; break }
+        if !needs { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A CSV line of fields, CRLF-terminated as RFC 4180 says.
+    public static func csvLine(_ fields: [String]) -> String {
+        fields.joined(separator: ",") + "\r\n"
+    }
+
+    /// A JSON string literal. `<`, `>`, `&` and U+2028/2029 are written as `\u` escapes so the JSON is safe to embed.
+    public static func json(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            default:
+                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 || u.value == 0x7F {
+                    out += "\\u" + hex4(u.value)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+        return out
+    }
+
+    /// A URL path segment: unreserved ASCII kept, everything else percent-encoded.
+    public static func pathSegment(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E {
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
+                out += "%" + String(b, radix: 16, uppercase: true).leftPadded(2)
+            }
+        }
+        return out
+    }
+
+    private static func hex4(_ v: UInt32) -> String { String(v, radix: 16).leftPadded(4) }
+}
+
+extension String {
+    func leftPadded(_ n: Int, with c: Character = "0") -> String {
+        count >= n ? self : String(repeating: c, count: n - count) + self
+    }
+}
+
+/// How numbers are shown and written.
+public enum NumberFormat {
+    /// Shortest exact text: `358`, `96.9`, `0.125`. Never exponent notation for ordinary magnitudes.
+    public static func plain(_ v: Double) -> String {
+        guard v.isFinite else { return "" }
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        let s = String(v)
+        if s.contains("e") {
+            // Fixed notation with enough digits, trailing zeros trimmed.
+            var digits = 0
+            var x = abs(v)
+            while x != x.rounded() && digits < 12 { x *= 10; digits += 1 }
+            return trimZeros(formatFixed(v, digits))
+        }
+        return s
+    }
+
+    /// For display: large values in 万 / 亿 as Chinese texts write them (`1.33亿`, `11.34万`).
+    public static func display(_ v: Double) -> String {
+        let a = abs(v)
+        if a >= 1e8 { return round4(v / 1e8) + "亿" }
+        if a >= 1e5 { return round4(v / 1e4) + "万" }
+        return plain(v)
+    }
+
+    /// A value with its qualifier and unit: `≥400次`, `约1.2万件`, `96.9%`.
+    public static func withQualifier(_ v: Double, unit: String, qualifier: Qualifier) -> String {
+        prefix(qualifier) + display(v) + unit
+    }
+
+    public static func prefix(_ q: Qualifier) -> String {
+        switch q {
+        case .exact: return ""
+        case .atLeast: return "≥"
+        case .about: return "约"
+        case .atMost: return "≤"
+        }
+    }
+
+    /// Qualifier names for titles: 不少于 / 约 / 不超过.
+    public static func qualifierText(_ q: Qualifier) -> String {
+        switch q {
+        case .exact: return "确数"
+        case .atLeast: return "下限（不少于）"
+        case .about: return "约数"
+        case .atMost: return "上限（不超过）"
+        }
+    }
+
+    static func round4(_ v: Double) -> String {
+        let r = (v * 10000).rounded() / 10000
+        return plain(r)
+    }
+
+    static func formatFixed(_ v: Double, _ digits: Int) -> String {
+        let scale = pow10(digits)
+        let scaled = (abs(v) * scale).rounded()
+        let intPart = Int64(scaled / scale)
+        let frac = Int64(scaled - Double(intPart) * scale)
+        let sign = v < 0 ? "-" : ""
+        if digits == 0 { return sign + String(intPart) }
+        return sign + String(intPart) + "." + String(frac).leftPadded(digits)
+    }
+
+    static func trimZeros(_ s: String) -> String {
+        guard s.contains(".") else { return s }
+        var t = Substring(s)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
+    }
+
+    static func pow10(_ n: Int) -> Double { var r = 1.0; for _ in 0..<n { r *= 10 }; return r }
+
+    /// A change between two values: `+12`, `-3.5`; and the relative change `+3.4%` when the base is not zero.
+    public static func change(from a: Double, to b: Double) -> (absolute: String, relative: String?) {
+        let d = b - a
+        let abs = (d > 0 ? "+" : "") + display((d * 10000).rounded() / 10000)
+        guard a != 0 else { return (abs, nil) }
+        let pct = (d / a * 1000).rounded() / 10
+        return (abs, (pct > 0 ? "+" : "") + plain(pct) + "%")
+    }
+}

@@ -1,0 +1,148 @@
+import FazhiModel
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The output folder, replaced whole and atomically: a build writes into `<output>.tmp-build` beside it and
+/// swaps it in only when complete, so a failed or killed build leaves the previous site as it was, and files
+/// no longer produced disappear. A folder without the `.fazhi-site` marker is never replaced unless empty.
+public struct OutputTree: Sendable {
+    public static let marker = ".fazhi-site"
+    public let output: String
+
+    public init(_ output: String) {
+        var o = output
+        while o.count > 1, o.hasSuffix("/") { o.removeLast() }
+        self.output = o
+    }
+
+    public var staging: String { output + ".tmp-build" }
+    public var old: String { output + ".old" }
+
+    enum Kind { case missing, file, emptyDir, site, foreign }
+
+    static func kind(_ path: String) -> Kind {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return .missing }
+        guard isDir.boolValue else { return .file }
+        if FileManager.default.fileExists(atPath: path + "/" + marker) { return .site }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return entries.allSatisfy({ $0 == ".gitkeep" }) ? .emptyDir : .foreign
+    }
+
+    /// Checks the output may be replaced, clears leftovers of an interrupted build, and creates the staging folder.
+    public func prepare() throws {
+        let fm = FileManager.default
+        // A build killed between its two renames leaves `<output>.old` and no `<output>`: put the old site back.
+        if Self.kind(output) == .missing, Self.kind(old) == .site {
+            try fm.moveItem(atPath: old, toPath: output)
+        }
+        switch Self.kind(output) {
+        case .file: throw Diagnostic(file: output, "the output is a file, not a folder; refusing to replace it")
+        case .foreign: throw Diagnostic(file: output, "the output folder is not empty and has no \(Self.marker) marker, so it is not a site Fazhi built; refusing to replace it (empty it or choose another --output)")
+        default: break
+        }
+        for leftover in [staging, old] {
+            switch Self.kind(leftover) {
+            case .missing: break
+            case .site, .emptyDir: try fm.removeItem(atPath: leftover)
+            case .file, .foreign: throw Diagnostic(file: leftover, "is in the way of the build and is not Fazhi's; refusing to remove it")
+            }
+        }
+        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try write(Self.marker, Array("This folder is built by `fazhi build` and replaced whole on every build.\n".utf8))
+    }
+
+    public func makeDirectories(for paths: [String]) throws {
+        var dirs = Set<String>()
+        for p in paths {
+            var comps = p.split(separator: "/").dropLast()
+            while !comps.isEmpty { dirs.insert(comps.joined(separator: "/")); comps = comps.dropLast() }
+        }
+        for d in dirs.sorted() { try FileManager.default.createDirectory(atPath: staging + "/" + d, withIntermediateDirectories: true) }
+    }
+
+    /// Writes a file into the staging folder (its folder must exist).
+    public func write(_ relative: String, _ bytes: [UInt8]) throws {
+        let path = staging + "/" + relative
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { buf in posixWrite(fd, buf.baseAddress! + off, bytes.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(errno)))")
+            }
+            off += n
+        }
+    }
+
+    /// Every file under a folder, relative, sorted.
+    static func files(under root: String) -> [String] {
+        guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
+        var out: [String] = []
+        while let p = e.nextObject() as? String {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + p, isDirectory: &isDir), !isDir.boolValue { out.append(p) }
+        }
+        return out.sorted()
+    }
+
+    /// Swaps the staging folder in. Returns how many files of the previous site are gone.
+    @discardableResult
+    public func commit() throws -> Int {
+        let fm = FileManager.default
+        var removed = 0
+        let previous = Self.kind(output)
+        if previous == .site || previous == .emptyDir {
+            let newFiles = Set(Self.files(under: staging))
+            if fm.fileExists(atPath: output + "/.gitkeep"), !newFiles.contains(".gitkeep") {
+                // Keep the placeholder a repository tracks in an empty output folder.
+                try write(".gitkeep", [])
+            }
+            if previous == .site {
+                removed = Self.files(under: output).filter { !newFiles.contains($0) && $0 != ".gitkeep" }.count
+            }
+            if renameExchange(staging, output) {
+                try fm.removeItem(atPath: staging)
+            } else {
+                try fm.moveItem(atPath: output, toPath: old)
+                try fm.moveItem(atPath: staging, toPath: output)
+                try fm.removeItem(atPath: old)
+            }
+        } else {
+            try fm.moveItem(atPath: staging, toPath: output)
+        }
+        return removed
+    }
+
+    /// Removes the staging folder after a failure; the previous site stays.
+    public func abort() {
+        if Self.kind(staging) == .site { try? FileManager.default.removeItem(atPath: staging) }
+    }
+}
+
+#if os(Linux)
+@_silgen_name("renameat2")
+private func c_renameat2(_ olddirfd: Int32, _ oldpath: UnsafePointer<CChar>, _ newdirfd: Int32, _ newpath: UnsafePointer<CChar>, _ flags: UInt32) -> Int32
+
+/// Atomically exchanges two paths (Linux renameat2 RENAME_EXCHANGE); false when the system cannot.
+func renameExchange(_ a: String, _ b: String) -> Bool {
+    let AT_FDCWD: Int32 = -100
+    let RENAME_EXCHANGE: UInt32 = 1 << 1
+    return c_renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0
+}
+#else
+func renameExchange(_ a: String, _ b: String) -> Bool { false }
+#endif
+
+#if canImport(Glibc)
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
+#else
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
+#endif

@@ -1,0 +1,269 @@
+import FazhiModel
+
+extension SitePages {
+    // MARK: - Localities
+
+    func localitiesIndex() -> String {
+        let m = model
+        // Province → prefecture → localities, in adcode order.
+        var provinces: [(String, [(String, [Locality])])] = []
+        for l in m.localities {
+            let prov = l.province.isEmpty ? "（未注明省份）" : l.province
+            let pref = l.prefecture.isEmpty ? (l.level == .province ? "省级" : "直属") : l.prefecture
+            if provinces.last?.0 != prov { provinces.append((prov, [])) }
+            var groups = provinces[provinces.count - 1].1
+            if let gi = groups.firstIndex(where: { $0.0 == pref }) { groups[gi].1.append(l) } else { groups.append((pref, [l])) }
+            provinces[provinces.count - 1].1 = groups
+        }
+        // Adcode order puts a province's prefectures together, but a province could recur if names vary: merge.
+        var merged: [(String, [(String, [Locality])])] = []
+        for p in provinces {
+            if let i = merged.firstIndex(where: { $0.0 == p.0 }) { merged[i].1 += p.1 } else { merged.append(p) }
+        }
+        let ctx: [String: Any] = [
+            "count": m.localities.count,
+            "provinces": merged.map { p -> [String: Any] in
+                ["name": p.0, "count": p.1.reduce(0) { $0 + $1.1.count },
+                 "prefectures": p.1.map { g -> [String: Any] in ["name": g.0, "localities": g.1.map { localityLink($0) }] }]
+            },
+        ]
+        return page("localities", title: "地区", section: .localities, crumbs: [("地区", nil)], path: "localities/index.html", ctx)
+    }
+
+    /// Indicators (rows) × years (columns), with a change column after each year but the first.
+    func localityTable(_ l: Locality) -> DataTable {
+        let m = model
+        let obs = m.observationsByLocality[l.adcode] ?? []
+        let years = Set(obs.map(\.year)).sorted()
+        var columns: [DataTable.Column] = [.init("指标", csv: "indicator_name")]
+        for (k, y) in years.enumerated() {
+            columns.append(.init("\(y)年", numeric: true, csv: "\(y)"))
+            if k > 0 { columns.append(.init("较上年", numeric: true, csv: "change_\(years[k - 1])_\(y)")) }
+        }
+        var rows: [[DataTable.Cell]] = []
+        for id in m.indicatorsWithData {
+            let mine = obs.filter { $0.value.indicator == id }
+            guard !mine.isEmpty, let d = m.catalog.indicator(id) else { continue }
+            var row: [DataTable.Cell] = [DataTable.Cell(d.name, href: m.indicatorURL(id), title: d.description.isEmpty ? nil : d.description, csv: d.name)]
+            var prev: Observation? = nil
+            for (k, y) in years.enumerated() {
+                let o = mine.first { $0.year == y }
+                row.append(valueCell(o))
+                if k > 0 {
+                    if let a = prev, let b = o, a.value.unit == b.value.unit {
+                        let ch = NumberFormat.change(from: a.value.value, to: b.value.value)
+                        let text = ch.absolute + (ch.relative.map { "（\($0)）" } ?? "")
+                        let approx = a.value.qualifier != .exact || b.value.qualifier != .exact
+                        row.append(DataTable.Cell(text, title: approx ? "含约数或下限，变化仅供参考" : "与\(a.year)年相比",
+                                                  sort: NumberFormat.plain(b.value.value - a.value.value),
+                                                  csv: NumberFormat.plain(((b.value.value - a.value.value) * 10000).rounded() / 10000),
+                                                  cssClass: b.value.value > a.value.value ? "up" : (b.value.value < a.value.value ? "down" : nil)))
+                    } else {
+                        row.append(.missingValue)
+                    }
+                }
+                if o != nil { prev = o }
+            }
+            rows.append(row)
+        }
+        return DataTable(id: "indicators-by-year", caption: "\(l.name)各年度指标", csvHref: base.url("data/localities/\(l.adcode).csv"),
+                         columns: columns, rows: rows, note: "“较上年”与上一个有数据的年度相比。")
+    }
+
+    func locality(_ index: Int) -> String {
+        let m = model
+        let l = m.localities[index]
+        let table = localityTable(l)
+        let obs = m.observationsByLocality[l.adcode] ?? []
+        var charts: [[String: Any]] = []
+        for id in m.indicatorsWithData {
+            let mine = obs.filter { $0.value.indicator == id }
+            guard mine.count >= 2, let d = m.catalog.indicator(id) else { continue }
+            let pts = mine.map { Charts.Point(label: "\($0.year)", value: $0.value.value, shown: m.shown($0.value), href: m.sourceURL($0)) }
+            let title = "\(l.name)\(d.name)（\(d.unit.isEmpty ? mine[0].value.unit : d.unit)）：\(mine.first!.year)–\(mine.last!.year)年"
+            charts.append(["title": title, "svg": Charts.trend(title: title, points: pts), "href": m.indicatorURL(id)])
+        }
+        var byYear: [(Int?, [Int])] = []
+        for i in l.reports {
+            let y = m.reports[i].year
+            if byYear.last.map({ $0.0 == y }) == true { byYear[byYear.count - 1].1.append(i) } else { byYear.append((y, [i])) }
+        }
+        var ctx: [String: Any] = [
+            "locality": localityLink(l), "province": opt(l.province), "prefecture": opt(l.prefecture),
+            "years": byYear.reversed().map { ["year": $0.0.map { "\($0)年" } ?? "年度不详", "reports": $0.1.map { reportLink($0) }] as [String: Any] },
+            "table": table.context, "has_table": !table.rows.isEmpty, "charts": charts, "has_charts": !charts.isEmpty,
+        ]
+        // Neighbours in the same prefecture.
+        let same = m.localities.filter { $0.adcode != l.adcode && !l.prefecture.isEmpty && $0.prefecture == l.prefecture && $0.province == l.province }
+        ctx["neighbours"] = same.map { localityLink($0) }
+        ctx["has_neighbours"] = !same.isEmpty
+        return page("locality", title: l.name, section: .localities, crumbs: [("地区", base.url("localities/")), (m.fullName(l), nil)],
+                    path: "localities/\(l.adcode)/index.html", description: "\(m.fullName(l))法治政府建设年度报告与指标", ctx)
+    }
+
+    // MARK: - Years
+
+    func yearsIndex() -> String {
+        let m = model
+        let ctx: [String: Any] = ["years": m.years.reversed().map { y -> [String: Any] in
+            let idx = m.reportsByYear[y] ?? []
+            return ["year": String(y), "href": m.yearURL(y), "count": idx.count,
+                    "localities": Set(idx.map { m.reports[$0].adcode }).count]
+        }]
+        return page("years", title: "年度", section: .years, crumbs: [("年度", nil)], path: "years/index.html", ctx)
+    }
+
+    /// Key indicators of a year (catalog `key: true`; all indicators with data when none is marked).
+    func keyIndicators() -> [IndicatorDefinition] {
+        let keys = model.catalog.indicators.filter(\.key)
+        return keys.isEmpty ? model.catalog.indicators : keys
+    }
+
+    func yearTable(_ y: Int) -> DataTable {
+        let m = model
+        let inds = keyIndicators().filter { d in (m.observations[d.id] ?? []).contains { $0.year == y } }
+        let locs = Set((m.reportsByYear[y] ?? []).map { m.reports[$0].adcode }).sorted().compactMap { m.locality($0) }
+        var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
+        columns += inds.map { .init($0.name + ($0.unit.isEmpty ? "" : "（\($0.unit)）"), numeric: true, csv: $0.id) }
+        let rows: [[DataTable.Cell]] = locs.map { l in
+            [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + inds.map { valueCell(m.observation($0.id, adcode: l.adcode, year: y)) }
+        }
+        return DataTable(id: "key-indicators", caption: "\(y)年各地区主要指标", csvHref: base.url("data/years/\(y).csv"),
+                         columns: columns, rows: rows)
+    }
+
+    func year(_ y: Int) -> String {
+        let m = model
+        let idx = (m.reportsByYear[y] ?? []).sorted { a, b in
+            let ra = m.reports[a], rb = m.reports[b]
+            return ra.adcode != rb.adcode ? ra.adcode < rb.adcode : ra.id < rb.id
+        }
+        let table = yearTable(y)
+        var ctx: [String: Any] = ["year": String(y), "reports": idx.map { reportLink($0) }, "count": idx.count,
+                                  "table": table.context, "has_table": table.columns.count > 3]
+        ctx["prev"] = m.years.last(where: { $0 < y }).map { ["year": String($0), "href": m.yearURL($0)] as Any } ?? false
+        ctx["next"] = m.years.first(where: { $0 > y }).map { ["year": String($0), "href": m.yearURL($0)] as Any } ?? false
+        return page("year", title: "\(y)年度报告", section: .years, crumbs: [("年度", base.url("years/")), ("\(y)年", nil)],
+                    path: "years/\(y)/index.html", description: "\(y)年度法治政府建设报告与各地区主要指标对比", ctx)
+    }
+
+    // MARK: - Themes
+
+    func themesIndex() -> String {
+        let m = model
+        let ctx: [String: Any] = ["themes": m.catalog.themes.map { t -> [String: Any] in
+            let inds = m.catalog.indicators.filter { $0.theme == t.id }
+            return ["name": t.name, "href": m.themeURL(t.id), "description": opt(t.description), "indicators": inds.map { indicatorLink($0) },
+                    "indicator_count": inds.count, "passages": passageCount(t)]
+        }]
+        return page("themes", title: "主题", section: .themes, crumbs: [("主题", nil)], path: "themes/index.html", ctx)
+    }
+
+    func passageCount(_ t: Theme) -> Int {
+        model.reports.reduce(0) { n, r in n + r.meta.sections.filter { $0.themes.contains(t.id) && r.headingAnchors.contains($0.anchor) }.count }
+    }
+
+    func themeTable(_ t: Theme, year y: Int) -> DataTable {
+        let m = model
+        let inds = m.catalog.indicators.filter { $0.theme == t.id }.filter { d in (m.observations[d.id] ?? []).contains { $0.year == y } }
+        var codes = Set<String>()
+        for d in inds { for o in m.observations[d.id] ?? [] where o.year == y { codes.insert(o.adcode) } }
+        let locs = codes.sorted().compactMap { m.locality($0) }
+        var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
+        columns += inds.map { .init($0.name + ($0.unit.isEmpty ? "" : "（\($0.unit)）"), numeric: true, csv: $0.id) }
+        let rows: [[DataTable.Cell]] = locs.map { l in
+            [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + inds.map { valueCell(m.observation($0.id, adcode: l.adcode, year: y)) }
+        }
+        return DataTable(id: "compare-\(y)", caption: "\(y)年 · \(t.name)：各地区对比", csvHref: base.url("data/themes/\(t.id)/\(y).csv"),
+                         columns: columns, rows: rows)
+    }
+
+    func theme(_ t: Theme) -> String {
+        let m = model
+        let inds = m.catalog.indicators.filter { $0.theme == t.id }
+        let tables = themeYears(t).reversed().map { y -> [String: Any] in ["year": String(y), "table": themeTable(t, year: y).context] }
+        // Passages: sections classified under the theme, newest reports first.
+        var passages: [[String: Any]] = []
+        for i in m.newestFirst {
+            let r = m.reports[i]
+            let secs = r.meta.sections.filter { $0.themes.contains(t.id) && r.headingAnchors.contains($0.anchor) }
+            guard !secs.isEmpty else { continue }
+            var d = reportLink(i)
+            d["sections"] = secs.map { ["heading": $0.heading, "href": m.reportURL(r.id, anchor: $0.anchor), "part": Self.partName($0.part)] as [String: Any] }
+            passages.append(d)
+        }
+        let ctx: [String: Any] = [
+            "name": t.name, "description": opt(t.description), "keywords": t.keywords.joined(separator: "、"), "has_keywords": !t.keywords.isEmpty,
+            "indicators": inds.map { indicatorLink($0) }, "has_indicators": !inds.isEmpty,
+            "tables": tables, "has_tables": !tables.isEmpty, "passages": passages, "has_passages": !passages.isEmpty,
+            "passage_count": passages.reduce(0) { $0 + (($1["sections"] as? [Any])?.count ?? 0) },
+        ]
+        return page("theme", title: t.name, section: .themes, crumbs: [("主题", base.url("themes/")), (t.name, nil)],
+                    path: "themes/\(t.id)/index.html", description: t.description.isEmpty ? nil : t.description, ctx)
+    }
+
+    // MARK: - Indicators
+
+    func indicatorsIndex() -> String {
+        let m = model
+        let ctx: [String: Any] = ["themes": m.catalog.themes.compactMap { t -> [String: Any]? in
+            let inds = m.catalog.indicators.filter { $0.theme == t.id }
+            guard !inds.isEmpty else { return nil }
+            return ["name": t.name, "href": m.themeURL(t.id), "indicators": inds.map { indicatorLink($0) }]
+        }]
+        return page("indicators", title: "指标", section: .indicators, crumbs: [("指标", nil)], path: "indicators/index.html", ctx)
+    }
+
+    /// Localities (rows) × years (columns).
+    func indicatorTable(_ d: IndicatorDefinition) -> DataTable {
+        let m = model
+        let obs = m.observations[d.id] ?? []
+        let years = Set(obs.map(\.year)).sorted()
+        let locs = Set(obs.map(\.adcode)).sorted().compactMap { m.locality($0) }
+        var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
+        columns += years.map { .init("\($0)年", numeric: true, csv: "\($0)") }
+        let rows: [[DataTable.Cell]] = locs.map { l in
+            [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { valueCell(m.observation(d.id, adcode: l.adcode, year: $0)) }
+        }
+        return DataTable(id: "by-locality", caption: "\(d.name)：各地区各年度", csvHref: base.url("data/indicators/\(d.id).csv"),
+                         columns: columns, rows: rows, note: "≥ 表示原文为“余”“多”“以上”等下限，约 表示约数，≤ 表示上限；— 表示该报告未给出。")
+    }
+
+    func indicator(_ d: IndicatorDefinition) -> String {
+        let m = model
+        let table = indicatorTable(d)
+        let obs = m.observations[d.id] ?? []
+        let years = Set(obs.map(\.year)).sorted()
+        let limit = 30
+        var rankings: [[String: Any]] = []
+        for y in years.reversed() {
+            let ranked = obs.filter { $0.year == y }.sorted { $0.value.value != $1.value.value ? $0.value.value > $1.value.value : $0.adcode < $1.adcode }
+            var rank = 0, lastValue: Double? = nil
+            var rows: [[DataTable.Cell]] = []
+            for (k, o) in ranked.prefix(limit).enumerated() {
+                if o.value.value != lastValue { rank = k + 1; lastValue = o.value.value }
+                guard let l = m.locality(o.adcode) else { continue }
+                rows.append([localityCell(l), DataTable.Cell(String(rank), sort: String(rank)), DataTable.Cell(l.province), valueCell(o)])
+            }
+            let t = DataTable(id: "rank-\(y)", caption: "\(y)年排名" + (ranked.count > limit ? "（前\(limit)名，共\(ranked.count)个地区）" : ""),
+                              columns: [.init("地区"), .init("名次", numeric: true), .init("省份"), .init("数值", numeric: true)], rows: rows)
+            let pts = ranked.prefix(limit).compactMap { o -> Charts.Point? in
+                guard let l = m.locality(o.adcode) else { return nil }
+                return Charts.Point(label: l.name, value: o.value.value, shown: m.shown(o.value), href: m.sourceURL(o))
+            }
+            let title = "\(y)年\(d.name)排名"
+            rankings.append(["year": String(y), "table": t.context, "svg": Charts.bars(title: title, points: pts)])
+        }
+        let siblings = m.catalog.indicators.filter { $0.theme == d.theme && $0.id != d.id }.map { indicatorLink($0) }
+        let ctx: [String: Any] = [
+            "name": d.name, "id": d.id, "unit": opt(d.unit), "description": opt(d.description), "has_description": !d.description.isEmpty,
+            "theme": m.themeName(d.theme), "theme_href": m.themeURL(d.theme), "key": d.key,
+            "table": table.context, "has_values": !obs.isEmpty, "rankings": rankings,
+            "value_count": obs.count, "locality_count": Set(obs.map(\.adcode)).count,
+            "siblings": siblings, "has_siblings": !siblings.isEmpty,
+        ]
+        return page("indicator", title: d.name, section: .indicators,
+                    crumbs: [("指标", base.url("indicators/")), (m.themeName(d.theme), m.themeURL(d.theme)), (d.name, nil)],
+                    path: "indicators/\(d.id)/index.html", description: d.description.isEmpty ? nil : d.description, ctx)
+    }
+}

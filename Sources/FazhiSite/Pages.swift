@@ -1,0 +1,184 @@
+import FazhiModel
+import Foundation
+
+/// One output file: where it goes, what it is made from (for a future dependency graph: `report:<id>`,
+/// `template:<name>`, `catalog`, `config`, `corpus`), and how to make it. Rendering happens on demand, on any
+/// thread, and the result is written at once: the site is never held in memory.
+public struct PageJob: Sendable {
+    public var path: String
+    public var inputs: [String]
+    public var render: @Sendable () throws -> String
+    public init(path: String, inputs: [String], render: @escaping @Sendable () throws -> String) {
+        self.path = path; self.inputs = inputs; self.render = render
+    }
+}
+
+/// Builds the list of pages for a model, and renders each one.
+public struct SitePages: Sendable {
+    public let model: SiteModel
+    public let templates: SiteTemplates
+
+    public init(model: SiteModel, templates: SiteTemplates) {
+        self.model = model; self.templates = templates
+    }
+
+    var base: BaseURL { model.base }
+
+    // MARK: - The page list
+
+    public func jobs() -> [PageJob] {
+        var jobs: [PageJob] = []
+        let m = model
+        let common = ["config", "catalog", "template:layout"]
+        jobs.append(PageJob(path: "index.html", inputs: common + ["template:home", "corpus"]) { self.home() })
+        for (i, r) in m.reports.enumerated() {
+            var inputs = common + ["template:report", "report:\(r.id)"]
+            if let l = m.locality(r.adcode) { inputs += l.reports.map { "report:\(m.reports[$0].id)#meta" } }
+            jobs.append(PageJob(path: "reports/\(r.id)/index.html", inputs: inputs) { try self.report(i) })
+        }
+        jobs.append(PageJob(path: "localities/index.html", inputs: common + ["template:localities", "corpus#meta"]) { self.localitiesIndex() })
+        for (i, l) in m.localities.enumerated() {
+            let inputs = common + ["template:locality"] + l.reports.map { "report:\(m.reports[$0].id)" }
+            jobs.append(PageJob(path: "localities/\(l.adcode)/index.html", inputs: inputs) { self.locality(i) })
+            jobs.append(PageJob(path: "data/localities/\(l.adcode).csv", inputs: inputs) { self.localityTable(m.localities[i]).csv })
+        }
+        jobs.append(PageJob(path: "years/index.html", inputs: common + ["template:years", "corpus#meta"]) { self.yearsIndex() })
+        for y in m.years {
+            let inputs = common + ["template:year"] + (m.reportsByYear[y] ?? []).map { "report:\(m.reports[$0].id)" }
+            jobs.append(PageJob(path: "years/\(y)/index.html", inputs: inputs) { self.year(y) })
+            jobs.append(PageJob(path: "data/years/\(y).csv", inputs: inputs) { self.yearTable(y).csv })
+        }
+        jobs.append(PageJob(path: "themes/index.html", inputs: common + ["template:themes", "corpus"]) { self.themesIndex() })
+        for t in m.catalog.themes {
+            jobs.append(PageJob(path: "themes/\(t.id)/index.html", inputs: common + ["template:theme", "corpus"]) { self.theme(t) })
+            for y in themeYears(t) {
+                jobs.append(PageJob(path: "data/themes/\(t.id)/\(y).csv", inputs: common + ["corpus"]) { self.themeTable(t, year: y).csv })
+            }
+        }
+        jobs.append(PageJob(path: "indicators/index.html", inputs: common + ["template:indicators", "corpus"]) { self.indicatorsIndex() })
+        for d in m.catalog.indicators {
+            jobs.append(PageJob(path: "indicators/\(d.id)/index.html", inputs: common + ["template:indicator", "corpus"]) { self.indicator(d) })
+            jobs.append(PageJob(path: "data/indicators/\(d.id).csv", inputs: common + ["corpus"]) { self.indicatorTable(d).csv })
+        }
+        jobs.append(PageJob(path: "review/index.html", inputs: common + ["template:review", "corpus"]) { self.review() })
+        jobs.append(PageJob(path: "data/index.html", inputs: common + ["template:data"]) { self.dataPage() })
+        jobs.append(PageJob(path: "404.html", inputs: common + ["template:404"]) { self.notFound() })
+        let exports = DataExports(model: m)
+        jobs.append(PageJob(path: "data/reports.csv", inputs: ["corpus#meta", "config"]) { exports.reportsCSV() })
+        jobs.append(PageJob(path: "data/reports.json", inputs: ["corpus#meta", "config"]) { exports.reportsJSON() })
+        jobs.append(PageJob(path: "data/indicators.csv", inputs: ["corpus", "config", "catalog"]) { exports.indicatorsCSV() })
+        jobs.append(PageJob(path: "data/indicators.json", inputs: ["corpus", "config", "catalog"]) { exports.indicatorsJSON() })
+        let feeds = Feeds(model: m)
+        jobs.append(PageJob(path: "feed.xml", inputs: ["corpus#meta", "config"]) { feeds.atom() })
+        jobs.append(PageJob(path: "robots.txt", inputs: ["config"]) { feeds.robots() })
+        // The sitemap lists the HTML pages of this very list.
+        let htmlPaths = jobs.map(\.path).filter { $0.hasSuffix("index.html") }
+        jobs.append(PageJob(path: "sitemap.xml", inputs: ["corpus#meta", "config", "catalog"]) { feeds.sitemap(htmlPaths) })
+        return jobs
+    }
+
+    // MARK: - Layout
+
+    enum Section: String { case home, localities, years, themes, indicators, data, review }
+
+    func page(_ template: String, title: String, section: Section?, crumbs: [(String, String?)], path: String,
+              description: String? = nil, _ context: [String: Any]) -> String {
+        let m = model
+        var ctx = context
+        ctx["lang"] = m.config.language
+        ctx["site_title"] = m.config.title
+        ctx["base"] = base.path
+        ctx["title"] = title
+        ctx["head_title"] = title == m.config.title ? title : title + " · " + m.config.title
+        ctx["description"] = opt(description ?? m.config.description)
+        ctx["site_description"] = opt(m.config.description)
+        ctx["css"] = base.url("assets/style.css")
+        ctx["js"] = base.url("assets/sort.js")
+        ctx["feed"] = base.url("feed.xml")
+        ctx["canonical"] = base.absolute(path.hasSuffix("index.html") ? String(path.dropLast("index.html".count)) : path)
+        let navItems: [(Section, String, String)] = [
+            (.localities, "地区", "localities/"), (.years, "年度", "years/"), (.themes, "主题", "themes/"),
+            (.indicators, "指标", "indicators/"), (.data, "数据下载", "data/"), (.review, "待核查", "review/"),
+        ]
+        ctx["nav"] = navItems.map { (s, label, rel) -> [String: Any] in
+            ["label": label, "href": base.url(rel), "current": s == section]
+        }
+        ctx["home"] = base.url("")
+        var bc: [[String: Any]] = [["label": "首页", "href": base.url("")]]
+        for (label, href) in crumbs {
+            bc.append(["label": label, "href": opt(href)])
+        }
+        if crumbs.isEmpty { bc = [["label": "首页", "href": false]] }
+        ctx["breadcrumbs"] = bc
+        ctx["has_breadcrumbs"] = !crumbs.isEmpty
+        ctx["content"] = templates.render(template, ctx)
+        return templates.render("layout", ctx)
+    }
+
+    // MARK: - Names
+
+    static func levelName(_ l: DivisionLevel?) -> String {
+        switch l { case .province: "省级"; case .prefecture: "地级"; case .county: "县级"; case nil: "" }
+    }
+    static func kindName(_ k: ReportKind?) -> String {
+        switch k { case .government: "政府报告"; case .department: "部门报告"; case nil: "" }
+    }
+    static func partName(_ p: ReportPart) -> String {
+        switch p {
+        case .results: "主要举措和成效"; case .shortcomings: "存在的不足"; case .duties: "第一责任人职责"
+        case .plan: "下一年度安排"; case .other: "其他"
+        }
+    }
+
+    func reportLink(_ i: Int) -> [String: Any] {
+        let r = model.reports[i]
+        var d: [String: Any] = ["title": r.titleOrID, "href": model.reportURL(r.id), "id": r.id, "place": r.placeName,
+                                "published": opt(r.meta.published), "kind": opt(Self.kindName(r.meta.kind)),
+                                "year": opt(r.year.map(String.init)), "year_href": opt(r.year.map { model.yearURL($0) }),
+                                "place_href": opt(model.locality(r.adcode) != nil ? model.localityURL(r.adcode) : nil)]
+        d["warnings"] = r.meta.warnings.count + r.problems.count
+        d["has_warnings"] = !(r.meta.warnings.isEmpty && r.problems.isEmpty)
+        return d
+    }
+
+    func localityLink(_ l: Locality) -> [String: Any] {
+        ["name": l.name, "full": model.fullName(l), "href": model.localityURL(l.adcode), "adcode": l.adcode,
+         "count": l.reports.count, "level": opt(Self.levelName(l.level)),
+         "years": l.reports.compactMap { model.reports[$0].year }.uniqued().map(String.init).joined(separator: "、")]
+    }
+
+    func indicatorLink(_ d: IndicatorDefinition) -> [String: Any] {
+        ["name": d.name, "href": model.indicatorURL(d.id), "id": d.id, "unit": opt(d.unit), "description": opt(d.description),
+         "theme": model.themeName(d.theme), "theme_href": model.themeURL(d.theme),
+         "localities": Set((model.observations[d.id] ?? []).map(\.adcode)).count,
+         "values": (model.observations[d.id] ?? []).count]
+    }
+
+    func themeYears(_ t: Theme) -> [Int] {
+        let ids = model.catalog.indicators.filter { $0.theme == t.id }.map(\.id)
+        var ys = Set<Int>()
+        for id in ids { for o in model.observations[id] ?? [] { ys.insert(o.year) } }
+        return ys.sorted()
+    }
+
+    /// A value cell linking to the sentence it came from; "—" when missing.
+    func valueCell(_ o: Observation?) -> DataTable.Cell {
+        guard let o else { return .missingValue }
+        let v = o.value
+        var title = model.reports[o.report].titleOrID
+        if v.qualifier != .exact { title += "（" + NumberFormat.qualifierText(v.qualifier) + "）" }
+        return DataTable.Cell(model.shown(v), href: model.sourceURL(o), title: title,
+                              sort: NumberFormat.plain(v.value), csv: NumberFormat.plain(v.value))
+    }
+
+    func localityCell(_ l: Locality) -> DataTable.Cell {
+        DataTable.Cell(l.name, href: model.localityURL(l.adcode), title: model.fullName(l), sort: l.adcode, csv: l.name)
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,53 @@
+import FazhiModel
+import Foundation
+
+/// The parts of a report page that come from the report's own file only: its rendered body and its facts
+/// table. Made while the file is parsed for the model and kept in a scratch file until the page is rendered.
+public struct ReportFragment: Sendable {
+    public var bodyHTML: String
+    public var factsTbody: String
+    public var factCount: Int
+
+    static let separator: Character = "\u{0}"
+
+    public static func make(_ doc: ReportDocument, base: BaseURL) -> ReportFragment {
+        let rendered = MarkdownRenderer.render(doc.body)
+        let ids = Set(rendered.ids)
+        let facts = doc.frontMatter.facts
+        let url = base.url("reports/\(Escape.pathSegment(doc.frontMatter.id))/")
+        let rows: [[DataTable.Cell]] = facts.map { f in
+            let linked = ids.contains(f.anchor)
+            return [DataTable.Cell(f.subject.isEmpty ? "（未识别）" : f.subject),
+                    DataTable.Cell(NumberFormat.withQualifier(f.value, unit: f.unit, qualifier: f.qualifier),
+                                   href: linked ? url + "#" + f.anchor : nil, title: f.text, sort: NumberFormat.plain(f.value)),
+                    DataTable.Cell(f.text),
+                    DataTable.Cell(SitePages.partName(f.part)),
+                    DataTable.Cell(f.section.last ?? "")]
+        }
+        let table = DataTable(id: "facts", caption: "", columns: factColumns, rows: rows)
+        return ReportFragment(bodyHTML: rendered.html, factsTbody: table.tbodyHTML, factCount: facts.count)
+    }
+
+    static let factColumns: [DataTable.Column] = [.init("事项"), .init("数值", numeric: true), .init("原文"), .init("部分"), .init("章节")]
+
+    var encoded: String { bodyHTML + String(Self.separator) + factsTbody + String(Self.separator) + String(factCount) }
+
+    static func decode(_ s: String) -> ReportFragment? {
+        let parts = s.split(separator: separator, omittingEmptySubsequences: false)
+        guard parts.count == 3, let n = Int(parts[2]) else { return nil }
+        return ReportFragment(bodyHTML: String(parts[0]), factsTbody: String(parts[1]), factCount: n)
+    }
+
+    /// The fragment for an entry: from its scratch file, or made from the Markdown file when there is none.
+    static func load(_ r: ReportEntry, base: BaseURL) throws -> ReportFragment {
+        if let path = r.fragment, let data = FileManager.default.contents(atPath: path),
+           let f = decode(String(decoding: data, as: UTF8.self)) {
+            return f
+        }
+        let text: String
+        do { text = try String(contentsOfFile: r.file, encoding: .utf8) } catch {
+            throw Diagnostic(file: r.file, "cannot read: \(error.localizedDescription)")
+        }
+        return make(try FrontMatterReader.document(text, file: r.file), base: base)
+    }
+}

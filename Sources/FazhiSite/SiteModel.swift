@@ -1,0 +1,200 @@
+import FazhiModel
+import Foundation
+
+/// One report as the site needs it. The body and the facts are not kept (they are read again when the
+/// report's own page is rendered), so the model stays small for a national corpus.
+public struct ReportEntry: Sendable {
+    /// The Markdown file, as found (path under `<content>/markdown`).
+    public var file: String
+    /// Front matter with `facts` emptied.
+    public var meta: ReportFrontMatter
+    public var factCount: Int
+    /// Anchors of indicator values that exist in the body: only these are linked.
+    public var linkedAnchors: Set<String>
+    /// Heading anchors of the body (for theme passages).
+    public var headingAnchors: Set<String>
+    /// Problems the build found (an indicator whose sentence is not in the body, an unknown indicator…).
+    public var problems: [String] = []
+    /// A scratch file with the report page's rendered body and facts table, written while loading.
+    public var fragment: String? = nil
+
+    public var id: String { meta.id }
+    public var year: Int? { meta.year }
+    public var adcode: String { meta.adcode }
+
+    /// Display name of the locality, with its chain: 邵阳市武冈市.
+    public var placeName: String {
+        let n = meta.locality.isEmpty ? meta.publisher : meta.locality
+        return n.isEmpty ? meta.id : n
+    }
+    public var titleOrID: String { meta.title.isEmpty ? meta.id : meta.title }
+}
+
+/// One value in a comparison: the value of an indicator for a locality in a year, from one report.
+public struct Observation: Sendable {
+    public var report: Int
+    public var adcode: String
+    public var year: Int
+    public var value: IndicatorValue
+}
+
+public struct Locality: Sendable {
+    public var adcode: String
+    public var name: String
+    public var prefecture: String
+    public var province: String
+    public var level: DivisionLevel?
+    /// Report indices, by year then id.
+    public var reports: [Int]
+}
+
+/// Everything pages are rendered from; built once, read from many threads.
+public final class SiteModel: Sendable {
+    public let config: SiteConfig
+    public let base: BaseURL
+    public let catalog: Catalog
+    /// Sorted by id.
+    public let reports: [ReportEntry]
+    public let byID: [String: Int]
+    /// Sorted by adcode.
+    public let localities: [Locality]
+    public let localityIndex: [String: Int]
+    /// Ascending.
+    public let years: [Int]
+    public let reportsByYear: [Int: [Int]]
+    /// Per indicator: one observation per (adcode, year), sorted by adcode then year.
+    public let observations: [String: [Observation]]
+    /// Per adcode: its observations, sorted by indicator (catalog order), then year.
+    public let observationsByLocality: [String: [Observation]]
+    /// Indicator ids that have at least one observation, in catalog order.
+    public let indicatorsWithData: [String]
+    /// "indicator|adcode|year" → observation.
+    let observationIndex: [String: Observation]
+
+    public init(config: SiteConfig, base: BaseURL, catalog: Catalog, reports unsorted: [ReportEntry]) {
+        self.config = config; self.base = base; self.catalog = catalog
+        let reports = unsorted.sorted { $0.id < $1.id }
+        self.reports = reports
+        self.newestFirst = Self.newestFirst(reports)
+        var byID: [String: Int] = [:]
+        for (i, r) in reports.enumerated() { byID[r.id] = i }
+        self.byID = byID
+
+        // Localities: named after their newest report.
+        var groups: [String: [Int]] = [:]
+        for (i, r) in reports.enumerated() where SiteModel.isAdcode(r.adcode) { groups[r.adcode, default: []].append(i) }
+        var locs: [Locality] = []
+        for code in groups.keys.sorted() {
+            let idx = groups[code]!.sorted { SiteModel.yearThenID(reports[$0], reports[$1]) }
+            let newest = reports[idx.last!].meta
+            locs.append(Locality(adcode: code, name: newest.locality.isEmpty ? code : newest.locality,
+                                 prefecture: newest.prefecture, province: newest.province, level: newest.level, reports: idx))
+        }
+        self.localities = locs
+        var li: [String: Int] = [:]
+        for (i, l) in locs.enumerated() { li[l.adcode] = i }
+        self.localityIndex = li
+
+        var byYear: [Int: [Int]] = [:]
+        for (i, r) in reports.enumerated() { if let y = r.year { byYear[y, default: []].append(i) } }
+        self.years = byYear.keys.sorted()
+        self.reportsByYear = byYear
+
+        // Observations: for each (adcode, year, indicator) the first report, government reports before
+        // department reports, then by id, that gives a value.
+        let known = Set(catalog.indicators.map(\.id))
+        var chosen: [String: [String: Observation]] = [:] // indicator → "adcode|year" → obs
+        let order = reports.indices.sorted { a, b in
+            let ka = reports[a].meta.kind == .department ? 1 : 0, kb = reports[b].meta.kind == .department ? 1 : 0
+            return ka != kb ? ka < kb : reports[a].id < reports[b].id
+        }
+        for i in order {
+            let r = reports[i]
+            guard let y = r.year, SiteModel.isAdcode(r.adcode) else { continue }
+            for v in r.meta.indicators where known.contains(v.indicator) && v.value.isFinite {
+                let key = r.adcode + "|" + String(y)
+                if chosen[v.indicator]?[key] == nil {
+                    chosen[v.indicator, default: [:]][key] = Observation(report: i, adcode: r.adcode, year: y, value: v)
+                }
+            }
+        }
+        var obs: [String: [Observation]] = [:]
+        var byLoc: [String: [Observation]] = [:]
+        var withData: [String] = []
+        for ind in catalog.indicators {
+            guard let m = chosen[ind.id] else { continue }
+            let list = m.values.sorted { $0.adcode != $1.adcode ? $0.adcode < $1.adcode : $0.year < $1.year }
+            obs[ind.id] = list
+            withData.append(ind.id)
+            for o in list { byLoc[o.adcode, default: []].append(o) }
+        }
+        self.observations = obs
+        var index: [String: Observation] = [:]
+        for (ind, m) in chosen { for (key, o) in m { index[ind + "|" + key] = o } }
+        self.observationIndex = index
+        self.observationsByLocality = byLoc
+        self.indicatorsWithData = withData
+    }
+
+    static func isAdcode(_ s: String) -> Bool { s.utf8.count == 6 && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+
+    static func yearThenID(_ a: ReportEntry, _ b: ReportEntry) -> Bool {
+        let ya = a.year ?? 0, yb = b.year ?? 0
+        return ya != yb ? ya < yb : a.id < b.id
+    }
+
+    // MARK: lookups
+
+    public func locality(_ adcode: String) -> Locality? { localityIndex[adcode].map { localities[$0] } }
+
+    public func observation(_ indicator: String, adcode: String, year: Int) -> Observation? {
+        observationIndex[indicator + "|" + adcode + "|" + String(year)]
+    }
+
+    /// Newest first: year, then published date, then id.
+    public let newestFirst: [Int]
+
+    static func newestFirst(_ reports: [ReportEntry]) -> [Int] {
+        reports.indices.sorted { a, b in
+            let ra = reports[a], rb = reports[b]
+            if (ra.year ?? 0) != (rb.year ?? 0) { return (ra.year ?? 0) > (rb.year ?? 0) }
+            if ra.meta.published != rb.meta.published { return ra.meta.published > rb.meta.published }
+            return ra.id < rb.id
+        }
+    }
+
+    // MARK: URLs (all built from the base path)
+
+    public func reportURL(_ id: String, anchor: String? = nil) -> String {
+        base.url("reports/\(Escape.pathSegment(id))/") + (anchor.map { "#" + $0 } ?? "")
+    }
+    public func localityURL(_ adcode: String) -> String { base.url("localities/\(adcode)/") }
+    public func yearURL(_ y: Int) -> String { base.url("years/\(y)/") }
+    public func themeURL(_ id: String) -> String { base.url("themes/\(id)/") }
+    public func indicatorURL(_ id: String) -> String { base.url("indicators/\(id)/") }
+
+    /// The link to an indicator value's sentence, or to the report when its anchor is not in the body.
+    public func sourceURL(_ o: Observation) -> String { sourceURL(report: o.report, anchor: o.value.anchor) }
+
+    public func sourceURL(report i: Int, anchor: String) -> String {
+        let r = reports[i]
+        return reportURL(r.id, anchor: r.linkedAnchors.contains(anchor) ? anchor : nil)
+    }
+
+    /// The value as shown: `≥400次`.
+    public func shown(_ v: IndicatorValue) -> String {
+        NumberFormat.withQualifier(v.value, unit: v.unit, qualifier: v.qualifier)
+    }
+
+    public func indicatorName(_ id: String) -> String { catalog.indicator(id)?.name ?? id }
+    public func themeName(_ id: String) -> String { catalog.theme(id)?.name ?? id }
+
+    /// Province / prefecture / locality, for locality tables.
+    public func fullName(_ l: Locality) -> String {
+        var parts: [String] = []
+        if !l.province.isEmpty, l.province != l.name { parts.append(l.province) }
+        if !l.prefecture.isEmpty, l.prefecture != l.name, l.prefecture != l.province { parts.append(l.prefecture) }
+        parts.append(l.name)
+        return parts.joined(separator: " ")
+    }
+}

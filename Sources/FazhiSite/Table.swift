@@ -1,0 +1,130 @@
+import FazhiModel
+
+/// A comparison table: one model renders as an accessible, sortable HTML table (through the `table` partial)
+/// and as a CSV download with the same rows and columns.
+public struct DataTable: Sendable {
+    public struct Column: Sendable {
+        public var label: String
+        /// Right-aligned, sorted as numbers.
+        public var numeric: Bool
+        /// CSV header; defaults to the label.
+        public var csvLabel: String?
+        public init(_ label: String, numeric: Bool = false, csv: String? = nil) {
+            self.label = label; self.numeric = numeric; self.csvLabel = csv
+        }
+    }
+
+    public struct Cell: Sendable {
+        /// Shown text (escaped when rendered).
+        public var text: String
+        public var href: String?
+        /// Tooltip.
+        public var title: String?
+        /// Sort key for sort.js; numbers as plain decimals.
+        public var sortKey: String?
+        /// CSV text; defaults to `text`.
+        public var csv: String?
+        public var missing: Bool = false
+        /// Extra CSS class (e.g. `up`, `down` for changes).
+        public var cssClass: String?
+
+        public init(_ text: String, href: String? = nil, title: String? = nil, sort: String? = nil, csv: String? = nil, cssClass: String? = nil) {
+            self.text = text; self.href = href; self.title = title; self.sortKey = sort; self.csv = csv; self.cssClass = cssClass
+        }
+
+        /// The marker for a value the report does not give: never 0.
+        public static var missingValue: Cell {
+            var c = Cell("—", title: "无数据", sort: "", csv: "")
+            c.missing = true
+            return c
+        }
+    }
+
+    public var id: String
+    public var caption: String
+    public var csvHref: String?
+    public var columns: [Column]
+    /// The first cell of each row is its header (`<th scope="row">`).
+    public var rows: [[Cell]]
+    /// Shown under the table.
+    public var note: String?
+
+    public init(id: String, caption: String, csvHref: String? = nil, columns: [Column], rows: [[Cell]], note: String? = nil) {
+        self.id = id; self.caption = caption; self.csvHref = csvHref; self.columns = columns; self.rows = rows; self.note = note
+    }
+
+    /// The context the `table` partial reads: `id`, `caption`, `csv`, `note`, and the header and body rows as
+    /// HTML built here with escaping (`thead`, `tbody`: use them with triple braces). Rows are built in code,
+    /// not in the template, because comparison tables have thousands of cells.
+    public var context: [String: Any] {
+        ["id": id, "caption": caption, "csv": opt(csvHref), "note": opt(note), "empty": rows.isEmpty,
+         "thead": theadHTML, "tbody": tbodyHTML]
+    }
+
+    public var theadHTML: String {
+        var h = "<thead>\n<tr>"
+        for c in columns {
+            h += c.numeric ? "<th scope=\"col\" class=\"num\" data-type=\"number\">" : "<th scope=\"col\" class=\"text\" data-type=\"text\">"
+            h += Escape.html(c.label)
+            h += "</th>"
+        }
+        h += "</tr>\n</thead>"
+        return h
+    }
+
+    public var tbodyHTML: String {
+        var h = "<tbody>\n"
+        h.reserveCapacity(rows.count * max(columns.count, 1) * 80)
+        for row in rows {
+            h += "<tr>"
+            for (i, cell) in row.enumerated() {
+                let numeric = i < columns.count ? columns[i].numeric : false
+                Self.appendCell(&h, cell, numeric: numeric, header: i == 0)
+            }
+            h += "</tr>\n"
+        }
+        h += "</tbody>"
+        return h
+    }
+
+    static func appendCell(_ h: inout String, _ c: Cell, numeric: Bool, header: Bool) {
+        h += header ? "<th scope=\"row\" class=\"" : "<td class=\""
+        h += numeric ? "num" : "text"
+        if c.missing { h += " missing" }
+        if let extra = c.cssClass { h += " "; h += Escape.html(extra) }
+        h += "\""
+        if let s = c.sortKey { h += " data-sort=\""; h += Escape.html(s); h += "\"" }
+        if let href = c.href {
+            h += "><a href=\""; h += Escape.html(href); h += "\""
+            if let t = c.title { h += " title=\""; h += Escape.html(t); h += "\"" }
+            h += ">"; h += Escape.html(c.text); h += "</a>"
+        } else {
+            if let t = c.title { h += " title=\""; h += Escape.html(t); h += "\"" }
+            h += ">"; h += Escape.html(c.text)
+        }
+        h += header ? "</th>" : "</td>"
+    }
+
+    /// The table as CSV: UTF-8 with a byte-order mark, RFC 4180, CRLF line ends.
+    public var csv: String {
+        var out = "\u{FEFF}"
+        out += Escape.csvLine(columns.map { Escape.csv($0.csvLabel ?? $0.label) })
+        for row in rows {
+            var fields: [String] = []
+            fields.reserveCapacity(row.count)
+            for (i, c) in row.enumerated() {
+                let numeric = i < columns.count ? columns[i].numeric : false
+                fields.append(Escape.csv(c.csv ?? c.text, text: !numeric))
+            }
+            out += Escape.csvLine(fields)
+        }
+        return out
+    }
+}
+
+/// A template value that is false when absent or empty, so `{{#x}}` sections skip it and never fall back
+/// to a same-named key of an enclosing context.
+func opt(_ s: String?) -> Any {
+    guard let s, !s.isEmpty else { return false }
+    return s
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import FazhiCorpus
+import FazhiModel
+import FazhiSite
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Convert new or changed reports, then render the site into <output> (default public/).",
+        discussion: """
+        The site is built into <output>.tmp-build and swapped in only when complete, so a failed build leaves \
+        the previous site whole. A Markdown file that cannot be read is reported as file:line and skipped; the \
+        rest of the site is built, and the exit status is 1 so that CI notices.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("base-url"), help: "Where the site is served, e.g. /fazhi/ or https://example.org/fazhi/ (overrides config.yaml).")
+    var baseURL: String?
+
+    @Flag(name: .customLong("no-convert"), help: "Skip convert: render the Markdown as it is.")
+    var noConvert = false
+
+    func run() throws {
+        let out = ProgressPrinter()
+        var failed = false
+        if !noConvert {
+            let summary = try Converter(layout: global.layout, progress: { out.line($0) }).run()
+            out.finish()
+            for d in summary.failed { out.error(d.description) }
+            if !summary.failed.isEmpty { failed = true }
+        }
+        let builder = SiteBuilder(layout: global.layout, baseURL: baseURL, progress: { out.line($0) })
+        let summary: BuildSummary
+        do { summary = try builder.build() } catch let d as Diagnostic {
+            out.finish()
+            out.error(d.description)
+            throw ExitCode(1)
+        }
+        out.finish()
+        for d in summary.problems { out.error(d.description) }
+        for d in summary.failed { out.error(d.description) }
+        let time = String(format: "%.2f", summary.seconds)
+        print("built \(global.output): \(summary.reports) reports, \(summary.pagesWritten) pages, \(summary.filesWritten) files written, "
+              + "\(summary.filesRemoved) removed, \(summary.warnings) warnings, \(summary.failed.count) errors in \(time) s")
+        if failed || !summary.failed.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Progress on stderr: one line rewritten in place on a terminal, plain lines otherwise.
+final class ProgressPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private let tty = isatty(2) != 0
+    private var open = false
+
+    func line(_ s: String) {
+        lock.lock(); defer { lock.unlock() }
+        if tty {
+            var text = s
+            if text.count > 100 { text = String(text.prefix(97)) + "…" }
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            open = true
+        } else {
+            FileHandle.standardError.write(Data((s + "\n").utf8))
+        }
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if open { FileHandle.standardError.write(Data("\n".utf8)); open = false }
+    }
+
+    func error(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+import FazhiModel
+@testable import FazhiSite
+
+@Suite struct MarkdownRendererTests {
+    @Test func headingAndSentenceAnchors() {
+        let r = MarkdownRenderer.render("## 一、工作情况 {#h-1}\n\n{#s-1}审结358件。其余文字。\n")
+        #expect(r.html.contains("<h2 id=\"h-1\">一、工作情况</h2>"))
+        #expect(r.html.contains("<p><span class=\"sentence\" id=\"s-1\">审结358件。</span>其余文字。</p>"))
+        #expect(r.ids == ["h-1", "s-1"])
+    }
+
+    @Test func sentenceStopsAtMarkupAndKeepsEntitiesWhole() {
+        let r = MarkdownRenderer.render("{#s-a}a &amp; b *强调*后文。\n\n{#s-b}x;y\n")
+        #expect(r.html.contains("<span class=\"sentence\" id=\"s-a\">a &amp; b </span><em>强调</em>后文。"))
+        #expect(r.html.contains("<span class=\"sentence\" id=\"s-b\">x;</span>y"))
+    }
+
+    @Test func inputCannotForgePlaceholdersOrRawHTML() {
+        let r = MarkdownRenderer.render("文字\u{E000}s-x\u{E001}后 <script>alert(1)</script>\n\n<div>块</div>\n")
+        #expect(!r.html.contains("sentence"))
+        #expect(!r.html.contains("\u{E000}"))
+        #expect(!r.html.contains("<script>"))
+        #expect(!r.html.contains("<div>"))
+        #expect(r.ids.isEmpty)
+    }
+
+    @Test func tablesRender() {
+        let r = MarkdownRenderer.render("| 项目 | 数量 |\n|---|---:|\n| 复议 | 358 |\n")
+        #expect(r.html.contains("<table>"))
+        #expect(r.html.contains("<td align=\"right\">358</td>"))
+    }
+}
+
+@Suite struct FormatTests {
+    @Test func numbers() {
+        #expect(NumberFormat.plain(358) == "358")
+        #expect(NumberFormat.plain(96.9) == "96.9")
+        #expect(NumberFormat.display(133_000_000) == "1.33亿")
+        #expect(NumberFormat.display(113_400) == "11.34万")
+        #expect(NumberFormat.withQualifier(400, unit: "次", qualifier: .atLeast) == "≥400次")
+        #expect(NumberFormat.withQualifier(2300, unit: "件", qualifier: .about) == "约2300件")
+        #expect(NumberFormat.withQualifier(5, unit: "%", qualifier: .atMost) == "≤5%")
+        #expect(NumberFormat.change(from: 301, to: 358).absolute == "+57")
+        #expect(NumberFormat.change(from: 301, to: 358).relative == "+18.9%")
+    }
+
+    @Test func escaping() {
+        #expect(Escape.html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        #expect(Escape.csv("a,b") == "\"a,b\"")
+        #expect(Escape.csv("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(Escape.csv("line\nbreak") == "\"line\nbreak\"")
+        #expect(Escape.csv("=1+1") == "'=1+1")
+        #expect(Escape.csv("-5", text: false) == "-5")
+        #expect(Escape.json("<\"\n\u{2028}") == "\"\\u003c\\\"\\n\\u2028\"")
+        #expect(Escape.xml("a\u{1}b'") == "ab&apos;")
+    }
+
+    @Test func baseURLs() {
+        #expect(BaseURL("/").path == "/")
+        #expect(BaseURL("sub").path == "/sub/")
+        #expect(BaseURL("/sub").url("reports/x/") == "/sub/reports/x/")
+        let full = BaseURL("https://example.org/fazhi/")
+        #expect(full.origin == "https://example.org" && full.path == "/fazhi/")
+        #expect(full.absolute("feed.xml") == "https://example.org/fazhi/feed.xml")
+        #expect(BaseURL("https://example.org").path == "/")
+    }
+
+    @Test func configReads() throws {
+        let c = try SiteConfig.load(yaml: "title: 测试\nbase_url: /x/\nlanguage: zh-CN\nother: 1\n", file: "config.yaml")
+        #expect(c.title == "测试" && c.baseURL == "/x/" && c.language == "zh-CN")
+        #expect(throws: Diagnostic.self) { try SiteConfig.load(yaml: "title: [a\n", file: "config.yaml") }
+    }
+
+    @Test func chartsAreAccessibleSVG() {
+        let pts = [Charts.Point(label: "2023", value: 301, shown: "301件"), Charts.Point(label: "2024", value: 358, shown: "358件")]
+        let svg = Charts.trend(title: "天门市<行政复议>", points: pts)
+        #expect(svg.hasPrefix("<svg class=\"chart trend\""))
+        #expect(svg.contains("role=\"img\" aria-label=\"天门市&lt;行政复议&gt;\""))
+        #expect(svg.contains("<title>天门市&lt;行政复议&gt;</title>"))
+        #expect(Charts.trend(title: "x", points: Array(pts.prefix(1))) == "")
+        #expect(Charts.bars(title: "排名", points: pts).contains("<rect class=\"bar\""))
+    }
+}
+
+@Suite struct SiteCheckerTests {
+    func tree(_ files: [String: String]) throws -> String {
+        let root = NSTemporaryDirectory() + "fazhi-check-" + UUID().uuidString
+        for (rel, text) in files {
+            let path = root + "/" + rel
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    @Test func findsBrokenLinksAndFragments() throws {
+        let root = try tree([
+            "index.html": "<!DOCTYPE html>\n<p><a href=\"/a/\">ok</a>\n<a href=\"/a/#here\">ok frag</a>\n<a href=\"/missing/\">broken</a>\n<a href=\"/a/#nowhere\">bad frag</a>\n<a href=\"#top\">self</a>\n<a href=\"https://example.org/x\">external</a>\n<img src=\"img/x.png\">\n<a href=\"a/index.html#here\">relative</a>\n<!-- <a href=\"/commented/\"> -->\n",
+            "a/index.html": "<h1 id=\"here\">A</h1><a href=\"../index.html\">up</a><a href=\"/../../etc/passwd\">escape</a>",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let problems = SiteChecker.checkLinks(root: root, basePath: "/")
+        let text = problems.map(\.description).sorted()
+        #expect(problems.count == 5, "\(text)")
+        #expect(text.contains { $0.hasPrefix(root + "/index.html:4: error: broken link: '/missing/'") })
+        #expect(text.contains { $0.hasPrefix(root + "/index.html:5: error: broken anchor: '/a/#nowhere'") })
+        #expect(text.contains { $0.hasPrefix(root + "/index.html:6: error: broken anchor: '#top'") })
+        #expect(text.contains { $0.hasPrefix(root + "/index.html:8: error: broken link: 'img/x.png'") })
+        #expect(text.contains { $0.contains("a/index.html:1: error:") && $0.contains("/../../etc/passwd") })
+    }
+
+    @Test func basePathIsRespected() throws {
+        let root = try tree(["index.html": "<a href=\"/sub/a/\">ok</a><a href=\"/a/\">outside</a>", "a/index.html": "x"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let problems = SiteChecker.checkLinks(root: root, basePath: "/sub/")
+        #expect(problems.count == 1)
+        #expect(problems.first?.message.contains("outside the site's base path") == true)
+    }
+
+    @Test func fixtureContentAndBuiltSiteAreClean() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        try site.build()
+        let checker = SiteChecker(layout: site.layout())
+        let content = checker.checkContent()
+        #expect(content.isEmpty, "\(content.map(\.description))")
+        #expect(checker.checkOutput().isEmpty)
+    }
+
+    @Test func contentProblemsNameFileAndLine() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        var text = try String(contentsOfFile: site.markdown + "/140404-2024.md", encoding: .utf8)
+        text = text.replacingOccurrences(of: "indicator: \"admin-litigation-cases\"", with: "indicator: \"no-such-indicator\"")
+        text = text.replacingOccurrences(of: "{#s-", with: "{#x-")
+        try site.write("markdown/140404-2024.md", text)
+        try site.write("markdown/bad.md", "---\nid: \"bad\"\nyear: [\n---\n")
+        let problems = SiteChecker(layout: site.layout()).checkContent()
+        let errors = problems.filter { $0.severity == .error }.map(\.description)
+        #expect(errors.contains { $0.hasPrefix(site.markdown + "/bad.md:") })
+        #expect(errors.contains { $0.contains("140404-2024.md:") && $0.contains("'no-such-indicator' is not in the catalog") })
+        #expect(errors.contains { $0.contains("140404-2024.md:") && $0.contains("which the body does not have") })
+        // The build still renders that report, flags it on the review page and links no missing anchor.
+        let summary = try site.build()
+        #expect(summary.problems.count >= 2)
+        #expect(site.read("review/index.html").contains("不在指标目录中"))
+        #expect(SiteChecker.checkLinks(root: site.output, basePath: "/").isEmpty)
+    }
+}
