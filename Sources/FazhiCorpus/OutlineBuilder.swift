@@ -3,7 +3,7 @@ import FazhiModel
 /// Rebuilds a report's outline from its lines: 一、 → level 2, (一)/（一） → level 3, 1./1、 → level 4.
 ///
 /// Decisions (tested in OutlineTests):
-/// - A marked line is a heading when it is at most 60 characters and has no 。 before its end.
+/// - A marked line is a heading when it is at most 60 characters (80 for 一、) and has no 。 before its end.
 /// - A longer marked line whose first 。 comes within its first 40 characters is split: the part up to and
 ///   including that 。 is the heading, the rest a paragraph ("1.推进重大事项依法决策。完善政府…").
 ///   Otherwise it stays one paragraph (no text is ever dropped or reworded).
@@ -38,10 +38,10 @@ enum OutlineBuilder {
     }
 
     /// Splits a marked line into heading and rest, or nil when it is a paragraph.
-    static func split(_ t: String) -> (heading: String, rest: String?)? {
+    static func split(_ t: String, limit: Int = 60) -> (heading: String, rest: String?)? {
         let chars = Array(t)
         let stop = chars.firstIndex(of: "。")
-        if chars.count <= 60, stop == nil || stop == chars.count - 1 { return (t, nil) }
+        if chars.count <= limit, stop == nil || stop == chars.count - 1 { return (t, nil) }
         if let k = stop, k + 1 <= 40 {
             let rest = String(chars[(k + 1)...]).trimmingCharacters(in: .whitespaces)
             return (String(chars[...k]), rest.isEmpty ? nil : rest)
@@ -65,7 +65,8 @@ enum OutlineBuilder {
         for (i, line) in lines.enumerated() {
             var m = markers[i]
             if m == .threeLostBracket || m == .threeLostNumber, !hasThree.contains(sectionOf[i]) { m = nil }
-            guard let mk = m, let parts = split(line.text) else {
+            // Top-level parts of the report have long names ("三、党政主要负责人履行…的有关情况"): 80 characters.
+            guard let mk = m, let parts = split(line.text, limit: mk == .two ? 80 : 60) else {
                 blocks.append(OutlineBlock(kind: .paragraph, text: line.text, sourceLine: line.number))
                 continue
             }
