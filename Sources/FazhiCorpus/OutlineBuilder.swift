@@ -8,7 +8,8 @@ import FazhiModel
 ///   including that 。 is the heading, the rest a paragraph ("1.推进重大事项依法决策。完善政府…").
 ///   Otherwise it stays one paragraph (no text is ever dropped or reworded).
 /// - "三)…" and ")…" (a level-3 heading that lost its opening bracket, or bracket and number) count as level 3
-///   only inside a level-2 section that has a well-formed (一)-style marker; they get a "looks damaged" warning.
+///   only inside a level-2 section that has a well-formed (一)-style marker, and "三)" only where 三 follows (二)
+///   or precedes (四); they get a "looks damaged" warning.
 /// - "一是…", "(1)…" and every other line are paragraphs.
 enum OutlineBuilder {
     struct Result {
@@ -60,11 +61,23 @@ enum OutlineBuilder {
             sectionOf.append(section)
             if m == .three { hasThree.insert(section) }
         }
+        // The number of each level-3 item, (三) → 3, for checking that "三)" stands where 三 belongs.
+        let numbers: [Int?] = lines.map { l in
+            let digits = l.text.drop { $0 == "(" || $0 == "（" }.prefix { "一二三四五六七八九十".contains($0) }
+            return MetadataParser.hanNumber(String(digits))
+        }
+        func inSequence(_ i: Int) -> Bool {
+            guard let n = numbers[i] else { return false }
+            let prev = (0..<i).last { sectionOf[$0] == sectionOf[i] && markers[$0] == .three }
+            let next = ((i + 1)..<lines.count).first { sectionOf[$0] == sectionOf[i] && markers[$0] == .three }
+            return prev.flatMap { numbers[$0] }.map { $0 + 1 == n } == true || next.flatMap { numbers[$0] }.map { $0 - 1 == n } == true
+        }
         var blocks: [OutlineBlock] = []
         var warnings: [String] = []
         for (i, line) in lines.enumerated() {
             var m = markers[i]
             if m == .threeLostBracket || m == .threeLostNumber, !hasThree.contains(sectionOf[i]) { m = nil }
+            if m == .threeLostBracket, !inSequence(i) { m = nil }
             // Top-level parts of the report have long names ("三、党政主要负责人履行…的有关情况"): 80 characters.
             guard let mk = m, let parts = split(line.text, limit: mk == .two ? 80 : 60) else {
                 blocks.append(OutlineBlock(kind: .paragraph, text: line.text, sourceLine: line.number))
