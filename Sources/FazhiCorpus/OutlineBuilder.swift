@@ -3,12 +3,13 @@ import FazhiModel
 /// Rebuilds a report's outline from its lines: 一、 → level 2, (一)/（一） → level 3, 1./1、 → level 4.
 ///
 /// Decisions (tested in OutlineTests):
-/// - A marked line is a heading when it is at most 60 characters and has no 。 before its end.
+/// - A marked line is a heading when it is at most 60 characters (80 for 一、) and has no 。 before its end.
 /// - A longer marked line whose first 。 comes within its first 40 characters is split: the part up to and
 ///   including that 。 is the heading, the rest a paragraph ("1.推进重大事项依法决策。完善政府…").
 ///   Otherwise it stays one paragraph (no text is ever dropped or reworded).
 /// - "三)…" and ")…" (a level-3 heading that lost its opening bracket, or bracket and number) count as level 3
-///   only inside a level-2 section that has a well-formed (一)-style marker; they get a "looks damaged" warning.
+///   only inside a level-2 section that has a well-formed (一)-style marker, and "三)" only where 三 follows (二)
+///   or precedes (四); they get a "looks damaged" warning.
 /// - "一是…", "(1)…" and every other line are paragraphs.
 enum OutlineBuilder {
     struct Result {
@@ -38,10 +39,10 @@ enum OutlineBuilder {
     }
 
     /// Splits a marked line into heading and rest, or nil when it is a paragraph.
-    static func split(_ t: String) -> (heading: String, rest: String?)? {
+    static func split(_ t: String, limit: Int = 60) -> (heading: String, rest: String?)? {
         let chars = Array(t)
         let stop = chars.firstIndex(of: "。")
-        if chars.count <= 60, stop == nil || stop == chars.count - 1 { return (t, nil) }
+        if chars.count <= limit, stop == nil || stop == chars.count - 1 { return (t, nil) }
         if let k = stop, k + 1 <= 40 {
             let rest = String(chars[(k + 1)...]).trimmingCharacters(in: .whitespaces)
             return (String(chars[...k]), rest.isEmpty ? nil : rest)
@@ -60,12 +61,25 @@ enum OutlineBuilder {
             sectionOf.append(section)
             if m == .three { hasThree.insert(section) }
         }
+        // The number of each level-3 item, (三) → 3, for checking that "三)" stands where 三 belongs.
+        let numbers: [Int?] = lines.map { l in
+            let digits = l.text.drop { $0 == "(" || $0 == "（" }.prefix { "一二三四五六七八九十".contains($0) }
+            return MetadataParser.hanNumber(String(digits))
+        }
+        func inSequence(_ i: Int) -> Bool {
+            guard let n = numbers[i] else { return false }
+            let prev = (0..<i).last { sectionOf[$0] == sectionOf[i] && markers[$0] == .three }
+            let next = ((i + 1)..<lines.count).first { sectionOf[$0] == sectionOf[i] && markers[$0] == .three }
+            return prev.flatMap { numbers[$0] }.map { $0 + 1 == n } == true || next.flatMap { numbers[$0] }.map { $0 - 1 == n } == true
+        }
         var blocks: [OutlineBlock] = []
         var warnings: [String] = []
         for (i, line) in lines.enumerated() {
             var m = markers[i]
             if m == .threeLostBracket || m == .threeLostNumber, !hasThree.contains(sectionOf[i]) { m = nil }
-            guard let mk = m, let parts = split(line.text) else {
+            if m == .threeLostBracket, !inSequence(i) { m = nil }
+            // Top-level parts of the report have long names ("三、党政主要负责人履行…的有关情况"): 80 characters.
+            guard let mk = m, let parts = split(line.text, limit: mk == .two ? 80 : 60) else {
                 blocks.append(OutlineBlock(kind: .paragraph, text: line.text, sourceLine: line.number))
                 continue
             }
