@@ -7,9 +7,9 @@ import FazhiIndicators
     init() throws { ex = try FactExtractor(catalogYAML: SeedBlocks.catalogText(), file: "content/catalog.yaml") }
 
     /// Every fact's sentence contains its text verbatim, and stands in its block at its anchor's offset.
-    @Test func factsLinkToVerbatimSentences() {
+    @Test(arguments: [false, true]) func factsLinkToVerbatimSentences(longHeadings: Bool) {
         for seed in SeedBlocks.seeds {
-            let blocks = SeedBlocks.blocks(seed.file)
+            let blocks = SeedBlocks.blocks(seed.file, longHeadings: longHeadings)
             let r = ex.extract(blocks)
             #expect(!r.facts.isEmpty)
             var anchors: [String: SentenceAnchor] = [:]
