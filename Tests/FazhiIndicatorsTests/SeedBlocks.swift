@@ -52,7 +52,8 @@ enum SeedBlocks {
 
     /// `longHeadings`: a numbered line is a heading whatever its length (another way a converter may level
     /// "1.推进重大事项依法决策。完善…" lines), to check that extraction does not depend on the choice.
-    static func blocks(_ file: String, longHeadings: Bool = false) -> [OutlineBlock] {
+    /// `fullWidth`: ASCII ,:;() back to the full-width ，：；（） of pages as published.
+    static func blocks(_ file: String, longHeadings: Bool = false, fullWidth: Bool = false) -> [OutlineBlock] {
         let lines = text(file).split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         // The title: the last short line naming the report within the header.
         var titleIndex = 0
@@ -63,7 +64,12 @@ enum SeedBlocks {
         }
         var blocks: [OutlineBlock] = [OutlineBlock(kind: .heading(level: 1), text: lines[titleIndex].seedTrimmed, sourceLine: titleIndex + 1)]
         for (i, raw) in lines.enumerated() where i > titleIndex {
-            let t = normalise(raw.seedTrimmed)
+            var t = normalise(raw.seedTrimmed)
+            if fullWidth {
+                t = String(String.UnicodeScalarView(t.unicodeScalars.map { c -> Unicode.Scalar in
+                    switch c { case ",": "，"; case ":": "："; case ";": "；"; case "(": "（"; case ")": "）"; default: c }
+                }))
+            }
             if t.isEmpty || debris.contains(where: { t.hasPrefix($0) }) { continue }
             blocks.append(OutlineBlock(kind: kind(t, maxHeading: longHeadings ? 100_000 : 60), text: t, sourceLine: i + 1))
         }
