@@ -268,6 +268,10 @@ public struct NumberGrammar: Sendable {
         // Multipliers and 余/多: 2万余份, 10余万元, 4千余件, 100万余次.
         var qualifier: Qualifier = .exact
         var k = j
+        // PDF copies space digits from what follows ("537 件", "400 余次", "2 万余份")
+        var spaced = k
+        while spaced < n, Self.isSpace(s[spaced]) { spaced += 1 }
+        if spaced > k, spaced < n, ["余", "多", "万", "亿", "千"].contains(s[spaced]) { k = spaced }
         var exponent = -decimals
         if k < n, s[k] == "余" || s[k] == "多" { qualifier = .atLeast; k += 1 }
         var sawMultiplier = false

@@ -54,7 +54,7 @@ extension Substring {
 }
 
 @Suite struct GoldTests {
-    @Test func precisionAndRecall() throws {
+    @Test(arguments: [(false, false), (true, false), (false, true)]) func precisionAndRecall(longHeadings: Bool, fullWidth: Bool) throws {
         let gold = Gold.load()
         #expect(gold.values.count >= 60)
         #expect(Set(gold.values.map(\.report)).count == 5)
@@ -63,7 +63,7 @@ extension Substring {
         for e in gold.values { #expect(ids.contains(e.indicator), "gold names unknown indicator \(e.indicator)") }
         var extracted: [Gold.Entry] = []
         for seed in SeedBlocks.seeds {
-            for i in ex.extract(SeedBlocks.blocks(seed.file)).indicators {
+            for i in ex.extract(SeedBlocks.blocks(seed.file, longHeadings: longHeadings, fullWidth: fullWidth)).indicators {
                 extracted.append(.init(report: seed.id, indicator: i.indicator, value: i.value, qualifier: i.qualifier.rawValue))
             }
         }
@@ -80,7 +80,7 @@ extension Substring {
         }
         let precision = extracted.isEmpty ? 0 : Double(truePositives.count) / Double(extracted.count)
         let recall = Double(found.count) / Double(gold.values.count)
-        print("indicators vs gold: precision \(round3(precision)) (\(truePositives.count)/\(extracted.count)), recall \(round3(recall)) (\(found.count)/\(gold.values.count))")
+        print("indicators vs gold\(longHeadings ? " (numbered lines as headings)" : "")\(fullWidth ? " (full-width punctuation)" : ""): precision \(round3(precision)) (\(truePositives.count)/\(extracted.count)), recall \(round3(recall)) (\(found.count)/\(gold.values.count))")
         #expect(precision >= 0.95)
         #expect(recall >= 0.90)
         // What a careful reader leaves empty stays empty.

@@ -50,7 +50,10 @@ enum SeedBlocks {
         return String(out)
     }
 
-    static func blocks(_ file: String) -> [OutlineBlock] {
+    /// `longHeadings`: a numbered line is a heading whatever its length (another way a converter may level
+    /// "1.推进重大事项依法决策。完善…" lines), to check that extraction does not depend on the choice.
+    /// `fullWidth`: ASCII ,:;() back to the full-width ，：；（） of pages as published.
+    static func blocks(_ file: String, longHeadings: Bool = false, fullWidth: Bool = false) -> [OutlineBlock] {
         let lines = text(file).split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         // The title: the last short line naming the report within the header.
         var titleIndex = 0
@@ -61,28 +64,33 @@ enum SeedBlocks {
         }
         var blocks: [OutlineBlock] = [OutlineBlock(kind: .heading(level: 1), text: lines[titleIndex].seedTrimmed, sourceLine: titleIndex + 1)]
         for (i, raw) in lines.enumerated() where i > titleIndex {
-            let t = normalise(raw.seedTrimmed)
+            var t = normalise(raw.seedTrimmed)
+            if fullWidth {
+                t = String(String.UnicodeScalarView(t.unicodeScalars.map { c -> Unicode.Scalar in
+                    switch c { case ",": "，"; case ":": "："; case ";": "；"; case "(": "（"; case ")": "）"; default: c }
+                }))
+            }
             if t.isEmpty || debris.contains(where: { t.hasPrefix($0) }) { continue }
-            blocks.append(OutlineBlock(kind: kind(t), text: t, sourceLine: i + 1))
+            blocks.append(OutlineBlock(kind: kind(t, maxHeading: longHeadings ? 100_000 : 60), text: t, sourceLine: i + 1))
         }
         return blocks
     }
 
-    static func kind(_ t: String) -> OutlineBlock.Kind {
+    static func kind(_ t: String, maxHeading: Int = 60) -> OutlineBlock.Kind {
         let s = Array(t.unicodeScalars)
         let cn: Set<Unicode.Scalar> = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
         var k = 0
         while k < s.count, cn.contains(s[k]) { k += 1 }
         if k > 0, k < s.count, s[k] == "、" { return .heading(level: 2) }
-        if k > 0, k < s.count, s[k] == ")" || s[k] == "）", t.count <= 60 { return .heading(level: 3) }
+        if k > 0, k < s.count, s[k] == ")" || s[k] == "）", t.count <= maxHeading { return .heading(level: 3) }
         if s.first == "(" || s.first == "（" {
             var m = 1
             while m < s.count, cn.contains(s[m]) { m += 1 }
-            if m > 1, m < s.count, s[m] == ")" || s[m] == "）", t.count <= 60 { return .heading(level: 3) }
+            if m > 1, m < s.count, s[m] == ")" || s[m] == "）", t.count <= maxHeading { return .heading(level: 3) }
         }
         var d = 0
         while d < s.count, s[d].value >= 0x30, s[d].value <= 0x39 { d += 1 }
-        if d > 0, d < s.count, s[d] == "." || s[d] == "、", t.count <= 60 { return .heading(level: 4) }
+        if d > 0, d < s.count, s[d] == "." || s[d] == "、", t.count <= maxHeading { return .heading(level: 4) }
         return .paragraph
     }
 }
