@@ -10,7 +10,7 @@ struct Fazhi: AsyncParsableCommand {
         Pipeline: content/reports (raw .txt/.html/.md, any encoding) → convert → content/markdown \
         (front matter + Markdown, hand-correctable) → build → public/ (the site).
         """,
-        subcommands: [ConvertCommand.self, BuildCommand.self, ServeCommand.self, FactsCommand.self, CheckCommand.self, GenCorpusCommand.self]
+        subcommands: [ConvertCommand.self, BuildCommand.self, ServeCommand.self, AddCommand.self, FactsCommand.self, CheckCommand.self, GenCorpusCommand.self]
     )
 }
 
