@@ -48,7 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
         let serverTask = Task {
             try await server.run(onRunning: { bound in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
-                print("Serving \(layout.output) at http://\(shownHost):\(bound)\(server.basePath)  (Ctrl-C stops)")
+                // Written unbuffered: a script or test reading a pipe learns the port at once.
+                FileHandle.standardOutput.write(Data("Serving \(layout.output) at http://\(shownHost):\(bound)\(server.basePath)  (Ctrl-C stops)\n".utf8))
             })
         }
         // Ctrl-C / SIGTERM: close the event streams so the server can stop at once, then stop.
