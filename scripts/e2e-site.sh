@@ -178,6 +178,48 @@ PY
     esac
   done
   if [ "$KEEP" = 1 ]; then echo "screenshots in $WORK"; fi
+
+  # sort.js in a real browser: a copy of a built comparison table, sorted by clicking its first numeric
+  # header: numbers must come out descending, missing values ("—") last.
+  page="$OUT${PAGES[4]}index.html"
+  if python3 - "$page" "$BASE/assets/sort.js" >"$WORK/sort-test.html" <<'PY'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<table class="data sortable">.*?</table>', html, re.S)
+if not m: sys.exit(1)
+print(f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>sort</title>
+<script src="{sys.argv[2]}"></script></head><body>{m.group(0)}
+<script>
+window.addEventListener("load", function () {{
+  var t = document.querySelector("table.sortable");
+  var ths = t.tHead.rows[0].cells, col = -1;
+  for (var i = 0; i < ths.length; i++) if (ths[i].getAttribute("data-type") === "number") {{ col = i; break; }}
+  ths[col].click();
+  var keys = Array.prototype.map.call(t.tBodies[0].rows, function (r) {{ return r.cells[col].getAttribute("data-sort"); }});
+  document.body.setAttribute("data-result", ths[col].getAttribute("aria-sort") + ":" + keys.join("|"));
+}});
+</script></body></html>""")
+PY
+  then
+    result=$(timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$WORK/chrome-profile" \
+      --virtual-time-budget=5000 --dump-dom "file://$WORK/sort-test.html" 2>/dev/null | grep -o 'data-result="[^"]*"')
+    verdict=$(python3 - "$result" <<'PY'
+import sys
+r = sys.argv[1].split('"')[1] if '"' in sys.argv[1] else ""
+order, _, keys = r.partition(":")
+vals = [k for k in keys.split("|")]
+nums = [float(k) for k in vals if k != ""]
+ok = order == "descending" and nums == sorted(nums, reverse=True) and all(v != "" for v in vals[:len(nums)]) and len(vals) >= 2
+print(("PASS " if ok else "FAIL ") + (r or "no result"))
+PY
+)
+    case "$verdict" in
+      PASS*) pass "sort.js sorts a comparison table in Chromium (${verdict#PASS })" ;;
+      *) fail "sort.js: ${verdict#FAIL }" ;;
+    esac
+  else
+    fail "sort.js: no sortable table on ${PAGES[4]}"
+  fi
 fi
 
 echo "$PASS passed, $FAIL failed"
