@@ -51,7 +51,7 @@ public struct SiteBuilder {
                 return FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) ? path : nil
             }
         }
-        let loaded = loader.reports(catalog: catalog, fragment: sink)
+        let loaded = loader.reports(catalog: catalog, fragment: sink, progress: progress)
         return (SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries), loaded)
     }
 
@@ -61,7 +61,6 @@ public struct SiteBuilder {
         let start = DispatchTime.now().uptimeNanoseconds
         var summary = BuildSummary()
         MarkdownRenderer.prepare()
-        progress?("[read] \(layout.markdown)")
         let templates = try SiteTemplates(directory: layout.templates)
         _ = try ContentLoader(layout: layout).config()
         _ = try ContentLoader(layout: layout).catalog()
@@ -76,6 +75,7 @@ public struct SiteBuilder {
             out.abort()
             throw error
         }
+        progress?("[model] \(model.reports.count) reports, \(model.localities.count) localities, \(model.years.count) years")
         summary.failed = loaded.failed
         summary.problems = loaded.problems
         summary.reports = model.reports.count
