@@ -128,8 +128,9 @@ public struct ContentLoader: Sendable {
             var sink: (@Sendable (ReportDocument) -> String?)? = nil
             if let fragment { sink = { doc in fragment(k, doc) } }
             let r = Self.read(file: file, catalog: catalog, fragment: sink)
-            let done = counter.next()
-            if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] read \(file)") }
+            counter.next { done in
+                if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] read \(file)") }
+            }
             return r
         }
         var loaded = Loaded()

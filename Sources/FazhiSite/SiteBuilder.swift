@@ -105,8 +105,9 @@ public struct SiteBuilder {
                 } catch {
                     errors.append(Diagnostic(file: job.path, "cannot render: \(error)"))
                 }
-                let done = counter.next()
-                if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
+                counter.next { done in
+                    if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
+                }
             }
             summary.failed += errors.sorted()
             try FileManager.default.removeItem(atPath: fragments)
@@ -135,6 +136,8 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
     func next() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+    /// Counts one, and runs `report` with the new count while no other count can pass it (ordered progress).
+    func next(_ report: (Int) -> Void) { lock.lock(); defer { lock.unlock() }; n += 1; report(n) }
 }
 
 final class DiagnosticBox: @unchecked Sendable {
