@@ -52,7 +52,7 @@ public struct SiteBuilder {
             }
         }
         let loaded = loader.reports(catalog: catalog, fragment: sink, progress: progress)
-        return (SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries), loaded)
+        return (SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries, contentPath: layout.content), loaded)
     }
 
     /// Builds the whole site. Throws only when nothing sensible can be built (bad config, catalog or

@@ -71,8 +71,11 @@ public final class SiteModel: Sendable {
     /// "indicator|adcode|year" → observation.
     let observationIndex: [String: Observation]
 
-    public init(config: SiteConfig, base: BaseURL, catalog: Catalog, reports unsorted: [ReportEntry]) {
-        self.config = config; self.base = base; self.catalog = catalog
+    /// The content folder as given, to show Markdown paths relative to it.
+    public let contentPath: String
+
+    public init(config: SiteConfig, base: BaseURL, catalog: Catalog, reports unsorted: [ReportEntry], contentPath: String = "") {
+        self.config = config; self.base = base; self.catalog = catalog; self.contentPath = contentPath
         let reports = unsorted.sorted { $0.id < $1.id }
         self.reports = reports
         self.newestFirst = Self.newestFirst(reports)

@@ -144,6 +144,7 @@ import FazhiModel
         let summary = try site.build()
         #expect(summary.problems.count >= 2)
         #expect(site.read("review/index.html").contains("不在指标目录中"))
+        #expect(site.read("review/index.html").contains("<code>content/markdown/140404-2024.md</code>"))
         #expect(SiteChecker.checkLinks(root: site.output, basePath: "/").isEmpty)
     }
 }
