@@ -70,6 +70,8 @@ public final class SiteModel: Sendable {
     public let indicatorsWithData: [String]
     /// "indicator|adcode|year" → observation.
     let observationIndex: [String: Observation]
+    /// Indicator id → how many localities have a value.
+    public let localityCount: [String: Int]
 
     /// The content folder as given, to show Markdown paths relative to it.
     public let contentPath: String
@@ -132,6 +134,7 @@ public final class SiteModel: Sendable {
             for o in list { byLoc[o.adcode, default: []].append(o) }
         }
         self.observations = obs
+        self.localityCount = obs.mapValues { Set($0.map(\.adcode)).count }
         var index: [String: Observation] = [:]
         for (ind, m) in chosen { for (key, o) in m { index[ind + "|" + key] = o } }
         self.observationIndex = index
