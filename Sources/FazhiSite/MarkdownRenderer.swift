@@ -53,13 +53,13 @@ public enum MarkdownRenderer {
         if let table = cmark_find_syntax_extension("table") {
             cmark_parser_attach_syntax_extension(parser, table)
         }
-        var bytes = Array(markdown.utf8)
-        bytes.withUnsafeMutableBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
+        let bytes = Array(markdown.utf8)
+        bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress, buf.count > 0 else { return }
+            base.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
                 cmark_parser_feed(parser, p, buf.count)
             }
         }
-        if bytes.isEmpty { cmark_parser_feed(parser, "", 0) }
         guard let doc = cmark_parser_finish(parser) else { return "" }
         defer { cmark_node_free(doc) }
         guard let cstr = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
@@ -77,6 +77,8 @@ public enum MarkdownRenderer {
         var lastHeadingTagEnd: Int? = nil
         var i = 0
         let n = src.count
+        // Inside a tag (between `<` and `>`): cmark escapes `>` in attribute values, so this is exact.
+        var inTag = false
 
         @inline(__always) func isOpen(_ k: Int) -> Bool { k + 2 < n && src[k] == 0xEE && src[k + 1] == 0x80 && src[k + 2] == 0x80 }
         @inline(__always) func isClose(_ k: Int) -> Bool { k + 2 < n && src[k] == 0xEE && src[k + 1] == 0x80 && src[k + 2] == 0x81 }
@@ -87,7 +89,15 @@ public enum MarkdownRenderer {
                i + 3 < n, src[i + 3] == UInt8(ascii: ">") || src[i + 3] == UInt8(ascii: " ") {
                 out.append(contentsOf: src[i..<(i + 3)])
                 lastHeadingTagEnd = out.count
+                inTag = true
                 i += 3
+                continue
+            }
+            if isOpen(i), inTag {
+                // A marker inside an attribute (an image's alt text, a link title) cannot wrap anything: drop it.
+                var j = i + 3
+                while j < n, !isClose(j) { j += 1 }
+                i = min(j + 3, n)
                 continue
             }
             if isOpen(i) {
@@ -141,6 +151,7 @@ public enum MarkdownRenderer {
                 continue
             }
             if isClose(i) { i += 3; continue }
+            if b == UInt8(ascii: "<") { inTag = true } else if b == UInt8(ascii: ">") { inTag = false }
             out.append(b)
             i += 1
         }

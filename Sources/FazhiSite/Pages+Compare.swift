@@ -9,7 +9,7 @@ extension SitePages {
         var provinces: [(String, [(String, [Locality])])] = []
         for l in m.localities {
             let prov = l.province.isEmpty ? "（未注明省份）" : l.province
-            let pref = l.prefecture.isEmpty ? (l.level == .province ? "省级" : "直属") : l.prefecture
+            let pref = l.prefecture.isEmpty ? (l.level == .province ? "省级" : "直辖") : l.prefecture
             if provinces.last?.0 != prov { provinces.append((prov, [])) }
             var groups = provinces[provinces.count - 1].1
             if let gi = groups.firstIndex(where: { $0.0 == pref }) { groups[gi].1.append(l) } else { groups.append((pref, [l])) }

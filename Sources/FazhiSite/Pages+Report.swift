@@ -135,12 +135,22 @@ extension SitePages {
             guard !all.isEmpty else { continue }
             var d = reportLink(i)
             d["items"] = all.map { ["text": $0.0, "source": $0.1] as [String: Any] }
-            d["file"] = r.file
+            d["file"] = displayPath(r.file)
             items.append(d)
         }
         let total = m.reports.reduce(0) { $0 + $1.meta.warnings.count + $1.problems.count }
         let ctx: [String: Any] = ["reports": items, "total": total, "has_reports": !items.isEmpty, "report_count": items.count]
         return page("review", title: "待核查事项", section: .review, crumbs: [("待核查", nil)], path: "review/index.html", ctx)
+    }
+
+    /// A Markdown file's path as shown on pages: from the content folder's name on (`content/markdown/x.md`),
+    /// so the site does not depend on where the content folder lies.
+    func displayPath(_ file: String) -> String {
+        let content = model.contentPath
+        guard !content.isEmpty, file.hasPrefix(content) else { return file }
+        let name = content.split(separator: "/").last.map(String.init) ?? content
+        let rest = file.dropFirst(content.count).drop { $0 == "/" }
+        return name + "/" + rest
     }
 
     // MARK: - Data page and 404

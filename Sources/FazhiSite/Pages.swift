@@ -150,7 +150,7 @@ public struct SitePages: Sendable {
     func indicatorLink(_ d: IndicatorDefinition) -> [String: Any] {
         ["name": d.name, "href": model.indicatorURL(d.id), "id": d.id, "unit": opt(d.unit), "description": opt(d.description),
          "theme": model.themeName(d.theme), "theme_href": model.themeURL(d.theme),
-         "localities": Set((model.observations[d.id] ?? []).map(\.adcode)).count,
+         "localities": model.localityCount[d.id] ?? 0,
          "values": (model.observations[d.id] ?? []).count]
     }
 

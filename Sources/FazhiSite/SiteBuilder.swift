@@ -51,8 +51,8 @@ public struct SiteBuilder {
                 return FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) ? path : nil
             }
         }
-        let loaded = loader.reports(catalog: catalog, fragment: sink)
-        return (SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries), loaded)
+        let loaded = loader.reports(catalog: catalog, fragment: sink, progress: progress)
+        return (SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries, contentPath: layout.content), loaded)
     }
 
     /// Builds the whole site. Throws only when nothing sensible can be built (bad config, catalog or
@@ -61,7 +61,6 @@ public struct SiteBuilder {
         let start = DispatchTime.now().uptimeNanoseconds
         var summary = BuildSummary()
         MarkdownRenderer.prepare()
-        progress?("[read] \(layout.markdown)")
         let templates = try SiteTemplates(directory: layout.templates)
         _ = try ContentLoader(layout: layout).config()
         _ = try ContentLoader(layout: layout).catalog()
@@ -76,6 +75,7 @@ public struct SiteBuilder {
             out.abort()
             throw error
         }
+        progress?("[model] \(model.reports.count) reports, \(model.localities.count) localities, \(model.years.count) years")
         summary.failed = loaded.failed
         summary.problems = loaded.problems
         summary.reports = model.reports.count
@@ -105,8 +105,9 @@ public struct SiteBuilder {
                 } catch {
                     errors.append(Diagnostic(file: job.path, "cannot render: \(error)"))
                 }
-                let done = counter.next()
-                if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
+                counter.next { done in
+                    if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
+                }
             }
             summary.failed += errors.sorted()
             try FileManager.default.removeItem(atPath: fragments)
@@ -135,6 +136,8 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
     func next() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+    /// Counts one, and runs `report` with the new count while no other count can pass it (ordered progress).
+    func next(_ report: (Int) -> Void) { lock.lock(); defer { lock.unlock() }; n += 1; report(n) }
 }
 
 final class DiagnosticBox: @unchecked Sendable {

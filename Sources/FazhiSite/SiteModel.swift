@@ -70,9 +70,14 @@ public final class SiteModel: Sendable {
     public let indicatorsWithData: [String]
     /// "indicator|adcode|year" → observation.
     let observationIndex: [String: Observation]
+    /// Indicator id → how many localities have a value.
+    public let localityCount: [String: Int]
 
-    public init(config: SiteConfig, base: BaseURL, catalog: Catalog, reports unsorted: [ReportEntry]) {
-        self.config = config; self.base = base; self.catalog = catalog
+    /// The content folder as given, to show Markdown paths relative to it.
+    public let contentPath: String
+
+    public init(config: SiteConfig, base: BaseURL, catalog: Catalog, reports unsorted: [ReportEntry], contentPath: String = "") {
+        self.config = config; self.base = base; self.catalog = catalog; self.contentPath = contentPath
         let reports = unsorted.sorted { $0.id < $1.id }
         self.reports = reports
         self.newestFirst = Self.newestFirst(reports)
@@ -129,6 +134,7 @@ public final class SiteModel: Sendable {
             for o in list { byLoc[o.adcode, default: []].append(o) }
         }
         self.observations = obs
+        self.localityCount = obs.mapValues { Set($0.map(\.adcode)).count }
         var index: [String: Observation] = [:]
         for (ind, m) in chosen { for (key, o) in m { index[ind + "|" + key] = o } }
         self.observationIndex = index

@@ -134,6 +134,13 @@ import FazhiModel
             let y = FileManager.default.contents(atPath: other + "/" + f)
             #expect(x == y, "differs: \(f)")
         }
+        // The same content in another folder gives the same bytes too (no local paths in the output).
+        let elsewhere = try FixtureSite(); defer { elsewhere.remove() }
+        try elsewhere.build()
+        #expect(elsewhere.files() == a)
+        for f in a {
+            #expect(FileManager.default.contents(atPath: site.output + "/" + f) == FileManager.default.contents(atPath: elsewhere.output + "/" + f), "differs: \(f)")
+        }
         // And a rebuild over the same folder gives the same bytes again.
         let before = FileManager.default.contents(atPath: site.output + "/themes/disputes/index.html")
         try site.build()

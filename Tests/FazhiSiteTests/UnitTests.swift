@@ -26,6 +26,18 @@ import FazhiModel
         #expect(r.ids.isEmpty)
     }
 
+    @Test func emptyAndOddBodies() {
+        #expect(MarkdownRenderer.render("").html == "")
+        #expect(MarkdownRenderer.render("{#s-1}").html.contains("<span class=\"sentence\" id=\"s-1\"></span>"))
+        #expect(MarkdownRenderer.render("## 标题 {#h-9}").html == "<h2 id=\"h-9\">标题</h2>\n")
+    }
+
+    @Test func markersInAttributesAreDropped() {
+        let r = MarkdownRenderer.render("![{#s-1}图](x.png \"题{#s-2}\") 后文。\n")
+        #expect(r.html == "<p><img src=\"x.png\" alt=\"图\" title=\"题\" /> 后文。</p>\n")
+        #expect(r.ids.isEmpty)
+    }
+
     @Test func tablesRender() {
         let r = MarkdownRenderer.render("| 项目 | 数量 |\n|---|---:|\n| 复议 | 358 |\n")
         #expect(r.html.contains("<table>"))
@@ -144,6 +156,7 @@ import FazhiModel
         let summary = try site.build()
         #expect(summary.problems.count >= 2)
         #expect(site.read("review/index.html").contains("不在指标目录中"))
+        #expect(site.read("review/index.html").contains("<code>content/markdown/140404-2024.md</code>"))
         #expect(SiteChecker.checkLinks(root: site.output, basePath: "/").isEmpty)
     }
 }
