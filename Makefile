@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= release
 BIN := .build/$(CONFIG)/fazhi
 
-.PHONY: site test build deps clean
+.PHONY: site test build deps preview bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -16,10 +16,17 @@ build: deps
 site: build
 	$(BIN) build
 
-# Runs every test: unit and end-to-end (the e2e scripts install what they need).
+# Serves the site on http://127.0.0.1:1313/ with live reload.
+preview: build
+	$(BIN) serve
+
+# Runs every test: the Swift suite and the end-to-end checks with real tools (they install what they need).
 test: deps
-	$(SWIFT) build -c $(CONFIG) --build-tests
-	$(SWIFT) test -c $(CONFIG) --skip-build
+	CONFIG=$(CONFIG) bash scripts/test-all.sh
+
+# The benchmark against Hugo (not part of the tests; takes a while).
+bench: deps
+	bash bench/run.sh
 
 clean:
-	rm -rf .build public/* content/markdown
+	rm -rf .build public/* content/markdown .fazhi-cache

@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Our modules are compiled for testing in every configuration, so `swift build -c release --build-tests`
+/// gives the tests (`@testable import`) and the `fazhi` binary one and the same release build.
+let testable: [SwiftSetting] = [.unsafeFlags(["-enable-testing"])]
+
 let package = Package(
     name: "fazhi",
     platforms: [.macOS(.v14)],
@@ -22,19 +26,21 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         // Shared data model and the Markdown + front matter format (the seam between convert and render).
-        .target(name: "FazhiModel", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "FazhiModel", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: testable),
         // Convert, stage 2: number grammar, facts, catalog matching.
-        .target(name: "FazhiIndicators", dependencies: ["FazhiModel", .product(name: "Yams", package: "Yams")]),
+        .target(name: "FazhiIndicators", dependencies: ["FazhiModel", .product(name: "Yams", package: "Yams")], swiftSettings: testable),
         // Convert, stage 1: decoding, debris, metadata, gazetteer, outline, Markdown writing.
         .target(
             name: "FazhiCorpus",
             dependencies: ["FazhiModel", "FazhiIndicators"],
-            resources: [.copy("Resources/gazetteer.tsv")]
+            resources: [.copy("Resources/gazetteer.tsv")],
+            swiftSettings: testable
         ),
         // Render: site model, pages, tables, charts, feeds, data downloads, link checking.
         .target(
             name: "FazhiSite",
-            dependencies: ["FazhiModel", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["FazhiModel", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: testable
         ),
         // Preview: HTTP server for the built site, file watcher, live reload.
         .target(
@@ -43,10 +49,11 @@ let package = Package(
                 "FazhiModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: testable
         ),
         // A deterministic synthetic corpus for benchmarks (`fazhi gen-corpus`).
-        .target(name: "FazhiSynthetic", dependencies: ["FazhiModel"]),
+        .target(name: "FazhiSynthetic", dependencies: ["FazhiModel"], swiftSettings: testable),
         // The command line: thin.
         .executableTarget(
             name: "fazhi",

@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Ctrl-C / SIGTERM: close the event streams so the server can stop at once, then stop.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
+        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
         for source in signals {
             source.setEventHandler {
                 session.stop()
@@ -63,7 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             source.resume()
         }
+        // The sources must live until the server stops: an optimised build may release them after `resume()`.
         _ = await serverTask.result
+        withExtendedLifetime(signals) {}
         printErr("stopped")
     }
 

@@ -6,7 +6,9 @@ import Testing
 import FazhiPreview
 
 /// A raw HTTP/1.1 client: sends the request line exactly as given (URL libraries would normalise `..` away).
-func rawRequest(port: Int, _ target: String, method: String = "GET", until marker: String? = nil, timeout: Double = 5) -> String {
+func rawRequest(port: Int, _ target: String, method: String = "GET", until marker: String? = nil, timeout: Double = 60) -> String {
+    // Generous: in a parallel test run, other suites' synchronous work can hold the 2-thread cooperative pool the
+    // in-process server runs on for many seconds. A real hang still fails, after the timeout.
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return "" }
     defer { close(fd) }
@@ -32,6 +34,14 @@ func rawRequest(port: Int, _ target: String, method: String = "GET", until marke
         if let marker, String(decoding: data, as: UTF8.self).contains(marker) { break }
     }
     return String(decoding: data, as: UTF8.self)
+}
+
+/// `rawRequest` on a thread of its own: a blocking call on Swift's cooperative pool (two threads on two cores)
+/// could starve the in-process server it is talking to.
+func fetch(port: Int, _ target: String, method: String = "GET", until marker: String? = nil, timeout: Double = 60) async -> String {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: rawRequest(port: port, target, method: method, until: marker, timeout: timeout)) }.start()
+    }
 }
 
 func statusCode(_ response: String) -> Int {
@@ -69,7 +79,7 @@ final class RunningServer: @unchecked Sendable {
     func start() async throws -> Int {
         let box = portBox
         task = Task { [server] in try await server.run(onRunning: { box.set($0) }) }
-        for _ in 0..<200 where portBox.get() == 0 { try await Task.sleep(nanoseconds: 20_000_000) }
+        for _ in 0..<3000 where portBox.get() == 0 { try await Task.sleep(nanoseconds: 20_000_000) }
         let port = portBox.get()
         #expect(port > 0)
         return port
@@ -87,7 +97,7 @@ final class RunningServer: @unchecked Sendable {
     @Test func servesPagesWithReloadScriptAndAssetsAsIs() async throws {
         let s = try RunningServer()
         let port = try await s.start()
-        let home = rawRequest(port: port, "/")
+        let home = await fetch(port: port, "/")
         #expect(statusCode(home) == 200)
         #expect(home.lowercased().contains("content-type: text/html"))
         #expect(home.contains("首页"))
@@ -97,17 +107,17 @@ final class RunningServer: @unchecked Sendable {
         let onDisk = try String(contentsOf: s.site.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(!onDisk.contains("fazhi-live-reload"))
 
-        let report = rawRequest(port: port, "/reports/a/")
+        let report = await fetch(port: port, "/reports/a/")
         #expect(statusCode(report) == 200 && report.contains("358件"))
-        let redirect = rawRequest(port: port, "/reports/a")
+        let redirect = await fetch(port: port, "/reports/a")
         #expect([301, 308].contains(statusCode(redirect)))
         #expect(redirect.lowercased().contains("location: /reports/a/"))
 
-        let css = rawRequest(port: port, "/assets/style.css")
+        let css = await fetch(port: port, "/assets/style.css")
         #expect(statusCode(css) == 200 && css.lowercased().contains("content-type: text/css"))
         #expect(!css.contains("fazhi-live-reload"))
 
-        let missing = rawRequest(port: port, "/no/such/page/")
+        let missing = await fetch(port: port, "/no/such/page/")
         #expect(statusCode(missing) == 404 && missing.contains("页面不存在"))
         await s.stop()
     }
@@ -120,7 +130,7 @@ final class RunningServer: @unchecked Sendable {
     func refusesEveryPathOutsideTheSite(_ target: String) async throws {
         let s = try RunningServer()
         let port = try await s.start()
-        let response = rawRequest(port: port, target)
+        let response = await fetch(port: port, target)
         let code = statusCode(response)
         #expect(code == 400 || code == 404, "\(target) → \(code)")
         #expect(!response.contains("root:"), "\(target) leaked /etc/passwd")
@@ -135,8 +145,8 @@ final class RunningServer: @unchecked Sendable {
             changed.contains { $0.hasSuffix("bad.txt") } ? .failure(.init("content/markdown/x.md:3: error: bad")) : .success("rebuilt")
         }, log: { _ in })
 
-        async let events = Task.detached { rawRequest(port: port, "/__fazhi/events", until: "event: reload", timeout: 10) }.value
-        for _ in 0..<100 where await hub.subscriberCount == 0 { try await Task.sleep(nanoseconds: 20_000_000) }
+        async let events = fetch(port: port, "/__fazhi/events", until: "event: reload", timeout: 60)
+        for _ in 0..<1500 where await hub.subscriberCount == 0 { try await Task.sleep(nanoseconds: 20_000_000) }
         session.changed(["/tmp/content/reports/good.txt"])
         let stream = await events
         #expect(stream.contains("text/event-stream"))
@@ -144,23 +154,24 @@ final class RunningServer: @unchecked Sendable {
 
         // A failed rebuild is shown on pages opened afterwards, until the next good build clears it.
         session.changed(["/tmp/content/reports/bad.txt"])
-        for _ in 0..<100 where await hub.currentError == nil { try await Task.sleep(nanoseconds: 20_000_000) }
-        let page = rawRequest(port: port, "/")
+        for _ in 0..<1500 where await hub.currentError == nil { try await Task.sleep(nanoseconds: 20_000_000) }
+        let page = await fetch(port: port, "/")
         #expect(page.contains("x.md:3: error: bad"))
         session.changed(["/tmp/content/reports/good.txt"])
-        for _ in 0..<100 where await hub.currentError != nil { try await Task.sleep(nanoseconds: 20_000_000) }
-        #expect(!rawRequest(port: port, "/").contains("x.md:3: error: bad"))
+        for _ in 0..<1500 where await hub.currentError != nil { try await Task.sleep(nanoseconds: 20_000_000) }
+        let cleared = await fetch(port: port, "/")
+        #expect(!cleared.contains("x.md:3: error: bad"))
         await s.stop()
     }
 
     @Test func servesUnderASubpath() async throws {
         let s = try RunningServer(basePath: "/fazhi/")
         let port = try await s.start()
-        let page = rawRequest(port: port, "/fazhi/reports/a/")
+        let page = await fetch(port: port, "/fazhi/reports/a/")
         #expect(statusCode(page) == 200 && page.contains("358件"))
         #expect(page.contains("\"/fazhi/__fazhi/events\""))
-        #expect(statusCode(rawRequest(port: port, "/fazhi/assets/style.css")) == 200)
-        #expect(statusCode(rawRequest(port: port, "/reports/a/")) == 404)
+        #expect(statusCode(await fetch(port: port, "/fazhi/assets/style.css")) == 200)
+        #expect(statusCode(await fetch(port: port, "/reports/a/")) == 404)
         await s.stop()
     }
 
@@ -178,7 +189,7 @@ final class RunningServer: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports/湖南省"), withIntermediateDirectories: true)
         try await Task.sleep(nanoseconds: 200_000_000)
         try "报告".write(to: dir.appendingPathComponent("reports/湖南省/2024.txt"), atomically: false, encoding: .utf8)
-        for _ in 0..<100 where !seen.all().contains(where: { $0.hasSuffix("2024.txt") }) { try await Task.sleep(nanoseconds: 20_000_000) }
+        for _ in 0..<1500 where !seen.all().contains(where: { $0.hasSuffix("2024.txt") }) { try await Task.sleep(nanoseconds: 20_000_000) }
         w.stop()
         #expect(seen.all().contains { $0.hasSuffix("reports/湖南省/2024.txt") })
         #expect(!seen.all().contains { $0.contains("ignored.md") })

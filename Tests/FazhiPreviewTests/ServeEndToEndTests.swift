@@ -67,34 +67,34 @@ final class OutputLog: @unchecked Sendable {
         try #require(port >= 18313, "serve did not start: \(log.value)")
         #expect(!log.value.contains("0.0.0.0"))
 
-        let home = rawRequest(port: port, "/")
+        let home = await fetch(port: port, "/")
         #expect(statusCode(home) == 200)
         #expect(home.contains("天门市"))
-        let page = rawRequest(port: port, "/reports/429006-2024/")
+        let page = await fetch(port: port, "/reports/429006-2024/")
         #expect(statusCode(page) == 200 && page.contains("358件"))
         #expect(!FileManager.default.contents(atPath: project + "/public/index.html").map { String(decoding: $0, as: UTF8.self) }!.contains("fazhi-live-reload"))
 
         // A page listens; the report changes; the page hears "reload" and the new figure is served.
-        let events = Task.detached { rawRequest(port: port, "/__fazhi/events", until: "event: reload", timeout: 60) }
+        async let events = fetch(port: port, "/__fazhi/events", until: "event: reload", timeout: 60)
         try await Task.sleep(nanoseconds: 500_000_000)
         var text = try String(contentsOfFile: report, encoding: .utf8)
         text = text.replacingOccurrences(of: "审结行政复议申请358件", with: "审结行政复议申请359件")
         try text.write(toFile: report, atomically: true, encoding: .utf8)
-        let stream = await events.value
+        let stream = await events
         #expect(stream.contains("event: reload"), "no reload event; server said: \(log.value)")
-        let updated = rawRequest(port: port, "/reports/429006-2024/")
+        let updated = await fetch(port: port, "/reports/429006-2024/")
         #expect(updated.contains("359件"))
         #expect(!updated.contains("358件"))
 
         for target in ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd"] {
-            let r = rawRequest(port: port, target)
+            let r = await fetch(port: port, target)
             #expect([400, 404].contains(statusCode(r)), "\(target)")
             #expect(!r.contains("root:"))
         }
 
         // Ctrl-C stops it cleanly.
         kill(process.processIdentifier, SIGINT)
-        for _ in 0..<100 where process.isRunning { try await Task.sleep(nanoseconds: 50_000_000) }
+        for _ in 0..<600 where process.isRunning { try await Task.sleep(nanoseconds: 50_000_000) }
         #expect(!process.isRunning, "serve did not stop on SIGINT")
         if !process.isRunning { #expect(process.terminationStatus == 0) }
     }

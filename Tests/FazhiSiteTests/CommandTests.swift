@@ -4,13 +4,22 @@ import Testing
 
 /// Runs the built `fazhi` binary (built by `swift build --build-tests` with the rest) on the fixture.
 @Suite(.serialized) struct CommandTests {
+    /// The `fazhi` binary built with this test bundle (same folder, same configuration).
     static var binary: String? {
-        let root = FixtureSite.repoRoot
-        for p in [root + "/.build/debug/fazhi", root + "/.build/x86_64-unknown-linux-gnu/debug/fazhi",
-                  root + "/.build/aarch64-unknown-linux-gnu/debug/fazhi"] where FileManager.default.isExecutableFile(atPath: p) {
-            return p
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while dir.path != "/" {
+            dir.deleteLastPathComponent()
+            let candidate = dir.appendingPathComponent("fazhi").path
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue,
+               FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+
+    /// Without the binary these tests would be skipped silently: make that a failure.
+    @Test func theBinaryIsBuiltBesideTheTests() {
+        #expect(Self.binary != nil, "fazhi was not found beside \(CommandLine.arguments[0]); build with --build-tests")
     }
 
     func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
