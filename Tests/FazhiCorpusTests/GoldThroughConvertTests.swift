@@ -35,7 +35,7 @@ import FazhiModel
     @Test func precisionAndRecallThroughConvert() throws {
         let gold = GoldFile.load(repoRoot + "/Tests/FazhiIndicatorsTests/gold.yaml")
         #expect(gold.values.count >= 60)
-        #expect(Set(gold.values.map(\.report)).count == seeds.count)
+        #expect(Set(gold.values.map(\.report)).count == Self.seeds.count)
         let (project, docs) = try Self.convertSeeds()
         defer { _ = project }
         var extracted: [GoldFile.Entry] = []
