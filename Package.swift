@@ -63,7 +63,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FazhiModelTests", dependencies: ["FazhiModel"]),
-        .testTarget(name: "FazhiIndicatorsTests", dependencies: ["FazhiIndicators", "FazhiModel"]),
+        .testTarget(name: "FazhiIndicatorsTests", dependencies: ["FazhiIndicators", "FazhiModel"], exclude: ["gold.yaml", "Bench"]),
         .testTarget(name: "FazhiCorpusTests", dependencies: ["FazhiCorpus", "FazhiModel", "FazhiIndicators", "CCmarkGFM"]),
         .testTarget(name: "FazhiSiteTests", dependencies: ["FazhiSite", "FazhiCorpus", "FazhiModel"]),
         .testTarget(name: "FazhiPreviewTests", dependencies: ["FazhiPreview"]),

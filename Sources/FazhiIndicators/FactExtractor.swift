@@ -13,6 +13,10 @@ public struct FactExtractor: Sendable {
     let narrowIDs: [Int]
     let breakdownIDs: [Int]
     let totalIDs: [Int]
+    /// For each word id, the themes whose keyword lists hold it (a theme once per time it is listed).
+    let themesOfWord: [[Int32]]
+    /// For each unit, the indices of the indicators that accept it, in catalog order.
+    let indicatorsByUnit: [String: [Int]]
     /// Below this confidence a match is not an indicator value.
     public var minimumConfidence = 0.5
 
@@ -51,7 +55,14 @@ public struct FactExtractor: Sendable {
         self.narrowIDs = flat(catalog.narrowWords)
         self.breakdownIDs = flat(catalog.breakdownWords)
         self.totalIDs = flat(["共", "累计", "合计", "总计", "总数"])
+        w.compile()
         self.words = w
+        var themesOfWord = [[Int32]](repeating: [], count: w.count)
+        for (ti, kws) in themeKeywords.enumerated() { for id in kws { themesOfWord[id].append(Int32(ti)) } }
+        self.themesOfWord = themesOfWord
+        var byUnit: [String: [Int]] = [:]
+        for (ii, ind) in compiled.enumerated() { for u in ind.units { byUnit[u, default: []].append(ii) } }
+        self.indicatorsByUnit = byUnit
     }
 
     /// Reads the catalog file (themes, indicators and their matching rules).
@@ -71,6 +82,7 @@ public struct FactExtractor: Sendable {
         var start: Int
         var end: Int
         var anchor: String? = nil
+        var text: String = ""
     }
 
     /// Per fact, what the matcher needs.
@@ -137,44 +149,56 @@ public struct FactExtractor: Sendable {
         var blockScalars: [[S]] = []
         var blockHits: [WordIndex.Hits] = []
         var blockSpans: [[Range<Int>]] = []
+        // Keyword hits per block and theme (row-major, blocks × themes), for the sections' themes below.
+        let themeCount = themeKeywords.count
+        var themeHits = [Int32](repeating: 0, count: blocks.count * themeCount)
         var position = 0
         for (bi, b) in blocks.enumerated() {
-            let s = Array(b.text.unicodeScalars)
+            let s = Self.scalars(of: b.text)
             blockScalars.append(s)
-            blockHits.append(words.hits(s, 0..<s.count))
+            var packed: [UInt64] = []
+            s.withUnsafeBufferPointer { buf in
+                words.scan(buf, 0..<buf.count) { id, start in
+                    packed.append(UInt64(id) << 32 | UInt64(start))
+                    for t in themesOfWord[id] { themeHits[bi * themeCount + Int(t)] += 1 }
+                }
+            }
+            packed.sort()
+            blockHits.append(WordIndex.Hits(packed: packed))
             let (quantities, warns) = grammar.scan(s)
             for w in warns { result.warnings.append(w + Self.place(paths[bi])) }
             let spans = quantities.isEmpty ? [] : Self.sentences(s)
             blockSpans.append(spans)
             if quantities.isEmpty { continue }
-            var utf8Prefix: [Int] = [0]
-            utf8Prefix.reserveCapacity(s.count + 1)
-            for c in s { utf8Prefix.append(utf8Prefix.last! + UTF8.width(c)) }
-            var sentenceIndexOfSpan: [Int: Int] = [:]
+            var sentenceIndexOfSpan = [Int](repeating: -1, count: spans.count)
+            // UTF-8 offsets of sentence starts, counted forward (spans are in order).
+            var utf8Scalar = 0, utf8Offset = 0
             for q in quantities {
                 guard let si = spans.firstIndex(where: { $0.lowerBound <= q.start && q.end <= $0.upperBound }) else { continue }
                 let span = spans[si]
-                let sentenceText = Self.string(s, span)
-                let gi: Int
-                if let g = sentenceIndexOfSpan[si] { gi = g } else {
-                    var sent = Sentence(block: bi, start: span.lowerBound, end: span.upperBound)
+                var gi = sentenceIndexOfSpan[si]
+                if gi < 0 {
+                    var sent = Sentence(block: bi, start: span.lowerBound, end: span.upperBound, text: Self.string(s, span))
                     if let rank = headingRanks[bi] {
                         sent.anchor = Anchors.headingID(index: rank)
                     } else {
-                        let id = Anchors.sentenceID(for: sentenceText, taken: &taken)
+                        let id = SentenceID.id(for: sent.text, taken: &taken)
                         sent.anchor = id
-                        result.sentenceAnchors.append(SentenceAnchor(block: bi, utf8Offset: utf8Prefix[span.lowerBound], id: id))
+                        if span.lowerBound < utf8Scalar { utf8Scalar = 0; utf8Offset = 0 }
+                        while utf8Scalar < span.lowerBound { utf8Offset += UTF8.width(s[utf8Scalar]); utf8Scalar += 1 }
+                        result.sentenceAnchors.append(SentenceAnchor(block: bi, utf8Offset: utf8Offset, id: id))
                     }
                     sentences.append(sent)
                     gi = sentences.count - 1
                     sentenceIndexOfSpan[si] = gi
                 }
                 let prevEnd = sites.last.flatMap { $0.block == bi && $0.sentence == gi ? $0.quantity.end : nil } ?? span.lowerBound
+                let next = quantities.first { $0.start >= q.end }?.start
                 let subject = Self.subject(s, lead: max(prevEnd, Self.clauseStart(s, span.lowerBound, q.start))..<q.start,
-                                           tail: q.end..<Self.tailEnd(s, q.end, span.upperBound, next: quantities.first { $0.start >= q.end }?.start))
+                                           tail: q.end..<Self.tailEnd(s, q.end, span.upperBound, next: next))
                 let fact = Fact(value: q.value, unit: q.unit, qualifier: q.qualifier, text: Self.string(s, q.start..<q.end),
                                 subject: subject, part: parts[bi], section: paths[bi], anchor: sentences[gi].anchor ?? "",
-                                sentence: sentenceText)
+                                sentence: sentences[gi].text)
                 sites.append(FactSite(fact: fact, block: bi, sentence: gi, quantity: q, position: position))
                 position += 1
             }
@@ -182,67 +206,87 @@ public struct FactExtractor: Sendable {
         result.facts = sites.map(\.fact)
 
         // Indicators.
+        // The quantity before and after each fact in its sentence (sites of one sentence may lie anywhere in
+        // `sites`: found by sentence index).
+        var previousInSentence = [Int](repeating: -1, count: sites.count)
+        var nextInSentence = [Int](repeating: -1, count: sites.count)
+        do {
+            var lastOfSentence = [Int](repeating: -1, count: sentences.count)
+            for (fi, site) in sites.enumerated() {
+                let p = lastOfSentence[site.sentence]
+                if p >= 0 { previousInSentence[fi] = p; nextInSentence[p] = fi }
+                lastOfSentence[site.sentence] = fi
+            }
+        }
+        var lookup = WordIndex.Lookup(words)
+        var loadedBlock = -1
         var candidates: [Int: [Candidate]] = [:]   // indicator index → candidates
         for (fi, site) in sites.enumerated() where site.fact.part != .plan {
             let s = blockScalars[site.block]
-            let hits = blockHits[site.block]
+            if site.block != loadedBlock { lookup.load(blockHits[site.block]); loadedBlock = site.block }
             let sent = sentences[site.sentence]
             let q = site.quantity
             let sentRange = sent.start..<sent.end
             let clauseLo = Self.clauseStart(s, sent.start, q.start)
             let lead = clauseLo..<q.start
-            let prev = sites[..<fi].last { $0.block == site.block && $0.sentence == site.sentence }?.quantity.end ?? sent.start
+            let prev = previousInSentence[fi] >= 0 ? sites[previousInSentence[fi]].quantity.end : sent.start
             let nearLead = max(clauseLo, prev)..<q.start
-            let next = sites[(fi + 1)...].first { $0.block == site.block && $0.sentence == site.sentence }?.quantity.start
+            let next: Int? = nextInSentence[fi] >= 0 ? sites[nextInSentence[fi]].quantity.start : nil
             let tail = q.end..<Self.tailEnd(s, q.end, sent.end, next: next)
             // Words inside book titles (《…行政诉讼应诉工作办法》) name documents: they veto nothing.
             let titles = Self.titleRanges(s, sentRange)
             func vetoed(_ ids: [Int]) -> Bool {
-                ids.contains { hits.occurs($0, in: lead, outside: titles) || hits.occurs($0, in: tail, outside: titles) }
+                for id in ids where lookup.occurs(id, in: lead, outside: titles) || lookup.occurs(id, in: tail, outside: titles) { return true }
+                return false
             }
-            if subsetIDs.contains(where: { hits.occurs($0, in: lead) }) { continue }
-            let narrow = narrowIDs.contains { hits.occurs($0, in: sentRange) }
-            let total = totalIDs.contains { hits.occurs($0, in: lead) }
-            let breakdown = breakdownIDs.contains { hits.occurs($0, in: lead) }
-            var best: (ind: Int, conf: Double, spec: Int, rule: String, ruleIndex: Int, breakdown: Bool)?
+            if subsetIDs.contains(where: { lookup.occurs($0, in: lead) }) { continue }
+            let narrow = narrowIDs.contains { lookup.occurs($0, in: sentRange) }
+            let total = totalIDs.contains { lookup.occurs($0, in: lead) }
+            let breakdown = breakdownIDs.contains { lookup.occurs($0, in: lead) }
+            var best: (ind: Int, conf: Double, spec: Int, ruleIndex: Int, breakdown: Bool)?
             // The sentence before, in the same paragraph: context found there counts, with lower confidence.
             let previousSentence: Range<Int> = {
                 let spans = blockSpans[site.block]
                 guard let k = spans.firstIndex(where: { $0.lowerBound == sent.start }), k > 0 else { return sent.start..<sent.start }
                 return spans[k - 1]
             }()
-            for (ii, ind) in indicators.enumerated() where ind.units.contains(q.unit) {
+            /// The longest word of `ids` in `range` (the first of the longest).
+            func longest(_ ids: [Int], in range: Range<Int>) -> Int? {
+                var found: Int? = nil
+                for id in ids where lookup.occurs(id, in: range) {
+                    if let f = found, words.length(f) >= words.length(id) { continue }
+                    found = id
+                }
+                return found
+            }
+            for ii in indicatorsByUnit[q.unit] ?? [] {
+                let ind = indicators[ii]
                 if vetoed(ind.exclude) { continue }
                 for (ri, rule) in ind.rules.enumerated() {
                     if vetoed(rule.exclude) { continue }
                     var spec = 0
-                    var desc: [String] = []
                     var conf = 0.0
                     var usedBefore = false
                     if !rule.before.isEmpty {
                         usedBefore = true
-                        guard let w = rule.before.filter({ hits.occurs($0, in: lead) }).max(by: { words.length($0) < words.length($1) }) else { continue }
+                        guard let w = longest(rule.before, in: lead) else { continue }
                         spec += words.length(w) * 2
-                        desc.append("before:" + Self.string(words.words[w]))
-                        conf = hits.occurs(w, in: nearLead) ? 0.9 : 0.8
+                        conf = lookup.occurs(w, in: nearLead) ? 0.9 : 0.8
                     }
                     if !rule.after.isEmpty {
-                        guard let w = rule.after.filter({ hits.occurs($0, in: tail) }).max(by: { words.length($0) < words.length($1) }) else { continue }
+                        guard let w = longest(rule.after, in: tail) else { continue }
                         spec += words.length(w) * 2
-                        desc.append("after:" + Self.string(words.words[w]))
                         conf = max(conf, 0.85)
                     }
                     var contextOK = true
                     var contextInParagraph = false
                     for group in rule.context {
-                        if let w = group.first(where: { hits.occurs($0, in: sentRange) }) {
+                        if let w = group.first(where: { lookup.occurs($0, in: sentRange) }) {
                             spec += words.length(w)
-                            desc.append("context:" + Self.string(words.words[w]))
-                        } else if let w = group.first(where: { hits.occurs($0, in: previousSentence) }) {
+                        } else if let w = group.first(where: { lookup.occurs($0, in: previousSentence) }) {
                             // in the sentence before: weaker
                             contextInParagraph = true
                             spec += words.length(w)
-                            desc.append("previous-sentence:" + Self.string(words.words[w]))
                         } else { contextOK = false; break }
                     }
                     if !contextOK { continue }
@@ -254,12 +298,24 @@ public struct FactExtractor: Sendable {
                     if total { conf += 0.03 }
                     conf = min(0.99, max(0, conf))
                     if best == nil || conf > best!.conf + 1e-9 || (abs(conf - best!.conf) < 1e-9 && spec > best!.spec) {
-                        best = (ii, conf, spec, desc.joined(separator: " "), ri, usedBefore && breakdown)
+                        best = (ii, conf, spec, ri, usedBefore && breakdown)
                     }
                 }
             }
             if let best, best.conf >= minimumConfidence {
-                candidates[best.ind, default: []].append(Candidate(site: fi, confidence: (best.conf * 100).rounded() / 100, rule: best.rule,
+                // How the best rule matched, in words (the same lookups as above, for this one rule).
+                let rule = indicators[best.ind].rules[best.ruleIndex]
+                var desc: [String] = []
+                if !rule.before.isEmpty, let w = longest(rule.before, in: lead) { desc.append("before:" + Self.string(words.words[w])) }
+                if !rule.after.isEmpty, let w = longest(rule.after, in: tail) { desc.append("after:" + Self.string(words.words[w])) }
+                for group in rule.context {
+                    if let w = group.first(where: { lookup.occurs($0, in: sentRange) }) {
+                        desc.append("context:" + Self.string(words.words[w]))
+                    } else if let w = group.first(where: { lookup.occurs($0, in: previousSentence) }) {
+                        desc.append("previous-sentence:" + Self.string(words.words[w]))
+                    }
+                }
+                candidates[best.ind, default: []].append(Candidate(site: fi, confidence: (best.conf * 100).rounded() / 100, rule: desc.joined(separator: " "),
                                                                    total: total, ruleIndex: best.ruleIndex, breakdown: best.breakdown))
             }
         }
@@ -327,12 +383,9 @@ public struct FactExtractor: Sendable {
                     end += 1
                 }
                 var scores: [(Int, Int)] = []
-                for (ti, kws) in themeKeywords.enumerated() {
-                    var score = 0
-                    for w in kws {
-                        score += 3 * blockHits[bi].count(w)
-                        for k in (bi + 1)..<max(bi + 1, end) { score += blockHits[k].count(w) }
-                    }
+                for ti in 0..<themeCount {
+                    var score = 3 * Int(themeHits[bi * themeCount + ti])
+                    for k in (bi + 1)..<max(bi + 1, end) { score += Int(themeHits[k * themeCount + ti]) }
                     if score > 0 { scores.append((ti, score)) }
                 }
                 scores.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
@@ -348,8 +401,111 @@ public struct FactExtractor: Sendable {
 
     // MARK: - Helpers
 
-    static func string(_ s: [S], _ r: Range<Int>) -> String {
-        var u = String.UnicodeScalarView(); u.append(contentsOf: s[r]); return String(u)
+    static func string(_ s: [S], _ r: Range<Int>) -> String { string(s, r, s, 0..<0) }
+
+    /// `s[r] + t[u]` as one String, encoded straight into UTF-8 (appending scalars to a String one by one is slow).
+    static func string(_ s: [S], _ r: Range<Int>, _ t: [S], _ u: Range<Int>) -> String {
+        var bytes = 0
+        for c in s[r] { bytes += UTF8.width(c) }
+        for c in t[u] { bytes += UTF8.width(c) }
+        if bytes == 0 { return "" }
+        return String(unsafeUninitializedCapacity: bytes) { buf in
+            var k = 0
+            func put(_ c: S) {
+                let v = c.value
+                switch v {
+                case 0..<0x80:
+                    buf[k] = UInt8(v); k += 1
+                case 0x80..<0x800:
+                    buf[k] = UInt8(0xC0 | v >> 6); buf[k + 1] = UInt8(0x80 | v & 0x3F); k += 2
+                case 0x800..<0x10000:
+                    buf[k] = UInt8(0xE0 | v >> 12); buf[k + 1] = UInt8(0x80 | v >> 6 & 0x3F); buf[k + 2] = UInt8(0x80 | v & 0x3F); k += 3
+                default:
+                    buf[k] = UInt8(0xF0 | v >> 18); buf[k + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+                    buf[k + 2] = UInt8(0x80 | v >> 6 & 0x3F); buf[k + 3] = UInt8(0x80 | v & 0x3F); k += 4
+                }
+            }
+            for c in s[r] { put(c) }
+            for c in t[u] { put(c) }
+            return k
+        }
+    }
+
+    /// A scalar that is a whole grapheme cluster next to any other such scalar, and compares equal only to
+    /// itself (ASCII but CR, Latin-1, general and CJK punctuation, CJK ideographs, full-width forms). Over text
+    /// made of these, String's character operations (hasPrefix, count, drop, contains) are scalar operations.
+    @inline(__always) static func isSimple(_ c: S) -> Bool {
+        let v = c.value
+        switch v {
+        case 0x4E00...0x9FFF, 0x20...0x7E, 0xFF01...0xFF65, 0x3000...0x3029, 0x3030...0x303F, 0x2010...0x2027,
+             0x2030...0x205E, 0x3400...0x4DBF, 0xA0...0xFF, 0x09, 0x0A:
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func allSimple(_ s: [S], _ r: Range<Int>) -> Bool {
+        for i in r where !isSimple(s[i]) { return false }
+        return true
+    }
+
+    /// Does `w` occur in `s[r]`?
+    static func find(_ s: [S], _ r: Range<Int>, _ w: [S]) -> Bool {
+        guard let f = w.first, r.count >= w.count else { return false }
+        var i = r.lowerBound
+        let last = r.upperBound - w.count
+        while i <= last {
+            if s[i] == f {
+                var k = 1
+                while k < w.count, s[i + k] == w[k] { k += 1 }
+                if k == w.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    static func hasPrefix(_ s: [S], _ r: Range<Int>, _ w: [S]) -> Bool {
+        guard r.count >= w.count else { return false }
+        for k in 0..<w.count where s[r.lowerBound + k] != w[k] { return false }
+        return true
+    }
+
+    static func hasSuffix(_ s: [S], _ r: Range<Int>, _ w: [S]) -> Bool {
+        guard r.count >= w.count else { return false }
+        let a = r.upperBound - w.count
+        for k in 0..<w.count where s[a + k] != w[k] { return false }
+        return true
+    }
+
+    static func scalars(_ list: [String]) -> [[S]] { list.map { Array($0.unicodeScalars) } }
+
+    /// The unicode scalars of `text`, decoded from its UTF-8 in one pass (a String's UTF-8 is always valid).
+    static func scalars(of text: String) -> [S] {
+        var t = text
+        return t.withUTF8 { u in
+            [S](unsafeUninitializedCapacity: u.count) { buf, count in
+                var i = 0, k = 0
+                let n = u.count
+                while i < n {
+                    let b0 = UInt32(u[i])
+                    var v: UInt32
+                    if b0 < 0x80 {
+                        v = b0; i += 1
+                    } else if b0 < 0xE0 {
+                        v = (b0 & 0x1F) << 6 | UInt32(u[i + 1] & 0x3F); i += 2
+                    } else if b0 < 0xF0 {
+                        v = (b0 & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F); i += 3
+                    } else {
+                        v = (b0 & 0x07) << 18 | UInt32(u[i + 1] & 0x3F) << 12 | UInt32(u[i + 2] & 0x3F) << 6 | UInt32(u[i + 3] & 0x3F); i += 4
+                    }
+                    buf[k] = Unicode.Scalar(v) ?? "\u{FFFD}"
+                    k += 1
+                }
+                count = k
+            }
+        }
     }
     static func string(_ s: [S]) -> String { string(s, 0..<s.count) }
 
@@ -392,8 +548,31 @@ public struct FactExtractor: Sendable {
 
     static func contains(_ text: String, _ words: [String]) -> Bool { words.contains { text.contains($0) } }
 
+    static let planHeadingWords = scalars(["安排", "工作计划", "下一步", "工作思路", "打算", "下一年", "明年", "今后", "展望"])
+    static let shortcomingHeadingWords = scalars(["不足", "存在的问题", "存在问题", "主要问题", "短板", "差距", "薄弱环节"])
+    static let dutyHeadingWords = scalars(["第一责任人", "党政主要负责人", "主要负责人履行"])
+    static let otherHeadingWords = scalars(["其他", "其它", "生效裁判", "需要报告"])
+    static let resultHeadingWords = scalars(["工作情况", "举措", "成效", "做法", "主要工作", "工作开展", "进展"])
+
+    static func yearWord(_ y: Int) -> [S] { Array("\(y)年".unicodeScalars) }
+
     /// The part a level-2 heading opens, when its words say so.
     static func part(forHeading text: String, reportYear: Int? = nil) -> ReportPart? {
+        let s = Array(text.unicodeScalars)
+        guard allSimple(s, 0..<s.count) else { return partSlow(forHeading: text, reportYear: reportYear) }
+        let all = 0..<s.count
+        func any(_ words: [[S]]) -> Bool { words.contains { find(s, all, $0) } }
+        if any(planHeadingWords) { return .plan }
+        if let y = reportYear, find(s, all, yearWord(y + 1)) { return .plan }
+        if any(shortcomingHeadingWords) { return .shortcomings }
+        if any(dutyHeadingWords) { return .duties }
+        if any(otherHeadingWords) { return .other }
+        if any(resultHeadingWords) { return .results }
+        return nil
+    }
+
+    /// `part(forHeading:)` with String operations, for text with combining marks and the like.
+    static func partSlow(forHeading text: String, reportYear: Int? = nil) -> ReportPart? {
         if contains(text, ["安排", "工作计划", "下一步", "工作思路", "打算", "下一年", "明年", "今后", "展望"]) { return .plan }
         if let y = reportYear, text.contains("\(y + 1)年") { return .plan }
         if contains(text, ["不足", "存在的问题", "存在问题", "主要问题", "短板", "差距", "薄弱环节"]) { return .shortcomings }
@@ -403,8 +582,40 @@ public struct FactExtractor: Sendable {
         return nil
     }
 
+    static let planOpenings = scalars(["下一步", "今后", "明年", "新的一年"])
+    static let stillWords = scalars(["仍存在", "还存在", "也存在", "尚存在", "仍有", "存在一些", "存在不少"])
+    static let problemWords = scalars(["问题", "不足", "短板", "差距", "薄弱"])
+
     /// Unnumbered paragraphs that open a part (武冈: "2023年,我市…仍存在一些问题和不足" then "2024年,我市将…").
     static func part(forParagraph text: String, current: ReportPart, reportYear: Int?) -> ReportPart? {
+        // Only the first 60 characters count (61 scalars checked: a mark after the 60th would join it).
+        var s: [S] = []
+        s.reserveCapacity(61)
+        for c in text.unicodeScalars {
+            s.append(c)
+            if s.count == 61 { break }
+        }
+        guard allSimple(s, 0..<s.count) else { return partSlow(forParagraph: text, current: current, reportYear: reportYear) }
+        let head = 0..<min(60, s.count)
+        var a = 0
+        while a < head.upperBound, s[a] == " " || s[a] == "\u{3000}" { a += 1 }
+        let stripped = a..<head.upperBound
+        if planOpenings.contains(where: { hasPrefix(s, stripped, $0) }) { return .plan }
+        if let y = reportYear, hasPrefix(s, stripped, yearWord(y + 1)), find(s, 0..<min(30, head.upperBound), ["将"]) { return .plan }
+        if current == .results {
+            // the first run without 。；; (leading ones skipped), or the whole head when there is none
+            var lo = 0
+            while lo < head.upperBound, s[lo] == "。" || s[lo] == "；" || s[lo] == ";" { lo += 1 }
+            var hi = lo
+            while hi < head.upperBound, !(s[hi] == "。" || s[hi] == "；" || s[hi] == ";") { hi += 1 }
+            let first = lo < hi ? lo..<hi : head
+            if stillWords.contains(where: { find(s, first, $0) }), problemWords.contains(where: { find(s, first, $0) }) { return .shortcomings }
+        }
+        return nil
+    }
+
+    /// `part(forParagraph:)` with String operations, for text with combining marks and the like.
+    static func partSlow(forParagraph text: String, current: ReportPart, reportYear: Int?) -> ReportPart? {
         let head = String(text.prefix(60))
         let stripped = head.drop { $0 == " " || $0 == "\u{3000}" }
         if stripped.hasPrefix("下一步") || stripped.hasPrefix("今后") || stripped.hasPrefix("明年") || stripped.hasPrefix("新的一年") { return .plan }
@@ -421,6 +632,17 @@ public struct FactExtractor: Sendable {
     static let closers: Set<S> = ["”", "’", "」", "』", "）", ")", "】", "》"]
     static let delimiters: Set<S> = ["，", ",", "、", "；", ";", "：", ":", "。", "！", "？", "!", "?"]
 
+    // The sets above as switches (no hashing in the scans).
+    @inline(__always) static func isTerminator(_ c: S) -> Bool {
+        switch c { case "。", "！", "？", "；", ";", "!", "?": return true; default: return false }
+    }
+    @inline(__always) static func isCloser(_ c: S) -> Bool {
+        switch c { case "”", "’", "」", "』", "）", ")", "】", "》": return true; default: return false }
+    }
+    @inline(__always) static func isDelimiter(_ c: S) -> Bool {
+        switch c { case "，", ",", "、", "；", ";", "：", ":", "。", "！", "？", "!", "?": return true; default: return false }
+    }
+
     /// Sentence spans of a block: split after 。！？；; (with closing quotes); leading spaces dropped.
     static func sentences(_ s: [S]) -> [Range<Int>] {
         var out: [Range<Int>] = []
@@ -434,9 +656,9 @@ public struct FactExtractor: Sendable {
             if a < b { out.append(a..<b) }
         }
         while i < s.count {
-            if terminators.contains(s[i]) {
+            if isTerminator(s[i]) {
                 var e = i + 1
-                while e < s.count, closers.contains(s[e]) { e += 1 }
+                while e < s.count, isCloser(s[e]) { e += 1 }
                 push(e)
                 start = e; i = e
             } else { i += 1 }
@@ -451,7 +673,7 @@ public struct FactExtractor: Sendable {
         var k = pos - 1
         while k >= lower {
             let c = s[k]
-            if delimiters.contains(c) || c == "(" || c == "（" { return k + 1 }
+            if isDelimiter(c) || c == "(" || c == "（" { return k + 1 }
             if c == ")" || c == "）" {
                 var m = k - 1
                 var ok = false
@@ -474,7 +696,7 @@ public struct FactExtractor: Sendable {
         var k = from
         while k < limit {
             let c = s[k]
-            if delimiters.contains(c) || c == ")" || c == "）" { return k }
+            if isDelimiter(c) || c == ")" || c == "）" { return k }
             if c == "(" || c == "（" {
                 var m = k + 1
                 var ok = false
@@ -504,8 +726,54 @@ public struct FactExtractor: Sendable {
     static let subjectPrefixes: [String] = ["今年以来", "今年", "全年", "年内", "目前", "同时", "其中", "累计", "共计", "合计", "总计", "共", "已", "先后", "并", "还", "均", "我区", "我市", "我县"]
     static let subjectSuffixes: [String] = ["达到", "共计", "合计", "累计", "总计", "达", "为", "共", "计", "有", "了", "总数"]
 
+    static let subjectPrefixScalars = scalars(subjectPrefixes)
+    static let subjectSuffixScalars = scalars(subjectSuffixes)
+
     /// The phrase a number counts: the words before it in its clause, trimmed, and the words after its unit.
     static func subject(_ s: [S], lead: Range<Int>, tail: Range<Int>) -> String {
+        // Start after the last year in the words before (…工作办法》2024年审结行政复议申请 → 审结行政复议申请).
+        var lo = lead.lowerBound
+        var k = lead.lowerBound
+        while k + 4 < lead.upperBound {
+            if isDigit4Year(s, k) {
+                lo = k + 5
+                if lo < lead.upperBound, s[lo] == "度" { lo += 1 }
+            }
+            k += 1
+        }
+        guard allSimple(s, lo..<lead.upperBound) else { return subjectSlow(s, lead: lead, tail: tail) }
+        // The same steps as `subjectSlow`, on scalar ranges (every scalar here is its own character).
+        var a = lo..<lead.upperBound
+        var changed = true
+        while changed {
+            changed = false
+            if a.count >= 5, isDigit4Year(s, a.lowerBound) {
+                a = (a.lowerBound + (a.count > 5 && s[a.lowerBound + 5] == "度" ? 6 : 5))..<a.upperBound; changed = true
+            }
+            while !a.isEmpty, s[a.lowerBound] == " " || s[a.lowerBound] == "," || s[a.lowerBound] == "，" || s[a.lowerBound] == "\u{3000}" {
+                a = (a.lowerBound + 1)..<a.upperBound
+            }
+            for p in subjectPrefixScalars where hasPrefix(s, a, p) && a.count > p.count { a = (a.lowerBound + p.count)..<a.upperBound; changed = true; break }
+            for p in subjectSuffixScalars where hasSuffix(s, a, p) && a.count > p.count { a = a.lowerBound..<(a.upperBound - p.count); changed = true; break }
+        }
+        if subjectPrefixScalars.contains(where: { $0.count == a.count && hasPrefix(s, a, $0) })
+            || subjectSuffixScalars.contains(where: { $0.count == a.count && hasPrefix(s, a, $0) }) { a = a.lowerBound..<a.lowerBound }
+        var t = tail
+        while !t.isEmpty, NumberGrammar.isSpace(s[t.lowerBound]) { t = (t.lowerBound + 1)..<t.upperBound }
+        while !t.isEmpty, NumberGrammar.isSpace(s[t.upperBound - 1]) { t = t.lowerBound..<(t.upperBound - 1) }
+        while !a.isEmpty, NumberGrammar.isSpace(s[a.lowerBound]) { a = (a.lowerBound + 1)..<a.upperBound }
+        while !a.isEmpty, NumberGrammar.isSpace(s[a.upperBound - 1]) { a = a.lowerBound..<(a.upperBound - 1) }
+        return string(s, a, s, t)
+    }
+
+    /// Four ASCII digits then 年 at `k`.
+    @inline(__always) static func isDigit4Year(_ s: [S], _ k: Int) -> Bool {
+        k + 4 < s.count && NumberGrammar.isDigit(s[k]) && NumberGrammar.isDigit(s[k + 1]) && NumberGrammar.isDigit(s[k + 2])
+            && NumberGrammar.isDigit(s[k + 3]) && s[k + 4] == "年"
+    }
+
+    /// `subject` with String operations, for text with combining marks and the like.
+    static func subjectSlow(_ s: [S], lead: Range<Int>, tail: Range<Int>) -> String {
         // Start after the last year in the words before (…工作办法》2024年审结行政复议申请 → 审结行政复议申请).
         var lo = lead.lowerBound
         var k = lead.lowerBound

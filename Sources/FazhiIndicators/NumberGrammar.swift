@@ -25,9 +25,21 @@ public struct Quantity: Sendable, Equatable {
 public struct NumberGrammar: Sendable {
     typealias S = Unicode.Scalar
     let notQuantities: [[S]]
+    /// The first scalars of `notQuantities` (BMP), one bit each, for a quick "could one start here" test.
+    let notQuantityFirstBits: [UInt64]
+    /// A first scalar outside the BMP: every scalar there is tried.
+    let notQuantityAstral: Bool
 
     public init(notQuantities: [String] = []) {
         self.notQuantities = notQuantities.flatMap { $0.split(separator: "|").map { Array(String($0).unicodeScalars) } }
+        var bits = [UInt64](repeating: 0, count: 1024)
+        var astral = false
+        for w in self.notQuantities {
+            guard let f = w.first?.value else { continue }
+            if f < 0x10000 { bits[Int(f >> 6)] |= 1 << UInt64(f & 63) } else { astral = true }
+        }
+        self.notQuantityFirstBits = bits
+        self.notQuantityAstral = astral
     }
 
     /// Convenience for tests and tools: the quantities of a string, with their text.
@@ -41,15 +53,40 @@ public struct NumberGrammar: Sendable {
 
     // MARK: - Character classes
 
-    static func isDigit(_ c: S) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
-    static func isLetter(_ c: S) -> Bool { (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A) }
-    static func isSpace(_ c: S) -> Bool { c == " " || c == "\u{3000}" || c == "\u{00A0}" || c == "\t" }
+    @inline(__always) static func isDigit(_ c: S) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+    @inline(__always) static func isLetter(_ c: S) -> Bool { (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A) }
+    @inline(__always) static func isSpace(_ c: S) -> Bool { c == " " || c == "\u{3000}" || c == "\u{00A0}" || c == "\t" }
     /// Characters that glue digits into a code, date, period, phone number or slogan (2021-2025, 7×24, 1+N).
     static let joiners: Set<S> = ["/", "-", "×", "*", "+", "—", "–", "~", "～", "_", "－", "\u{2212}", "‐", "‑", "＋", "／", "#", "＃", "@", "x", "X", "·", "•", "．"]
     static let cnDigits: [S: Int] = ["零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
     static let cnUnits: [S: Int] = ["十": 10, "百": 100, "千": 1000]
     static let cnBig: [S: Double] = ["万": 1e4, "亿": 1e8]
-    static func isCN(_ c: S) -> Bool { cnDigits[c] != nil || cnUnits[c] != nil || cnBig[c] != nil }
+    static func isCN(_ c: S) -> Bool { cnDigit(c) >= 0 || c == "十" || c == "百" || c == "千" || c == "万" || c == "亿" }
+    /// The value of a Chinese digit (零〇一二两三四五六七八九), -1 for any other scalar (as `cnDigits`, without hashing).
+    @inline(__always) static func cnDigit(_ c: S) -> Int {
+        switch c.value {
+        case 0x96F6, 0x3007: return 0      // 零 〇
+        case 0x4E00: return 1              // 一
+        case 0x4E8C, 0x4E24: return 2      // 二 两
+        case 0x4E09: return 3              // 三
+        case 0x56DB: return 4              // 四
+        case 0x4E94: return 5              // 五
+        case 0x516D: return 6              // 六
+        case 0x4E03: return 7              // 七
+        case 0x516B: return 8              // 八
+        case 0x4E5D: return 9              // 九
+        default: return -1
+        }
+    }
+    /// `joiners.contains(c)`, without hashing.
+    @inline(__always) static func isJoiner(_ c: S) -> Bool {
+        switch c {
+        case "/", "-", "×", "*", "+", "—", "–", "~", "～", "_", "－", "\u{2212}", "‐", "‑", "＋", "／", "#", "＃", "@", "x", "X", "·", "•", "．":
+            return true
+        default: return false
+        }
+    }
+    @inline(__always) static func isPercentSign(_ c: S) -> Bool { c == "%" || c == "％" || c == "﹪" }
     static let percentSigns: Set<S> = ["%", "％", "﹪"]
 
     /// Units after Arabic numerals, longest first. `%`-likes are handled apart.
@@ -90,6 +127,16 @@ public struct NumberGrammar: Sendable {
         return nil
     }
 
+    /// The index in `list` of the first unit that stands at `at`.
+    @inline(__always) static func unitIndex(_ s: [S], _ at: Int, _ list: [[S]]) -> Int? {
+        guard at < s.count else { return nil }
+        let c = s[at]
+        for (k, u) in list.enumerated() where u[0] == c && matches(s, at, u) { return k }
+        return nil
+    }
+    static let unitNames: [String] = units.map { String(String.UnicodeScalarView($0)) }
+    static let cnUnitNames: [String] = cnUnitList.map { String(String.UnicodeScalarView($0)) }
+
     // MARK: - Scanning
 
     /// Finds every quantity. `warnings` names damaged numbers (a count glued to a year; a unit lost).
@@ -101,6 +148,10 @@ public struct NumberGrammar: Sendable {
         var covered: [Range<Int>] = []
         if !notQuantities.isEmpty {
             for i in 0..<n {
+                let v = s[i].value
+                if v < 0x10000 {
+                    guard notQuantityFirstBits[Int(v >> 6)] & (1 << UInt64(v & 63)) != 0 else { continue }
+                } else if !notQuantityAstral { continue }
                 for w in notQuantities where !w.isEmpty && s[i] == w[0] && Self.matches(s, i, w) { covered.append(i..<(i + w.count)) }
             }
         }
@@ -110,9 +161,9 @@ public struct NumberGrammar: Sendable {
             let c = s[i]
             if Self.isDigit(c) {
                 i = scanArabic(s, i, &out, &warnings, covered)
-            } else if c == "百", Self.matches(s, i, Array("百分之".unicodeScalars)) {
+            } else if c == "百", i + 2 < n, s[i + 1] == "分", s[i + 2] == "之" {
                 i = scanPercentWords(s, i, &out, covered)
-            } else if Self.cnDigits[c] != nil || c == "十" {
+            } else if Self.cnDigit(c) >= 0 || c == "十" {
                 i = scanChinese(s, i, &out, covered)
             } else {
                 i += 1
@@ -130,7 +181,7 @@ public struct NumberGrammar: Sendable {
     /// Skips a run of digits, letters and joiners (a code, date, period, phone or version number).
     func skipCompound(_ s: [S], _ i: Int) -> Int {
         var k = i
-        while k < s.count, Self.isDigit(s[k]) || Self.isLetter(s[k]) || Self.joiners.contains(s[k]) || s[k] == "." || s[k] == ":" || s[k] == "：" {
+        while k < s.count, Self.isDigit(s[k]) || Self.isLetter(s[k]) || Self.isJoiner(s[k]) || s[k] == "." || s[k] == ":" || s[k] == "：" {
             // stop at a joiner/period not followed by a digit or letter
             if !(Self.isDigit(s[k]) || Self.isLetter(s[k])) {
                 guard k + 1 < s.count, Self.isDigit(s[k + 1]) || Self.isLetter(s[k + 1]) else { break }
@@ -204,7 +255,7 @@ public struct NumberGrammar: Sendable {
         if i0 > 0 {
             let p = s[i0 - 1]
             if Self.isLetter(p) || p == "." { return skipCompound(s, i0) }
-            if Self.joiners.contains(p), i0 >= 2, Self.isDigit(s[i0 - 2]) || Self.isLetter(s[i0 - 2]) { return skipCompound(s, i0) }
+            if Self.isJoiner(p), i0 >= 2, Self.isDigit(s[i0 - 2]) || Self.isLetter(s[i0 - 2]) { return skipCompound(s, i0) }
         }
         var j = i0
         var mantissa: UInt64 = 0
@@ -235,7 +286,7 @@ public struct NumberGrammar: Sendable {
         }
         // Glued to letters or joiners on the right: a code, date, period, phone number (2021-2025, 7×24, 1+N).
         if j < n, Self.isLetter(s[j]) { return skipCompound(s, j) }
-        if j < n, Self.joiners.contains(s[j]), j + 1 < n, Self.isDigit(s[j + 1]) || Self.isLetter(s[j + 1]) { return skipCompound(s, j) }
+        if j < n, Self.isJoiner(s[j]), j + 1 < n, Self.isDigit(s[j + 1]) || Self.isLetter(s[j + 1]) { return skipCompound(s, j) }
         // Ratio a:b, only after 比 (收案比达5:1); otherwise a:b is a time or a code.
         if j < n, s[j] == ":" || s[j] == "：" || s[j] == "比", j + 1 < n, Self.isDigit(s[j + 1]) {
             var hasBi = false
@@ -246,7 +297,7 @@ public struct NumberGrammar: Sendable {
             var b = 0.0
             var e = j + 1
             while e < n, Self.isDigit(s[e]) { b = b * 10 + Double(s[e].value - 0x30); e += 1 }
-            if e < n, s[e] == "." || Self.isLetter(s[e]) || Self.joiners.contains(s[e]) { return skipCompound(s, e) }
+            if e < n, s[e] == "." || Self.isLetter(s[e]) || Self.isJoiner(s[e]) { return skipCompound(s, e) }
             guard b > 0, !isCovered(covered, i0), !insideQuotesOrTitle(s, i0, e) else { return e }
             let pre = preQualifier(s, i0)
             out.append(Quantity(value: Double(mantissa) / b, unit: ":1", qualifier: pre?.0 ?? .exact,
@@ -285,7 +336,7 @@ public struct NumberGrammar: Sendable {
             }
             if s[k] == "百" || s[k] == "千" || s[k] == "万" || s[k] == "亿" {
                 // 百分点 after digits is a unit, not a multiplier
-                if s[k] == "百", Self.matches(s, k, Array("百分点".unicodeScalars)) { exponent -= 2; break }
+                if s[k] == "百", k + 2 < n, s[k + 1] == "分", s[k + 2] == "点" { exponent -= 2; break }
                 sawMultiplier = true; k += 1
             } else { break }
         }
@@ -294,10 +345,10 @@ public struct NumberGrammar: Sendable {
         while u < n, Self.isSpace(s[u]) { u += 1 }
         var unit: String
         var end: Int
-        if u < n, Self.percentSigns.contains(s[u]) {
+        if u < n, Self.isPercentSign(s[u]) {
             unit = "%"; end = u + 1
-        } else if let w = Self.unit(s, u, Self.units) {
-            unit = String(String.UnicodeScalarView(w)); end = u + w.count
+        } else if let ui = Self.unitIndex(s, u, Self.units) {
+            unit = Self.unitNames[ui]; end = u + Self.units[ui].count
             if unit == "百分点" { unit = "个百分点" }
         } else {
             // No unit: not a fact. A count whose unit was lost (案件1033持续) is worth a warning.
@@ -381,7 +432,9 @@ public struct NumberGrammar: Sendable {
     }
 
     /// 一百二十 → 120, 十五 → 15, 两 → 2; nil for runs that are not a well-formed numeral (十四五, 八五, 二〇二四).
-    static func parseChinese(_ run: [S]) -> Double? {
+    static func parseChinese(_ run: [S]) -> Double? { parseChinese(run[...]) }
+
+    static func parseChinese(_ run: ArraySlice<S>) -> Double? {
         guard !run.isEmpty else { return nil }
         var total = 0.0, section = 0.0
         var digit: Int? = nil
@@ -390,9 +443,10 @@ public struct NumberGrammar: Sendable {
                 if run.count > 1, digit != nil { return nil }
                 continue
             }
-            if let d = cnDigits[c] {
+            let dv = cnDigit(c)
+            if dv >= 0 {
                 if digit != nil { return nil }
-                digit = d
+                digit = dv
             } else if let u = cnUnits[c] {
                 let d: Int
                 if let dd = digit { d = dd } else if u == 10, section == 0 { d = 1 } else { return nil }
@@ -413,13 +467,14 @@ public struct NumberGrammar: Sendable {
         if i0 > 0, Self.isCN(s[i0 - 1]) || Self.isDigit(s[i0 - 1]) { return i0 + 1 }
         var e = i0
         while e < n, Self.isCN(s[e]) { e += 1 }
-        let run = Array(s[i0..<e])
         // 一 alone is "a" (一个, 一次), not a count.
-        guard run != ["一"], let value = Self.parseChinese(run), value > 0 else { return e }
+        if e == i0 + 1, s[i0] == "一" { return e }
+        guard let value = Self.parseChinese(s[i0..<e]), value > 0 else { return e }
         var k = e
         var qualifier: Qualifier = .exact
         if k < n, s[k] == "余" || s[k] == "多" { qualifier = .atLeast; k += 1 }
-        guard let w = Self.unit(s, k, Self.cnUnitList) else { return e }
+        guard let ui = Self.unitIndex(s, k, Self.cnUnitList) else { return e }
+        let w = Self.cnUnitList[ui]
         var end = k + w.count
         if let (q, en) = postQualifier(s, end) { qualifier = q; end = en }
         if isOrdinal(s, i0) || isCovered(covered, i0, unitAt: k) || insideQuotesOrTitle(s, i0, end) { return end }
@@ -427,7 +482,7 @@ public struct NumberGrammar: Sendable {
         if i0 > 0, ["每", "之", "统", "唯", "逐", "万", "千", "百"].contains(s[i0 - 1]) { return end }
         var start = i0
         if let (q, st) = preQualifier(s, i0) { if qualifier == .exact { qualifier = q }; start = st }
-        out.append(Quantity(value: value, unit: String(String.UnicodeScalarView(w)), qualifier: qualifier,
+        out.append(Quantity(value: value, unit: Self.cnUnitNames[ui], qualifier: qualifier,
                             start: start, end: end, numberStart: i0, chinese: true))
         return end
     }

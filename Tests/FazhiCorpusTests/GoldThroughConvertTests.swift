@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+@testable import FazhiCorpus
+import FazhiModel
+
+/// The indicator gold (Tests/FazhiIndicatorsTests/gold.yaml) checked through the real converter: the five seeds
+/// and the real catalog in a throw-away project, `Converter.run()`, then the front matter each Markdown file
+/// carries, read back with `FrontMatterReader`. The FazhiIndicators gold test feeds the extractor blocks from a
+/// stand-in splitter; this one sees what a user gets.
+@Suite struct GoldThroughConvertTests {
+    /// Gold report ids → seed files (the same pairs as Tests/FazhiIndicatorsTests/SeedBlocks.swift).
+    static let seeds: [(id: String, file: String)] = [
+        ("tianmen-2024", "湖北省天门市-2024-法治政府建设情况报告.txt"),
+        ("maojian-2022", "湖北省十堰市茅箭区-2022-法治政府建设工作报告.txt"),
+        ("binhai-2024", "天津市滨海新区-2024-法治政府建设情况的报告.txt"),
+        ("shangdang-2024", "山西省长治市上党区-2024-法治政府建设情况的报告.txt"),
+        ("wugang-2023", "湖南省武冈市-2023-法治政府建设工作报告.txt"),
+    ]
+
+    /// Converts the seeds once; the documents by gold report id.
+    static func convertSeeds() throws -> (project: TempProject, documents: [String: ReportDocument]) {
+        let p = TempProject()
+        for s in seeds { p.copySeed(s.file) }
+        let catalog = try #require(FileManager.default.contents(atPath: repoRoot + "/content/catalog.yaml"))
+        #expect(FileManager.default.createFile(atPath: p.layout.catalog, contents: catalog))
+        let summary = try Converter(layout: p.layout).run()
+        #expect(summary.failed.isEmpty, "\(summary.failed)")
+        var docs: [String: ReportDocument] = [:]
+        for s in seeds {
+            docs[s.id] = try #require(try p.document(forSource: s.file), "no Markdown converted from \(s.file)")
+        }
+        return (p, docs)
+    }
+
+    @Test func precisionAndRecallThroughConvert() throws {
+        let gold = GoldFile.load(repoRoot + "/Tests/FazhiIndicatorsTests/gold.yaml")
+        #expect(gold.values.count >= 60)
+        #expect(Set(gold.values.map(\.report)).count == Self.seeds.count)
+        let (project, docs) = try Self.convertSeeds()
+        defer { _ = project }
+        var extracted: [GoldFile.Entry] = []
+        for s in Self.seeds {
+            for i in docs[s.id]?.frontMatter.indicators ?? [] {
+                extracted.append(.init(report: s.id, indicator: i.indicator, value: i.value, qualifier: i.qualifier.rawValue))
+            }
+        }
+        func same(_ a: GoldFile.Entry, _ b: GoldFile.Entry) -> Bool {
+            a.report == b.report && a.indicator == b.indicator && abs(a.value - b.value) < 1e-6 && a.qualifier == b.qualifier
+        }
+        let truePositives = extracted.filter { e in gold.values.contains { same($0, e) } }
+        let found = gold.values.filter { g in extracted.contains { same($0, g) } }
+        for e in extracted where !gold.values.contains(where: { same($0, e) }) {
+            print("false positive (through convert): \(e.report) \(e.indicator) = \(e.value) \(e.qualifier)")
+        }
+        for g in gold.values where !extracted.contains(where: { same($0, g) }) {
+            print("missed (through convert): \(g.report) \(g.indicator) = \(g.value) \(g.qualifier)")
+        }
+        let precision = extracted.isEmpty ? 0 : Double(truePositives.count) / Double(extracted.count)
+        let recall = Double(found.count) / Double(gold.values.count)
+        print("indicators vs gold through convert: precision \(round3(precision)) (\(truePositives.count)/\(extracted.count)), recall \(round3(recall)) (\(found.count)/\(gold.values.count))")
+        #expect(precision >= 0.95)
+        #expect(recall >= 0.90)
+        for a in gold.absent {
+            #expect(!extracted.contains { $0.report == a.report && $0.indicator == a.indicator }, "\(a.report) \(a.indicator) should be absent")
+        }
+    }
+
+    /// Every fact links to where it was said: its marker is in the body, and the text there (escapes removed)
+    /// starts with the fact's sentence, which holds the fact's text verbatim.
+    @Test func everyFactStandsAtItsMarker() throws {
+        let (project, docs) = try Self.convertSeeds()
+        defer { _ = project }
+        var checked = 0
+        for s in Self.seeds {
+            let doc = try #require(docs[s.id])
+            let facts = doc.frontMatter.facts
+            #expect(!facts.isEmpty, "\(s.id): no facts")
+            let body = doc.body
+            for f in facts {
+                #expect(f.sentence.contains(f.text), "\(s.id): sentence of \(f.text) does not contain it: \(f.sentence)")
+                let marker = Anchors.marker(f.anchor)
+                guard let r = body.range(of: marker) else {
+                    Issue.record("\(s.id): marker \(marker) of fact \(f.text) not in the body")
+                    continue
+                }
+                if f.anchor.hasPrefix("h-") {
+                    // A heading's marker ends its line: the heading text before it holds the sentence.
+                    let lineStart = body[..<r.lowerBound].lastIndex(of: "\n").map { body.index(after: $0) } ?? body.startIndex
+                    var heading = body[lineStart..<r.lowerBound]
+                    while heading.first == "#" { heading = heading.dropFirst() }
+                    let text = Self.unescape(String(heading))
+                    #expect(text.contains(f.sentence), "\(s.id): heading \(f.anchor) “\(text)” does not hold “\(f.sentence)”")
+                    #expect(body[r.upperBound...].hasPrefix("\n") || r.upperBound == body.endIndex, "\(s.id): \(marker) does not end its heading line")
+                } else {
+                    let lineEnd = body[r.upperBound...].firstIndex(of: "\n") ?? body.endIndex
+                    let after = Self.unescape(String(body[r.upperBound..<lineEnd]))
+                    #expect(after.hasPrefix(f.sentence), "\(s.id): after \(marker): “\(after.prefix(80))…” does not start with “\(f.sentence)”")
+                }
+                checked += 1
+            }
+        }
+        print("facts checked at their markers through convert: \(checked)")
+        #expect(checked > 100)
+    }
+
+    @Test func unescapeRemovesMarkdownEscapes() {
+        #expect(Self.unescape(#"1\. a\*b\\c \{x\} 中\文"#) == #"1. a*b\c {x} 中\文"#)
+    }
+
+    /// Removes Markdown escapes: a `\` before ASCII punctuation.
+    static func unescape(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        let sc = Array(s.unicodeScalars)
+        var i = 0
+        while i < sc.count {
+            if sc[i] == "\\", i + 1 < sc.count, sc[i + 1].isASCII, isASCIIPunctuation(sc[i + 1]) {
+                out.append(sc[i + 1]); i += 2; continue
+            }
+            out.append(sc[i]); i += 1
+        }
+        return String(out)
+    }
+
+    static func isASCIIPunctuation(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        return (0x21...0x2F).contains(v) || (0x3A...0x40).contains(v) || (0x5B...0x60).contains(v) || (0x7B...0x7E).contains(v)
+    }
+
+    func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+}
+
+/// gold.yaml, read with a small line parser (flow mappings under report ids), as in FazhiIndicatorsTests.
+private struct GoldFile {
+    struct Entry: Hashable { var report: String; var indicator: String; var value: Double; var qualifier: String }
+    var values: [Entry] = []
+    var absent: [(report: String, indicator: String)] = []
+
+    static func load(_ path: String) -> GoldFile {
+        var g = GoldFile()
+        let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+        var report = ""
+        var section = ""
+        func trim<S: StringProtocol>(_ s: S) -> String { s.trimmingCharacters(in: .whitespaces) }
+        for raw in text.split(separator: "\n") {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            let t = trim(line)
+            if t.isEmpty { continue }
+            if !line.hasPrefix(" ") { report = String(t.dropLast()); continue }
+            if t == "values:" || t == "absent:" { section = String(t.dropLast()); continue }
+            guard t.hasPrefix("- {"), let close = t.lastIndex(of: "}") else { continue }
+            var fields: [String: String] = [:]
+            let body = t[t.index(t.startIndex, offsetBy: 3)..<close]
+            var cur = ""
+            var inQuote = false
+            var pieces: [String] = []
+            for ch in body {
+                if ch == "\"" { inQuote.toggle() }
+                if ch == ",", !inQuote { pieces.append(cur); cur = "" } else { cur.append(ch) }
+            }
+            pieces.append(cur)
+            for p in pieces {
+                let kv = p.split(separator: ":", maxSplits: 1)
+                if kv.count == 2 { fields[trim(kv[0])] = trim(kv[1]) }
+            }
+            if section == "values" {
+                g.values.append(Entry(report: report, indicator: fields["indicator"]!, value: Double(fields["value"]!)!,
+                                      qualifier: fields["qualifier"] ?? "exact"))
+            } else {
+                g.absent.append((report, fields["indicator"]!))
+            }
+        }
+        return g
+    }
+}
