@@ -158,13 +158,15 @@ page = next(t for t in targets if t.get("type") == "page")
 tab = Tab(WebSocket(page["webSocketDebuggerUrl"]))
 tab.call("Page.enable"); tab.call("Runtime.enable")
 
+# A result's own title link (sub-results, one per matching section, are nested inside it).
 STATE = """(() => {
+  const MAIN = '.pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link';
   const q = s => document.querySelector(s);
   const msg = q('.pagefind-ui__message');
   return JSON.stringify({
     message: msg ? msg.textContent.trim() : '',
-    titles: [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.textContent.trim()),
-    hrefs: [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.getAttribute('href')),
+    titles: [...document.querySelectorAll(MAIN)].map(a => a.textContent.trim()),
+    hrefs: [...document.querySelectorAll(MAIN)].map(a => a.getAttribute('href')),
     results: document.querySelectorAll('.pagefind-ui__result').length,
     groups: [...document.querySelectorAll('.pagefind-ui__filter-name')].map(e => e.textContent.trim()),
     placeholder: (q('.pagefind-ui__search-input') || {}).placeholder || '',
@@ -173,12 +175,14 @@ STATE = """(() => {
   });
 })()"""
 
-def settled(timeout=30):
-    """The UI's state once a search has finished and every result has its title, stable for a moment."""
+def settled(timeout=30, changed_from=None):
+    """The UI's state once a search has finished and every result has its title, stable for a moment
+    (and, with changed_from, once its results differ from that earlier state's)."""
     last, same, deadline = None, 0, time.time() + timeout
     while time.time() < deadline:
         s = json.loads(tab.eval(STATE))
         done = s["message"] and "正在搜索" not in s["message"] and len(s["titles"]) == s["results"]
+        if changed_from is not None and s["titles"] == changed_from["titles"]: done = False
         if done and s == last:
             same += 1
             if same >= 3: return s
@@ -187,6 +191,18 @@ def settled(timeout=30):
         last = s
         time.sleep(0.25)
     return last
+
+def wait_js(expr, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = tab.eval(expr)
+        if v: return v
+        time.sleep(0.2)
+    return None
+
+def click_filter(id):
+    """Clicks a filter checkbox once the filters have loaded (they arrive after the first results)."""
+    return bool(wait_js(f"(() => {{ const c = document.getElementById('{id}'); if (!c) return false; c.click(); return true; }})()"))
 
 def search_url(term): return f"{site}{base}search/?q={urllib.parse.quote(term)}"
 
@@ -213,13 +229,14 @@ check(s and places(s, want), label + f"首违不罚 finds 天门市 2024 and 武
 check(s and links_ok(s), label + f"result links are under {base}reports/ and are served: {s and s['hrefs']}")
 check(s and s["value"] == "首违不罚", label + "?q= fills the search box")
 check(s and s["placeholder"] == "输入词语，如 首违不罚", label + f"Chinese placeholder: {s and s['placeholder']}")
+wait_js("document.querySelectorAll('.pagefind-ui__filter-name').length >= 4")
+s = settled()
 check(s and "找到" in s["message"], label + f"Chinese result message: {s and s['message']}")
 check(s and {"省份", "地区", "年度", "主题"} <= set(s["groups"]), label + f"filter groups in Chinese: {s and s['groups']}")
 
 # The year filter: 2023 narrows 首违不罚 to 武冈市.
-clicked = tab.eval("(() => { const c = document.getElementById('year-2023'); if (!c) return false; c.click(); return true; })()")
-time.sleep(0.5)
-s2 = settled()
+clicked = click_filter("year-2023")
+s2 = settled(changed_from=s)
 check(clicked and s2 and places(s2, [("武冈市", "2023")]), label + f"year filter 2023 narrows to 武冈市 2023: {s2 and s2['titles']}")
 
 # Two characters: 调解, in every report's text.
@@ -227,18 +244,18 @@ tab.go(search_url("调解"))
 s = settled()
 want = [("滨海新区", "2024"), ("上党区", "2024"), ("茅箭区", "2022"), ("天门市", "2024"), ("武冈市", "2023")]
 check(s and places(s, want), label + f"调解 finds all five reports: {s and s['titles']}")
-clicked = tab.eval("(() => { const c = document.getElementById('year-2024'); if (!c) return false; c.click(); return true; })()")
-time.sleep(0.5)
-s2 = settled()
+clicked = click_filter("year-2024")
+s2 = settled(changed_from=s)
 check(clicked and s2 and places(s2, [("滨海新区", "2024"), ("上党区", "2024"), ("天门市", "2024")]),
       label + f"year filter 2024 narrows 调解 to the three 2024 reports: {s2 and s2['titles']}")
 
-# A word in no report.
+# A word in no report: none of the pages that only share some of its characters (量 in 质量).
 tab.go(search_url("量子纠缠"))
 s = settled()
-check(s and s["results"] == 0 and "没有找到结果" in s["message"], label + f"no results says 没有找到结果: {s and s['message']}")
+check(s and s["results"] == 0 and "没有找到结果" in s["message"], label + f"量子纠缠 finds nothing and says 没有找到结果: {s and s['message']}")
 
-# Navigation and tables are not indexed: 待核查 is in the header nav of every page, 行政区划代码 in the metadata table.
+# Navigation and tables are not indexed: 待核查 is in the header nav of every page (and in no report's text),
+# 行政区划代码 in each report's metadata table.
 for word in ["待核查", "行政区划代码"]:
     tab.go(search_url(word))
     s = settled()
@@ -319,6 +336,37 @@ run_case() { # $1 = base URL path (/ or /fazhi/)
     if [[ "$got" == "200 $want"* ]]; then pass "[base $base] pagefind/$f is served as $want"
     else fail "[base $base] pagefind/$f: got '$got', want '200 $want'"; fi
   done
+
+  # What the index holds for each report: its text only (no header, navigation, metadata table), its title,
+  # and its province, locality, year and theme filters. Pagefind's fragments are gzipped JSON.
+  if python3 - "$proj/public" >"$proj/fragments.log" 2>&1 <<'PY'
+import glob, gzip, json, os, re, sys
+site = sys.argv[1]
+reports = sorted(glob.glob(site + "/reports/*/index.html"))
+frags = {}
+for f in glob.glob(site + "/pagefind/fragment/*.pf_fragment"):
+    data = gzip.decompress(open(f, "rb").read())
+    j = json.loads(data[data.index(b"{"):])
+    frags[j["url"]] = j
+bad = []
+for r in reports:
+    rid = os.path.basename(os.path.dirname(r))
+    j = frags.get(f"/reports/{rid}/")
+    if not j: bad.append(f"{rid}: not in the index"); continue
+    html = open(r, encoding="utf-8").read()
+    title = re.search(r'<h1 data-pagefind-meta="title">(.*?)</h1>', html).group(1)
+    if j["meta"].get("title") != title: bad.append(f"{rid}: title {j['meta'].get('title')!r} != {title!r}")
+    for k in ["province", "locality", "year", "theme"]:
+        if not j["filters"].get(k): bad.append(f"{rid}: no {k} filter")
+    text = j["content"].replace("\u200b", "")
+    for word in ["跳到正文", "数据下载", "待核查", "基本信息", "行政区划代码", "报告全文", "相关页面", "文中的数字"]:
+        if word in text: bad.append(f"{rid}: the index has {word!r} (not report text)")
+if len(frags) != len(reports): bad.append(f"{len(frags)} pages indexed, {len(reports)} report pages")
+print("\n".join(bad) or f"{len(reports)} report pages indexed with title and filters, without navigation or tables")
+sys.exit(1 if bad else 0)
+PY
+  then pass "[base $base] index: $(tail -1 "$proj/fragments.log")"
+  else cat "$proj/fragments.log"; fail "[base $base] index contents"; fi
 
   python3 "$WORK/cdp.py" "$CDP_PORT" "$url" "$base" >"$proj/cdp.log" 2>&1
   cat "$proj/cdp.log" | grep -E '^(PASS|FAIL)'

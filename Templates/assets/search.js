@@ -1,5 +1,6 @@
 // The search page (/search/): loads Pagefind's default UI from the site's own bundle (<base>pagefind/),
-// with Chinese labels, runs the query in ?q=, and keeps ?q= in the address bar while typing.
+// with Chinese labels, runs the query in ?q=, and keeps ?q= in the address bar while typing. A query of
+// Chinese characters only is searched as an exact phrase (see phrase()).
 // Result links and the bundle are taken from data attributes, so the site works under a subpath.
 (function () {
   'use strict';
@@ -23,6 +24,15 @@
     }
   }
 
+  // A run of Chinese characters (首违不罚) is searched as an exact phrase. Pagefind segments Chinese into
+  // words, and a word it does not know falls apart into characters; unquoted, such a query would also find
+  // pages that have only some of them (量子纠缠 → 质量). Words separated by spaces, or a query already in
+  // quotes, go to Pagefind as typed.
+  function phrase(term) {
+    var t = term.trim();
+    return /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}$/.test(t) ? '"' + t + '"' : term;
+  }
+
   function start() {
     if (typeof window.PagefindUI !== 'function') { off(); return; }
     var q = new URLSearchParams(window.location.search).get('q') || '';
@@ -34,6 +44,7 @@
       showSubResults: true,
       openFilters: ['year', 'theme'],
       autofocus: !q,
+      processTerm: phrase,
       translations: {
         placeholder: '输入词语，如 首违不罚',
         clear_search: '清除',
