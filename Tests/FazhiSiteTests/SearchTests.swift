@@ -74,9 +74,18 @@ import FazhiModel
         #expect(!site.exists("pagefind"))
     }
 
-    @Test(.enabled(if: SearchTests.pagefindInstalled)) func indexIsBuiltBeforeTheSwapAndKeptWhenPagesDoNotChange() throws {
+    /// Runs blocking work (builds that wait for Pagefind) on its own thread, not on the test pool's few threads,
+    /// so that tests of other suites waiting for async work (the preview server's) are not starved meanwhile.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            Thread { c.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    @Test(.enabled(if: SearchTests.pagefindInstalled)) func indexIsBuiltBeforeTheSwapAndKeptWhenPagesDoNotChange() async throws {
         let site = try FixtureSite(); defer { site.remove() }
-        var summary = try site.build(search: SearchOptions())
+        let build = { @Sendable (on: Bool) throws -> BuildSummary in try site.build(search: SearchOptions(enabled: on)) }
+        var summary = try await Self.offPool { try build(true) }
         #expect(summary.search.state == .indexed, "\(summary.search.detail)")
         #expect(summary.search.pages == 6)
         for f in ["pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json", "pagefind.js", SearchIndex.stamp] {
@@ -90,7 +99,7 @@ import FazhiModel
 
         // No page changed: the index is carried over, not rebuilt.
         let before = site.read("pagefind/pagefind-entry.json")
-        summary = try site.build(search: SearchOptions())
+        summary = try await Self.offPool { try build(true) }
         #expect(summary.search.state == .reused)
         #expect(site.read("pagefind/pagefind-entry.json") == before)
         #expect(site.exists("pagefind/pagefind-ui.js"))
@@ -100,12 +109,23 @@ import FazhiModel
         var text = try String(contentsOfFile: md, encoding: .utf8)
         text = text.replacingOccurrences(of: "审结行政复议申请358件", with: "审结行政复议申请359件")
         try text.write(toFile: md, atomically: true, encoding: .utf8)
-        summary = try site.build(search: SearchOptions())
+        summary = try await Self.offPool { try build(true) }
         #expect(summary.search.state == .indexed)
 
         // --no-search afterwards: the new site has no index.
-        summary = try site.build(search: SearchOptions(enabled: false))
+        summary = try await Self.offPool { try build(false) }
+        #expect(summary.search.state == .disabled)
         #expect(!site.exists("pagefind"))
+    }
+
+    @Test(.enabled(if: SearchTests.pagefindInstalled && CommandTests.binary != nil)) func buildSummaryPrintsTheIndexingTime() async throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        let args = ["build", "--no-convert", "--content", site.content, "--templates", FixtureSite.templates, "--output", site.output]
+        let r = try await Self.offPool { try CommandTests().run(args) }
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("search: indexed 6 pages in "), "\(r.out)")
+        #expect(r.err.contains("[search] indexing"))
+        #expect(site.exists("pagefind/pagefind-ui.js"))
     }
 
     @Test func fingerprintFollowsPageBytes() throws {
