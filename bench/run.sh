@@ -2,7 +2,8 @@
 # Benchmark: fazhi build against Hugo on synthetic corpora. Not part of the test run.
 #   bash bench/run.sh                 # N = 1000 5000 20000
 #   BENCH_SIZES="1000" bash bench/run.sh
-# Prints, per N: pages written, wall time, pages/s, peak RSS for fazhi (cold, no change, one report added),
+# Prints, per N: pages written, wall time, pages/s, peak RSS for fazhi (cold, no change, one report added, all
+# with --no-search; then render + Pagefind search index, and no change with the index kept),
 # Hugo on the same Markdown, the ratios Fazhi/Hugo, and a plain copy of the output tree as the floor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,6 +74,13 @@ for N in $SIZES; do
   extra=$(find "$dir/extra" -type f | head -1); cp "$extra" "$dir/content/reports/added-$(basename "$extra")"
   measure "fazhi-addone-$N" "$BIN" "${args[@]}"; addone=$WALL
 
+  # Search: the same site indexed with Pagefind (cold index), then again with no page changed (index kept).
+  sargs=(build --no-convert --content "$dir/content" --templates Templates --output "$dir/public")
+  measure "fazhi-search-$N" "$BIN" "${sargs[@]}"; search_cold=$WALL
+  search_line=$(grep -m1 '^search' "$WORK/fazhi-search-$N.log" || echo "search: ?")
+  measure "fazhi-search-nochange-$N" "$BIN" "${sargs[@]}"; search_same=$WALL
+  search_same_line=$(grep -m1 '^search' "$WORK/fazhi-search-nochange-$N.log" || echo "search: ?")
+
   hugo_site "$dir/hugo" "$dir/content/markdown"
   measure "hugo-$N" hugo --quiet -s "$dir/hugo" -d "$dir/hugo-public"
   hpages=$(count_pages "$dir/hugo-public"); hugo_wall=$WALL; hugo_rss=$RSS
@@ -81,6 +89,8 @@ for N in $SIZES; do
   ROWS+=("$N|fazhi cold (convert+render)|$pages|$cold|$(rate "$pages" "$cold")|$(mib "$cold_rss")")
   ROWS+=("$N|fazhi no change|$pages|$nochange|$(rate "$pages" "$nochange")|")
   ROWS+=("$N|fazhi one report added|$pages|$addone||")
+  ROWS+=("$N|fazhi render + search index — $search_line|$pages|$search_cold||")
+  ROWS+=("$N|fazhi no change with search — $search_same_line|$pages|$search_same||")
   ROWS+=("$N|hugo (same Markdown)|$hpages|$hugo_wall|$(rate "$hpages" "$hugo_wall")|$(mib "$hugo_rss")")
   ROWS+=("$N|cp -r public (floor)|$pages|$copy||")
   ROWS+=("$N|ratio fazhi/hugo|time $(ratio "$cold" "$hugo_wall")||memory $(ratio "$cold_rss" "$hugo_rss")||")

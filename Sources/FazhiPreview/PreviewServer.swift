@@ -24,6 +24,13 @@ public struct PreviewServer: Sendable {
         self.hub = hub
     }
 
+    /// Types Hummingbird does not know by extension: the search index Pagefind writes under `pagefind/`
+    /// (gzipped binary chunks its script fetches and unpacks itself; `.js`, `.css`, `.json` are known).
+    static let extraMediaTypes: [String: MediaType] = [
+        "pagefind": .applicationBinary, "pf_meta": .applicationBinary, "pf_index": .applicationBinary,
+        "pf_fragment": .applicationBinary, "pf_filter": .applicationBinary,
+    ]
+
     /// The URL path of the event stream pages listen to.
     public var eventsPath: String { basePath + "__fazhi/events" }
 
@@ -37,7 +44,8 @@ public struct PreviewServer: Sendable {
         router.add(middleware: NotFoundPageMiddleware(server: self))
         router.add(middleware: SiteFileMiddleware(server: self))
         router.add(middleware: FileMiddleware(root, urlBasePath: basePath == "/" ? nil : String(basePath.dropLast()),
-                                              searchForIndexHtml: true, logger: logger))
+                                              searchForIndexHtml: true, logger: logger)
+            .withAdditionalMediaTypes(forFileExtensions: Self.extraMediaTypes))
         let hub = self.hub
         router.get(RouterPath(eventsPath)) { _, _ -> Response in
             let stream = await hub.subscribe()

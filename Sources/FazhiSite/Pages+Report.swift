@@ -117,6 +117,7 @@ extension SitePages {
         ctx["locality"] = loc.map { localityLink($0) as Any } ?? false
         ctx["year"] = opt(r.year.map(String.init))
         ctx["year_href"] = opt(r.year.map { m.yearURL($0) })
+        ctx["search"] = searchFilters(r)
         var crumbs: [(String, String?)] = [("地区", base.url("localities/"))]
         if let loc { crumbs.append((loc.name, m.localityURL(loc.adcode))) }
         crumbs.append((r.year.map { "\($0)年报告" } ?? r.id, nil))

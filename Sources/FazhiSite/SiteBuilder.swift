@@ -20,6 +20,8 @@ public struct BuildSummary: Sendable {
     public var problems: [Diagnostic] = []
     /// Wall time, for the closing summary only (never written into the site).
     public var seconds: Double = 0
+    /// What the search index step did (see SearchIndex), with its time.
+    public var search = SearchOutcome(state: .disabled)
     public init() {}
 }
 
@@ -28,6 +30,8 @@ public struct SiteBuilder {
     public let layout: ProjectLayout
     public let baseURL: String?
     public let progress: (@Sendable (String) -> Void)?
+    /// The Pagefind search index (on by default; off when Pagefind is not installed).
+    public var search = SearchOptions()
 
     public init(layout: ProjectLayout, baseURL: String? = nil, progress: (@Sendable (String) -> Void)? = nil) {
         self.layout = layout
@@ -82,7 +86,7 @@ public struct SiteBuilder {
         summary.warnings = model.reports.reduce(0) { $0 + $1.meta.warnings.count + $1.problems.count }
 
         let pages = SitePages(model: model, templates: templates)
-        let jobs = pages.jobs()
+        let jobs = pages.jobs() + pages.searchJobs()
         let assets = assetFiles()
         do {
             try out.makeDirectories(for: jobs.map(\.path) + assets.map { "assets/" + $0 })
@@ -111,6 +115,9 @@ public struct SiteBuilder {
             }
             summary.failed += errors.sorted()
             try FileManager.default.removeItem(atPath: fragments)
+            // Index the staged pages before the swap, so the published site carries its own pages' index.
+            progress?("[search] indexing")
+            summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output)
             summary.filesRemoved = try out.commit()
         } catch {
             out.abort()

@@ -27,6 +27,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .customLong("no-convert"), help: "Skip convert: render the Markdown as it is.")
     var noConvert = false
 
+    @Flag(name: .customLong("no-search"), help: "Skip the search index (Pagefind); the search page then says search is unavailable.")
+    var noSearch = false
+
     func run() throws {
         let out = ProgressPrinter()
         var failed = false
@@ -36,7 +39,8 @@ struct BuildCommand: ParsableCommand {
             for d in summary.failed { out.error(d.description) }
             if !summary.failed.isEmpty { failed = true }
         }
-        let builder = SiteBuilder(layout: global.layout, baseURL: baseURL, progress: { out.line($0) })
+        var builder = SiteBuilder(layout: global.layout, baseURL: baseURL, progress: { out.line($0) })
+        builder.search.enabled = !noSearch
         let summary: BuildSummary
         do { summary = try builder.build() } catch let d as Diagnostic {
             out.finish()
@@ -49,7 +53,11 @@ struct BuildCommand: ParsableCommand {
         let time = String(format: "%.2f", summary.seconds)
         print("built \(global.output): \(summary.reports) reports, \(summary.pagesWritten) pages, \(summary.filesWritten) files written, "
               + "\(summary.filesRemoved) removed, \(summary.warnings) warnings, \(summary.failed.count) errors in \(time) s")
-        if failed || !summary.failed.isEmpty { throw ExitCode(1) }
+        if summary.search.state == .failed {
+            out.error("pagefind failed; the site is built without a search index:\n" + summary.search.detail.suffix(2000))
+        }
+        print(summary.search.line)
+        if failed || !summary.failed.isEmpty || summary.search.state == .failed { throw ExitCode(1) }
     }
 }
 

@@ -38,17 +38,18 @@ import Testing
     @Test(.enabled(if: CommandTests.binary != nil)) func buildAndCheckExitStatus() throws {
         let site = try FixtureSite(); defer { site.remove() }
         let common = ["--content", site.content, "--templates", FixtureSite.templates, "--output", site.output]
-        var r = try run(["build", "--no-convert"] + common)
+        var r = try run(["build", "--no-convert", "--no-search"] + common)
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.contains("6 reports, 34 pages"))
-        #expect(r.err.contains("[64/64] render"))
+        #expect(r.out.contains("6 reports, 35 pages")) // with /search/
+        #expect(r.err.contains("[65/65] render"))
+        #expect(r.out.contains("search is off (--no-search)")) // the index: SearchTests
         r = try run(["check"] + common)
         #expect(r.status == 0, "\(r.out)")
         #expect(r.out.contains("check: 0 errors"))
 
         // A bad file: reported with file:line, the site is still built, the status is 1.
         try site.write("markdown/bad.md", "---\nid: \"bad\"\nyear: twenty\n---\n")
-        r = try run(["build", "--no-convert"] + common)
+        r = try run(["build", "--no-convert", "--no-search"] + common)
         #expect(r.status == 1)
         #expect(r.err.contains(site.markdown + "/bad.md:3:"))
         #expect(site.exists("reports/429006-2024/index.html"))

@@ -26,9 +26,12 @@ struct FixtureSite {
         ProjectLayout(content: content, templates: Self.templates, output: output ?? self.output)
     }
 
+    /// Builds the site; without the search index unless `search` (so tests do not depend on Pagefind being installed).
     @discardableResult
-    func build(baseURL: String? = nil, output: String? = nil) throws -> BuildSummary {
-        try SiteBuilder(layout: layout(output: output), baseURL: baseURL).build()
+    func build(baseURL: String? = nil, output: String? = nil, search: SearchOptions = SearchOptions(enabled: false)) throws -> BuildSummary {
+        var builder = SiteBuilder(layout: layout(output: output), baseURL: baseURL)
+        builder.search = search
+        return try builder.build()
     }
 
     func read(_ rel: String, in out: String? = nil) -> String {

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+import FazhiModel
+@testable import FazhiSite
+
+/// The search index (Pagefind) and what report pages tell it.
+@Suite(.serialized) struct SearchTests {
+    /// Whether `python3 -m pagefind` runs here: the index tests need it, the rest do not.
+    static let pagefindInstalled: Bool = {
+        guard let r = SearchIndex.run("python3", ["-m", "pagefind", "--version"]) else { return false }
+        return r.status == 0 && r.output.contains("pagefind")
+    }()
+
+    @Test func reportPagesCarryTheIndexAttributesAndFilters() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        try site.build()
+        let page = site.read("reports/429006-2024/index.html")
+        #expect(page.contains(#"<h1 data-pagefind-meta="title">天门市2024年法治政府建设情况报告</h1>"#))
+        #expect(page.count(of: "data-pagefind-body") == 1)
+        #expect(page.contains(#"<div class="body" data-pagefind-body>"#))
+        #expect(page.contains(#"<span data-pagefind-filter="province">湖北省</span>"#))
+        #expect(page.contains(#"<span data-pagefind-filter="locality">天门市</span>"#))
+        #expect(page.contains(#"<span data-pagefind-filter="year">2024</span>"#))
+        // Themes of the report's sections, by their catalog names, once each.
+        #expect(page.contains(#"<span data-pagefind-filter="theme">深入学习贯彻习近平法治思想</span>"#))
+        #expect(page.contains(#"<span data-pagefind-filter="theme">健全行政决策制度体系</span>"#))
+        #expect(!page.contains(#"<span data-pagefind-filter="theme">study</span>"#))
+        #expect(page.count(of: #"data-pagefind-filter="theme""#) == 4) // study, decisions, disputes, legal-services
+        // Only report pages are marked for the index.
+        for other in ["index.html", "localities/index.html", "themes/disputes/index.html", "years/2024/index.html"] {
+            #expect(!site.read(other).contains("data-pagefind-body"), "\(other)")
+        }
+        // The search page and the header's search box.
+        let search = site.read("search/index.html")
+        #expect(search.contains(#"data-bundle="/pagefind/""#))
+        #expect(search.contains("搜索需要 JavaScript"))
+        #expect(search.contains(#"<script src="/assets/search.js" defer></script>"#))
+        #expect(site.read("index.html").contains(#"<form class="site-search" role="search" action="/search/" method="get">"#))
+        #expect(site.exists("assets/search.js"))
+    }
+
+    @Test func searchPageAndBoxFollowTheBaseURL() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        try site.build(baseURL: "/fazhi/")
+        let search = site.read("search/index.html")
+        #expect(search.contains(#"data-bundle="/fazhi/pagefind/" data-base="/fazhi/""#))
+        #expect(search.contains(#"src="/fazhi/assets/search.js""#))
+        #expect(site.read("reports/429006-2024/index.html").contains(#"action="/fazhi/search/""#))
+    }
+
+    @Test func noSearchWritesNoIndex() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        let summary = try site.build(search: SearchOptions(enabled: false))
+        #expect(summary.search.state == .disabled)
+        #expect(summary.search.line == "search is off (--no-search)")
+        #expect(!site.exists("pagefind"))
+        #expect(site.exists("search/index.html"))
+    }
+
+    @Test func missingPagefindTurnsSearchOffWithoutFailing() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        // No such program.
+        var summary = try site.build(search: SearchOptions(python: site.root + "/no-such-python"))
+        #expect(summary.search.state == .missing)
+        #expect(summary.failed.isEmpty)
+        #expect(summary.search.line == "search is off (pagefind not found: pip install 'pagefind[extended]==1.5.2')")
+        // A Python without the module.
+        let fake = site.root + "/python3"
+        try "#!/bin/sh\necho '/usr/bin/python3: No module named pagefind' >&2\nexit 1\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
+        summary = try site.build(search: SearchOptions(python: fake))
+        #expect(summary.search.state == .missing)
+        #expect(site.exists("reports/429006-2024/index.html"))
+        #expect(!site.exists("pagefind"))
+    }
+
+    /// Runs blocking work (builds that wait for Pagefind) on its own thread, not on the test pool's few threads,
+    /// so that tests of other suites waiting for async work (the preview server's) are not starved meanwhile.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            Thread { c.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    @Test(.enabled(if: SearchTests.pagefindInstalled)) func indexIsBuiltBeforeTheSwapAndKeptWhenPagesDoNotChange() async throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        let build = { @Sendable (on: Bool) throws -> BuildSummary in try site.build(search: SearchOptions(enabled: on)) }
+        var summary = try await Self.offPool { try build(true) }
+        #expect(summary.search.state == .indexed, "\(summary.search.detail)")
+        #expect(summary.search.pages == 6)
+        for f in ["pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json", "pagefind.js", SearchIndex.stamp] {
+            #expect(site.exists("pagefind/" + f), "\(f)")
+        }
+        #expect(!site.exists(".fragments"))
+        // One language (zh), the six report pages, the four filters.
+        let entry = site.read("pagefind/pagefind-entry.json")
+        #expect(entry.contains(#""zh""#) && entry.contains(#""page_count":6"#), "\(entry)")
+        #expect(!FileManager.default.fileExists(atPath: site.output + ".tmp-build"))
+
+        // No page changed: the index is carried over, not rebuilt.
+        let before = site.read("pagefind/pagefind-entry.json")
+        summary = try await Self.offPool { try build(true) }
+        #expect(summary.search.state == .reused)
+        #expect(site.read("pagefind/pagefind-entry.json") == before)
+        #expect(site.exists("pagefind/pagefind-ui.js"))
+
+        // A report changes: indexed again.
+        let md = site.markdown + "/429006-2024.md"
+        var text = try String(contentsOfFile: md, encoding: .utf8)
+        text = text.replacingOccurrences(of: "审结行政复议申请358件", with: "审结行政复议申请359件")
+        try text.write(toFile: md, atomically: true, encoding: .utf8)
+        summary = try await Self.offPool { try build(true) }
+        #expect(summary.search.state == .indexed)
+
+        // --no-search afterwards: the new site has no index.
+        summary = try await Self.offPool { try build(false) }
+        #expect(summary.search.state == .disabled)
+        #expect(!site.exists("pagefind"))
+    }
+
+    @Test(.enabled(if: SearchTests.pagefindInstalled && CommandTests.binary != nil)) func buildSummaryPrintsTheIndexingTime() async throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        let args = ["build", "--no-convert", "--content", site.content, "--templates", FixtureSite.templates, "--output", site.output]
+        let r = try await Self.offPool { try CommandTests().run(args) }
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("search: indexed 6 pages in "), "\(r.out)")
+        #expect(r.err.contains("[search] indexing"))
+        #expect(site.exists("pagefind/pagefind-ui.js"))
+    }
+
+    @Test func fingerprintFollowsPageBytes() throws {
+        let dir = NSTemporaryDirectory() + "fazhi-search-fp-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/reports/a", withIntermediateDirectories: true)
+        try "<p>甲</p>".write(toFile: dir + "/reports/a/index.html", atomically: true, encoding: .utf8)
+        let pages = SearchIndex.pages(in: dir)
+        #expect(pages == ["reports/a/index.html"])
+        let one = SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"])
+        #expect(one == SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"]))
+        #expect(one != SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["y"]))
+        try "<p>乙</p>".write(toFile: dir + "/reports/a/index.html", atomically: true, encoding: .utf8)
+        #expect(one != SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"]))
+    }
+}
