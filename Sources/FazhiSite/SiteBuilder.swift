@@ -171,6 +171,7 @@ public struct SiteBuilder {
         let keys = Self.keys(jobs: jobs, model: model, global: globalKey, markdown: files, shas: scan.shas)
         let assets = assetFiles()
         let staged = PathBox()
+        let rendered = PathBox()
         let unchanged = Counter()
         var produced: [String: String] = [:]
         do {
@@ -208,6 +209,7 @@ public struct SiteBuilder {
                 do {
                     let text = try job.render()
                     try put(job.path, Array(text.utf8))
+                    rendered.append(job.path)
                 } catch let d as Diagnostic {
                     errors.append(d)
                 } catch {
@@ -217,10 +219,11 @@ public struct SiteBuilder {
                     if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
                 }
             }
-            let renderErrors = errors.sorted()
-            summary.failed += renderErrors
-            let failedPages = Set(renderErrors.map(\.file))
-            for (i, job) in jobs.enumerated() where !failedPages.contains(job.path) { produced[job.path] = keys[i] }
+            summary.failed += errors.sorted()
+            // What the site has now: pages not rendered (unchanged) and pages rendered without error.
+            let done = Set(rendered.sorted())
+            let todoSet = Set(todoList)
+            for (i, job) in jobs.enumerated() where !todoSet.contains(i) || done.contains(job.path) { produced[job.path] = keys[i] }
             try FileManager.default.removeItem(atPath: fragments)
             if incremental {
                 let before: [String] = old.map { Array($0.outputs.keys) }

@@ -1,4 +1,5 @@
 import Foundation
+import FazhiCorpus
 import FazhiModel
 import Testing
 @testable import FazhiSite
@@ -221,5 +222,44 @@ import Testing
             #expect(cached.linkedAnchors == fresh.linkedAnchors && cached.headingAnchors == fresh.headingAnchors)
             #expect(ds == freshDs)
         }
+    }
+
+    /// Convert looks at an input's size and modification time first: the same stat, older than the last scan
+    /// by more than a second, means the same bytes (so the file is not read); anything else is read and hashed.
+    @Test func convertTrustsSizeAndTimeOnlyForFilesOlderThanTheLastScan() throws {
+        let root = NSTemporaryDirectory() + "fazhi-convert-stat-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let layout = ProjectLayout(content: root + "/content", templates: FixtureSite.templates, output: root + "/public")
+        try FileManager.default.createDirectory(atPath: layout.reports, withIntermediateDirectories: true)
+        let seed = try #require(try FileManager.default.contentsOfDirectory(atPath: FixtureSite.repoRoot + "/content/reports").sorted().first)
+        let path = layout.reports + "/a.txt"
+        try FileManager.default.copyItem(atPath: FixtureSite.repoRoot + "/content/reports/" + seed, toPath: path)
+        func setTime(_ d: Date) throws { try FileManager.default.setAttributes([.modificationDate: d], ofItemAtPath: path) }
+        // Same length in UTF-8, other bytes.
+        func swapBytes(_ a: String, _ b: String) throws {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let r = try #require(text.range(of: a))
+            try text.replacingCharacters(in: r, with: b).write(toFile: path, atomically: false, encoding: .utf8)
+        }
+        let old = Date(timeIntervalSinceNow: -3600)
+        try setTime(old)
+        #expect(try Converter(layout: layout).run().converted.count == 1)
+
+        // Other bytes behind the same size and (old) time: trusted, so not even read.
+        try swapBytes("法治", "依法")
+        try setTime(old)
+        let trusted = try Converter(layout: layout).run()
+        #expect(trusted.converted.isEmpty && trusted.unchanged == 1)
+        // A new time: read, hashed, converted.
+        try setTime(Date(timeIntervalSinceNow: -1800))
+        #expect(try Converter(layout: layout).run().converted.count == 1)
+
+        // A time within a second of the scan proves nothing (the file may change again within the same tick).
+        let now = Date()
+        try setTime(now)
+        #expect(try Converter(layout: layout).run().converted.isEmpty)
+        try swapBytes("依法", "法治")
+        try setTime(now)
+        #expect(try Converter(layout: layout).run().converted.count == 1)
     }
 }
