@@ -84,6 +84,7 @@ public struct SiteBuilder {
 
         // Nothing changed: the site is what the last build made.
         if let old, scan.shas == old.inputs.mapValues(\.sha) {
+            out.abort() // the staging folder of a build killed while rendering, if any
             if scan.rehashed, var full = BuildCache.read(cachePath, withReads: true) {
                 full.inputs = scan.stamps
                 full.scannedAt = scannedAt
