@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "FazhiModelTests", dependencies: ["FazhiModel"]),
         .testTarget(name: "FazhiIndicatorsTests", dependencies: ["FazhiIndicators", "FazhiModel"], exclude: ["gold.yaml", "Bench"]),
         .testTarget(name: "FazhiCorpusTests", dependencies: ["FazhiCorpus", "FazhiModel", "FazhiIndicators", "CCmarkGFM"]),
-        .testTarget(name: "FazhiSiteTests", dependencies: ["FazhiSite", "FazhiCorpus", "FazhiModel"]),
+        .testTarget(name: "FazhiSiteTests", dependencies: ["FazhiSite", "FazhiCorpus", "FazhiModel"], exclude: ["Fixtures"]),
         .testTarget(name: "FazhiPreviewTests", dependencies: ["FazhiPreview"]),
         .testTarget(name: "FazhiSyntheticTests", dependencies: ["FazhiSynthetic"]),
     ]

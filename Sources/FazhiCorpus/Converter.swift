@@ -80,11 +80,39 @@ public struct Converter: Sendable {
         var idBase: String
         var department: Bool
         var fixedID: String?
+        /// Size and modification time (ns) of the input when it was hashed: the same stat means the same hash.
+        var size: Int64 = -1
+        var mtime: Int64 = 0
+    }
+
+    /// What the last run knew: per input its hash and id key, per Markdown file the fields `scanMarkdown`
+    /// reads, each with the stat it was taken at, and when those stats were taken.
+    struct Cache: Sendable {
+        var entries: [String: CacheEntry] = [:]
+        var markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)] = [:]
+        var scannedAt: Int64 = 0
+        /// A stat proves nothing for a file changed within a second of the scan (it may have changed again
+        /// within the same timestamp tick): such files are read again next time.
+        func trusts(size: Int64, mtime: Int64, as old: (size: Int64, mtime: Int64)) -> Bool {
+            old.size >= 0 && old.size == size && old.mtime == mtime && mtime < scannedAt - 1_000_000_000
+        }
+    }
+
+    /// Size and modification time (ns) of a file.
+    static func stamp(_ path: String) -> (size: Int64, mtime: Int64)? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        #if canImport(Darwin)
+        return (Int64(st.st_size), Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec))
+        #else
+        return (Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+        #endif
     }
 
     /// Converts what changed since the last run; `force` converts everything again (locked files are still kept).
     public func run(force: Bool = false) throws -> ConvertSummary {
         let started = Date()
+        let scannedAt = Int64(started.timeIntervalSince1970 * 1e9)
         let fm = FileManager.default
         var summary = ConvertSummary()
 
@@ -127,18 +155,24 @@ public struct Converter: Sendable {
         summary.inputs = inputs.count
 
         // Existing Markdown files: which are locked, which source each came from.
-        let existing = scanMarkdown(markdownDir)
+        let cacheAll = force ? Cache() : readCache(markdownDir, catalogHash: catalogHash)
+        let (existing, markdownStamps) = scanMarkdown(markdownDir, cache: cacheAll)
         var lockedBySource: [String: String] = [:]
         var reserved = Set<String>()
         for (file, info) in existing.sorted(by: { $0.key < $1.key }) where info.locked {
             reserved.insert(String(file.dropLast(3)))
             if !info.source.isEmpty, lockedBySource[info.source] == nil { lockedBySource[info.source] = file }
         }
-        let cache = force ? [:] : readCache(markdownDir, catalogHash: catalogHash)
+        let cache = cacheAll.entries
 
-        // Pass 1 (concurrent): hash every input. Bytes are not kept: a national corpus does not fit in memory.
+        // Pass 1 (concurrent): hash every input whose size or time changed (the cache's hash is kept for the
+        // rest). Bytes are not kept: a national corpus does not fit in memory.
         let total = inputs.count
+        let stamps: [(size: Int64, mtime: Int64)?] = parallelMap(inputs.count) { i in Converter.stamp(inputs[i].source) }
         let hashes: [Result<String, Diagnostic>] = parallelMap(inputs.count) { i in
+            if let st = stamps[i], let c = cache[inputs[i].source], cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
+                return .success(c.sha)
+            }
             guard let data = fm.contents(atPath: inputs[i].source) else {
                 return .failure(Diagnostic(file: inputs[i].source, "cannot read the file"))
             }
@@ -256,6 +290,7 @@ public struct Converter: Sendable {
             outputs.insert(id + ".md")
             var entry = keys[i]!
             entry.sha = sha[i] ?? entry.sha; entry.converter = Converter.version; entry.id = id
+            entry.size = stamps[i]?.size ?? -1; entry.mtime = stamps[i]?.mtime ?? 0
             newCache[inputs[i].source] = entry
         }
 
@@ -289,7 +324,8 @@ public struct Converter: Sendable {
         for d in summary.duplicates { summary.notes.append("\(d); skipped") }
         for g in summary.ignored { summary.notes.append("\(g): ignored (not .txt, .html, .htm or .md)") }
 
-        writeCache(markdownDir, catalogHash: catalogHash, entries: newCache)
+        // Markdown stats from before this run's writes: a file written now differs and is read again next time.
+        writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt)
         summary.converted.sort()
         summary.kept.sort()
         summary.failed.sort { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
@@ -344,12 +380,17 @@ public struct Converter: Sendable {
         var locked: Bool
     }
 
-    /// The Markdown files in `dir`, with the few front-matter fields convert needs.
-    func scanMarkdown(_ dir: String) -> [String: ExistingInfo] {
+    /// The Markdown files in `dir`, with the few front-matter fields convert needs (from the cache for a file
+    /// whose size and time are unchanged), and the stats they were taken at.
+    func scanMarkdown(_ dir: String, cache: Cache = Cache()) -> ([String: ExistingInfo], [String: (size: Int64, mtime: Int64, info: ExistingInfo)]) {
         let fm = FileManager.default
-        guard let all = try? fm.contentsOfDirectory(atPath: dir) else { return [:] }
+        guard let all = try? fm.contentsOfDirectory(atPath: dir) else { return ([:], [:]) }
         let names = all.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
+        let stats: [(size: Int64, mtime: Int64)?] = parallelMap(names.count) { i in Converter.stamp(dir + "/" + names[i]) }
         let infos: [ExistingInfo?] = parallelMap(names.count) { i in
+            if let st = stats[i], let c = cache.markdown[names[i]], cache.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
+                return c.info
+            }
             guard let data = fm.contents(atPath: dir + "/" + names[i]) else { return nil }
             let text = String(decoding: data, as: UTF8.self)
             guard let yaml = FrontMatterReader.split(text).yaml else { return nil }
@@ -365,27 +406,46 @@ public struct Converter: Sendable {
             return ExistingInfo(source: f.source, sha: f.sourceSHA256, converter: f.converter, locked: f.locked)
         }
         var out: [String: ExistingInfo] = [:]
-        for (name, info) in zip(names, infos) { if let info { out[name] = info } }
-        return out
+        var stamped: [String: (size: Int64, mtime: Int64, info: ExistingInfo)] = [:]
+        for (k, (name, info)) in zip(names, infos).enumerated() {
+            guard let info else { continue }
+            out[name] = info
+            if let st = stats[k] { stamped[name] = (st.size, st.mtime, info) }
+        }
+        return (out, stamped)
     }
 
-    func readCache(_ dir: String, catalogHash: String) -> [String: CacheEntry] {
-        guard let data = FileManager.default.contents(atPath: dir + "/" + Converter.cacheName) else { return [:] }
+    static let cacheHeader = "fazhi-convert-cache 2"
+
+    /// The cache; empty when missing, of another version or catalog (then everything is hashed and read).
+    func readCache(_ dir: String, catalogHash: String) -> Cache {
+        guard let data = FileManager.default.contents(atPath: dir + "/" + Converter.cacheName) else { return Cache() }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 2, lines[0] == "fazhi-convert-cache 1", lines[1] == "catalog\t" + catalogHash else { return [:] }
-        var out: [String: CacheEntry] = [:]
-        for l in lines.dropFirst(2) {
+        guard lines.count >= 3, lines[0] == Converter.cacheHeader, lines[1] == "catalog\t" + catalogHash,
+              lines[2].hasPrefix("scanned\t"), let scanned = Int64(lines[2].dropFirst(8)) else { return Cache() }
+        var out = Cache()
+        out.scannedAt = scanned
+        for l in lines.dropFirst(3) {
             let f = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 7, let conv = Int(f[2]) else { continue }
-            out[f[0]] = CacheEntry(sha: f[1], converter: conv, id: f[3], idBase: f[4], department: f[5] == "1", fixedID: f[6].isEmpty ? nil : f[6])
+            if f.count == 10, f[0] == "S", let conv = Int(f[3]), let size = Int64(f[8]), let mtime = Int64(f[9]) {
+                out.entries[f[1]] = CacheEntry(sha: f[2], converter: conv, id: f[4], idBase: f[5], department: f[6] == "1",
+                                               fixedID: f[7].isEmpty ? nil : f[7], size: size, mtime: mtime)
+            } else if f.count == 8, f[0] == "M", let size = Int64(f[2]), let mtime = Int64(f[3]), let conv = Int(f[6]) {
+                out.markdown[f[1]] = (size, mtime, ExistingInfo(source: f[4], sha: f[5], converter: conv, locked: f[7] == "1"))
+            }
         }
         return out
     }
 
-    func writeCache(_ dir: String, catalogHash: String, entries: [String: CacheEntry]) {
-        var text = "fazhi-convert-cache 1\ncatalog\t\(catalogHash)\n"
-        for (source, e) in entries.sorted(by: { $0.key < $1.key }) where !source.contains("\t") && !source.contains("\n") {
-            text += "\(source)\t\(e.sha)\t\(e.converter)\t\(e.id)\t\(e.idBase)\t\(e.department ? "1" : "0")\t\(e.fixedID ?? "")\n"
+    func writeCache(_ dir: String, catalogHash: String, entries: [String: CacheEntry],
+                    markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)], scannedAt: Int64) {
+        var text = "\(Converter.cacheHeader)\ncatalog\t\(catalogHash)\nscanned\t\(scannedAt)\n"
+        func clean(_ s: String) -> Bool { !s.contains("\t") && !s.contains("\n") }
+        for (source, e) in entries.sorted(by: { $0.key < $1.key }) where clean(source) {
+            text += "S\t\(source)\t\(e.sha)\t\(e.converter)\t\(e.id)\t\(e.idBase)\t\(e.department ? "1" : "0")\t\(e.fixedID ?? "")\t\(e.size)\t\(e.mtime)\n"
+        }
+        for (name, m) in markdown.sorted(by: { $0.key < $1.key }) where clean(name) && clean(m.info.source) {
+            text += "M\t\(name)\t\(m.size)\t\(m.mtime)\t\(m.info.source)\t\(m.info.sha)\t\(m.info.converter)\t\(m.info.locked ? "1" : "0")\n"
         }
         let path = dir + "/" + Converter.cacheName
         if let old = FileManager.default.contents(atPath: path), old == Data(text.utf8) { return }

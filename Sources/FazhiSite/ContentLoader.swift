@@ -133,6 +133,11 @@ public struct ContentLoader: Sendable {
             }
             return r
         }
+        return Self.merge(files: files, results: results)
+    }
+
+    /// Entries from the read results of `files` (in the same order): failures listed, duplicate ids skipped.
+    static func merge(files: [String], results: [Result<(ReportEntry, [Diagnostic]), Diagnostic>]) -> Loaded {
         var loaded = Loaded()
         var seen: [String: String] = [:]
         for (file, r) in zip(files, results) {

@@ -40,6 +40,8 @@ public struct OutputTree: Sendable {
         if Self.kind(output) == .missing, Self.kind(old) == .site {
             try fm.moveItem(atPath: old, toPath: output)
         }
+        // An incremental build killed while applying its complete staged changes: finish applying them.
+        try rollForward()
         switch Self.kind(output) {
         case .file: throw Diagnostic(file: output, "the output is a file, not a folder; refusing to replace it")
         case .foreign: throw Diagnostic(file: output, "the output folder is not empty and has no \(Self.marker) marker, so it is not a site Fazhi built; refusing to replace it (empty it or choose another --output)")
@@ -119,6 +121,73 @@ public struct OutputTree: Sendable {
             try fm.moveItem(atPath: staging, toPath: output)
         }
         return removed
+    }
+
+    // MARK: Incremental: apply a partial staging folder to the site
+
+    static let journal = ".fazhi-apply"
+
+    /// Whether `<output>` is a site Fazhi built (to update in place).
+    public var isSite: Bool { Self.kind(output) == .site }
+
+    /// Applies an incremental build: the staging folder holds only the files that changed (and a new
+    /// marker). The list of moves and removals is first written, atomically, into the staging folder as a
+    /// journal; then each staged file is renamed into the site, removed files are unlinked (with folders
+    /// left empty), and the new marker replaces the old one last. A build killed before the journal exists
+    /// leaves the previous site untouched; one killed after is finished by the next build (`rollForward`).
+    public func apply(written: [String], removed: [String]) throws {
+        var text = "fazhi-apply 1\n"
+        for p in written { text += "M\t" + p + "\n" }
+        for p in removed { text += "D\t" + p + "\n" }
+        let tmp = staging + "/" + Self.journal + ".tmp"
+        try write(Self.journal + ".tmp", Array(text.utf8))
+        guard rename(tmp, staging + "/" + Self.journal) == 0 else {
+            throw Diagnostic(file: staging, "cannot write the journal: \(String(cString: strerror(errno)))")
+        }
+        try rollForward()
+    }
+
+    /// Finishes an interrupted `apply`: does nothing without a complete journal in the staging folder.
+    func rollForward() throws {
+        let jpath = staging + "/" + Self.journal
+        guard Self.kind(output) == .site, let data = FileManager.default.contents(atPath: jpath) else { return }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        guard lines.first == "fazhi-apply 1" else { return }
+        let fm = FileManager.default
+        for line in lines.dropFirst() {
+            let op = line.prefix(2), rel = String(line.dropFirst(2))
+            guard !rel.isEmpty, !rel.hasPrefix("/"), !rel.split(separator: "/").contains("..") else { continue }
+            let src = staging + "/" + rel, dst = output + "/" + rel
+            if op == "M\t" {
+                guard fm.fileExists(atPath: src) else { continue } // moved before the interruption
+                let dir = (dst as NSString).deletingLastPathComponent
+                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                // A folder where a file goes (or the reverse) can only come from a changed page list.
+                var isDir: ObjCBool = false
+                if fm.fileExists(atPath: dst, isDirectory: &isDir), isDir.boolValue { try fm.removeItem(atPath: dst) }
+                guard rename(src, dst) == 0 else {
+                    throw Diagnostic(file: dst, "cannot move into the site: \(String(cString: strerror(errno)))")
+                }
+            } else if op == "D\t" {
+                if unlink(dst) != 0, errno != ENOENT {
+                    throw Diagnostic(file: dst, "cannot remove: \(String(cString: strerror(errno)))")
+                }
+                // Remove folders left empty, up to the site's root.
+                var comps = rel.split(separator: "/").dropLast()
+                while !comps.isEmpty {
+                    if rmdir(output + "/" + comps.joined(separator: "/")) != 0 { break }
+                    comps = comps.dropLast()
+                }
+            }
+        }
+        // The marker last: its new inode and time tell the build cache that this site is the new one.
+        if fm.fileExists(atPath: staging + "/" + Self.marker) {
+            guard rename(staging + "/" + Self.marker, output + "/" + Self.marker) == 0 else {
+                throw Diagnostic(file: output, "cannot replace the marker: \(String(cString: strerror(errno)))")
+            }
+        }
+        unlink(jpath)
+        try fm.removeItem(atPath: staging)
     }
 
     /// Removes the staging folder after a failure; the previous site stays.

@@ -59,27 +59,122 @@ public struct SiteBuilder {
         return (SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries, contentPath: layout.content), loaded)
     }
 
-    /// Builds the whole site. Throws only when nothing sensible can be built (bad config, catalog or
-    /// templates; an output folder that is not Fazhi's); a bad report is listed in `failed` and skipped.
-    public func build() throws -> BuildSummary {
+    /// Builds the site. Throws only when nothing sensible can be built (bad config, catalog or templates; an
+    /// output folder that is not Fazhi's); a bad report is listed in `failed` and skipped.
+    ///
+    /// Incremental unless `clean` (see `BuildCache`): inputs are compared with the last build's by size and
+    /// modification time, hashed only when those differ; with nothing changed the build stops there. Otherwise
+    /// only changed Markdown files are parsed, only pages whose inputs changed are rendered, only files whose
+    /// bytes changed are staged in `<output>.tmp-build`, and the staged files and removals are applied to the
+    /// site through a journal (`OutputTree.apply`). Without a usable previous site, or with `clean`, the whole
+    /// site is built into `<output>.tmp-build` and swapped in. Either way the result is the same bytes.
+    public func build(clean: Bool = false) throws -> BuildSummary {
         let start = DispatchTime.now().uptimeNanoseconds
+        let scannedAt = FileStamp.nowNanos()
         var summary = BuildSummary()
+        let out = OutputTree(layout.output)
+        let cachePath = BuildCache.path(for: layout.output)
+        // Turning search on or off is a change of settings: the next build is not a no-change build.
+        let settings = Self.settings(layout: layout, baseURL: baseURL) + "\nsearch=\(search.enabled)"
+        // An incremental build killed while applying its staged files is finished first.
+        try out.rollForward()
+        let previousSite = out.isSite
+        var old: BuildCache? = nil
+        if !clean, previousSite, let c = BuildCache.read(cachePath, withReads: false), c.settings == settings,
+           c.marker == Self.markerStamp(out) {
+            old = c
+        }
+        let scan = scanInputs(old: old)
+        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+        // Nothing changed: the site is what the last build made.
+        if let old, scan.shas == old.inputs.mapValues(\.sha) {
+            out.abort() // the staging folder of a build killed while rendering, if any
+            if scan.rehashed, var full = BuildCache.read(cachePath, withReads: true) {
+                full.inputs = scan.stamps
+                full.scannedAt = scannedAt
+                full.write(to: cachePath)
+            }
+            summary.reports = old.reportsCount
+            summary.warnings = old.warnings
+            summary.failed = old.failed
+            summary.problems = old.problems
+            summary.filesUnchanged = old.outputs.count
+            // Nothing changed, so the index the site has is the one for its pages.
+            if !search.enabled {
+                summary.search = SearchOutcome(state: .disabled)
+            } else if FileManager.default.fileExists(atPath: layout.output + "/" + SearchIndex.bundle + "/pagefind-ui.js") {
+                summary.search = SearchOutcome(state: .reused, pages: old.reportsCount)
+            } else {
+                summary.search = SearchOutcome(state: .missing)
+            }
+            summary.seconds = seconds()
+            progress?("[build] nothing changed")
+            return summary
+        }
+
         MarkdownRenderer.prepare()
         let templates = try SiteTemplates(directory: layout.templates)
-        _ = try ContentLoader(layout: layout).config()
-        _ = try ContentLoader(layout: layout).catalog()
-        let out = OutputTree(layout.output)
+        let loader = ContentLoader(layout: layout)
+        let config = try loader.config()
+        let catalog = try loader.catalog()
+        var global = settings
+        for (k, v) in scan.shas.sorted(by: { $0.key < $1.key }) where !k.hasPrefix("m:") { global += "\n" + k + "=" + v }
+        let globalKey = SHA256.hex(Array(global.utf8))
+        if old != nil {
+            old = BuildCache.read(cachePath, withReads: true)
+            if old?.settings != settings { old = nil }
+        }
+        let reuseReads = old != nil && old!.globalKey == globalKey
+        // In place when there is a site to update; a whole new tree otherwise (first build, --clean).
+        let incremental = previousSite && !clean
         try out.prepare()
         let fragments = out.staging + "/.fragments"
-        let model: SiteModel, loaded: ContentLoader.Loaded
+        let base = BaseURL(baseURL ?? config.baseURL)
+
+        // The model: cached entries for unchanged files, parsed (with their page fragments) for the rest.
+        let files = scan.markdown
+        typealias Read = Result<(ReportEntry, [Diagnostic]), Diagnostic>
+        var results: [Read?] = Array(repeating: nil, count: files.count)
+        var toParse: [Int] = []
+        for (k, f) in files.enumerated() {
+            if reuseReads, let o = old, o.inputs["m:" + f]?.sha == scan.shas["m:" + f], let cached = o.reads[f] {
+                switch cached {
+                case .entry(let e, let ds): results[k] = .success((e, ds))
+                case .failure(let d): results[k] = .failure(d)
+                }
+            } else {
+                toParse.append(k)
+            }
+        }
         do {
             try FileManager.default.createDirectory(atPath: fragments, withIntermediateDirectories: true)
-            (model, loaded) = try self.model(fragments: fragments)
         } catch {
             out.abort()
             throw error
         }
-        progress?("[model] \(model.reports.count) reports, \(model.localities.count) localities, \(model.years.count) years")
+        let progress = self.progress
+        let parseCount = toParse.count
+        let step = parseCount <= 100 ? 1 : parseCount / 100
+        let counter = Counter()
+        let parsed: [Read] = ParallelMap.map(toParse) { k in
+            let file = files[k]
+            let sink: @Sendable (ReportDocument) -> String? = { doc in
+                let path = fragments + "/\(k).html"
+                let text = ReportFragment.make(doc, base: base).encoded
+                return FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) ? path : nil
+            }
+            let r = ContentLoader.read(file: file, catalog: catalog, fragment: sink)
+            counter.next { done in
+                if let progress, done == parseCount || done % step == 0 { progress("[\(done)/\(parseCount)] read \(file)") }
+            }
+            return r
+        }
+        for (j, k) in toParse.enumerated() { results[k] = parsed[j] }
+        let allResults = results.map { $0! }
+        let loaded = ContentLoader.merge(files: files, results: allResults)
+        let model = SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries, contentPath: layout.content)
+        progress?("[model] \(model.reports.count) reports (\(parseCount) read), \(model.localities.count) localities, \(model.years.count) years")
         summary.failed = loaded.failed
         summary.problems = loaded.problems
         summary.reports = model.reports.count
@@ -87,23 +182,48 @@ public struct SiteBuilder {
 
         let pages = SitePages(model: model, templates: templates)
         let jobs = pages.jobs() + pages.searchJobs()
+        let keys = Self.keys(jobs: jobs, model: model, global: globalKey, markdown: files, shas: scan.shas)
         let assets = assetFiles()
+        let staged = PathBox()
+        let rendered = PathBox()
+        let unchanged = Counter()
+        var produced: [String: String] = [:]
         do {
-            try out.makeDirectories(for: jobs.map(\.path) + assets.map { "assets/" + $0 })
-            for a in assets {
-                let data = FileManager.default.contents(atPath: assetsDir + "/" + a) ?? Data()
-                try out.write("assets/" + a, [UInt8](data))
+            // Which files to make: all of them, or those whose inputs changed.
+            var todo: [Int] = []
+            for (i, job) in jobs.enumerated() {
+                if incremental, let o = old, o.outputs[job.path] == keys[i] { _ = unchanged.next() } else { todo.append(i) }
             }
-            let n = jobs.count
+            try out.makeDirectories(for: todo.map { jobs[$0].path } + assets.map { "assets/" + $0 })
+            // Writes `bytes` unless the site already has exactly them.
+            let output = out.output
+            @Sendable func put(_ path: String, _ bytes: [UInt8]) throws {
+                if incremental, let old = FileManager.default.contents(atPath: output + "/" + path), old.elementsEqual(bytes) {
+                    _ = unchanged.next()
+                    return
+                }
+                try out.write(path, bytes)
+                staged.append(path)
+            }
+            for a in assets {
+                let path = "assets/" + a
+                let key = "asset:" + (scan.shas["t:assets/" + a] ?? "")
+                produced[path] = key
+                if incremental, let o = old, o.outputs[path] == key { _ = unchanged.next(); continue }
+                let data = FileManager.default.contents(atPath: assetsDir + "/" + a) ?? Data()
+                try put(path, [UInt8](data))
+            }
+            let n = todo.count
+            let todoList = todo
             let counter = Counter()
             let errors = DiagnosticBox()
             let step = n <= 100 ? 1 : n / 100
-            let progress = self.progress
-            DispatchQueue.concurrentPerform(iterations: n) { i in
-                let job = jobs[i]
+            DispatchQueue.concurrentPerform(iterations: n) { t in
+                let job = jobs[todoList[t]]
                 do {
                     let text = try job.render()
-                    try out.write(job.path, Array(text.utf8))
+                    try put(job.path, Array(text.utf8))
+                    rendered.append(job.path)
                 } catch let d as Diagnostic {
                     errors.append(d)
                 } catch {
@@ -114,21 +234,159 @@ public struct SiteBuilder {
                 }
             }
             summary.failed += errors.sorted()
+            // What the site has now: pages not rendered (unchanged) and pages rendered without error.
+            let done = Set(rendered.sorted())
+            let todoSet = Set(todoList)
+            for (i, job) in jobs.enumerated() where !todoSet.contains(i) || done.contains(job.path) { produced[job.path] = keys[i] }
             try FileManager.default.removeItem(atPath: fragments)
-            // Index the staged pages before the swap, so the published site carries its own pages' index.
-            progress?("[search] indexing")
-            summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output)
-            summary.filesRemoved = try out.commit()
+            if incremental {
+                let before: [String] = old.map { Array($0.outputs.keys) }
+                    ?? OutputTree.files(under: out.output).filter { $0 != OutputTree.marker && $0 != ".gitkeep" }
+                let removed = before.filter { produced[$0] == nil && !$0.hasPrefix(SearchIndex.bundle + "/") }.sorted()
+                try out.apply(written: staged.sorted(), removed: removed)
+                summary.filesRemoved = removed.count
+                // The staging folder holds only what changed: index the site as it now is. The previous index is
+                // kept when no report page changed; otherwise Pagefind rebuilds it in place.
+                progress?("[search] indexing")
+                summary.search = SearchIndex(options: search).update(site: out.output, previous: out.output)
+            } else {
+                // Index the staged pages before the swap, so the published site carries its own pages' index.
+                progress?("[search] indexing")
+                summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output)
+                summary.filesRemoved = try out.commit()
+            }
         } catch {
             out.abort()
             throw error
         }
-        let failedPages: Set<String> = Set(summary.failed.map { $0.file })
-        let written: [PageJob] = jobs.filter { !failedPages.contains($0.path) }
-        summary.pagesWritten = written.filter { $0.path.hasSuffix(".html") }.count
-        summary.filesWritten = written.count + assets.count + 1
-        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let written = incremental ? staged.sorted() : Array(produced.keys)
+        summary.filesWritten = written.count + 1 // and the marker
+        summary.pagesWritten = written.filter { $0.hasSuffix(".html") }.count
+        summary.filesUnchanged = incremental ? unchanged.value : 0
+
+        // The cache, last: a build killed before this line leaves a cache that no longer matches the marker.
+        var cache = BuildCache()
+        cache.settings = settings
+        cache.marker = Self.markerStamp(out)
+        cache.scannedAt = scannedAt
+        cache.globalKey = globalKey
+        cache.inputs = scan.stamps
+        cache.outputs = produced
+        cache.reportsCount = summary.reports
+        cache.pagesCount = produced.keys.filter { $0.hasSuffix(".html") }.count
+        cache.warnings = summary.warnings
+        cache.failed = summary.failed
+        cache.problems = summary.problems
+        for (f, r) in zip(files, allResults) {
+            switch r {
+            case .success(let (e, ds)): cache.reads[f] = .entry(e, ds)
+            case .failure(let d): cache.reads[f] = .failure(d)
+            }
+        }
+        cache.write(to: cachePath)
+        summary.seconds = seconds()
         return summary
+    }
+
+    // MARK: - Incremental: inputs and keys
+
+    /// What makes every page different: the cache format, this executable, the base URL, the paths as given.
+    static func settings(layout: ProjectLayout, baseURL: String?) -> String {
+        #if os(Linux)
+        let exe = "/proc/self/exe"
+        #else
+        let exe = CommandLine.arguments.first ?? ""
+        #endif
+        let e = FileStamp.look(exe).map { "\($0.size):\($0.mtime):\($0.inode)" } ?? "?"
+        return "v\(BuildCache.version)|exe=\(e)|base=\(baseURL ?? "(config)")|content=\(layout.content)|templates=\(layout.templates)|output=\(layout.output)"
+    }
+
+    static func markerStamp(_ out: OutputTree) -> String {
+        FileStamp.look(out.output + "/" + OutputTree.marker).map { "\($0.inode):\($0.mtime):\($0.size)" } ?? "none"
+    }
+
+    struct InputScan {
+        /// `config`, `catalog`, `t:<file under templates>`, `m:<Markdown path>` → stamp.
+        var stamps: [String: FileStamp] = [:]
+        var shas: [String: String] = [:]
+        /// Markdown files, sorted (as `ContentLoader.markdownFiles`).
+        var markdown: [String] = []
+        /// Whether any file had to be hashed.
+        var rehashed = false
+    }
+
+    /// Looks at every input; hashes only files whose size or time differ from the cache's (or are too new
+    /// for their time to prove anything).
+    func scanInputs(old: BuildCache?) -> InputScan {
+        var scan = InputScan()
+        scan.markdown = ContentLoader(layout: layout).markdownFiles()
+        var named: [(String, String)] = [("config", layout.config), ("catalog", layout.catalog)]
+        let tdir = layout.templates.hasSuffix("/") ? layout.templates : layout.templates + "/"
+        for rel in OutputTree.files(under: tdir) { named.append(("t:" + rel, tdir + rel)) }
+        for f in scan.markdown { named.append(("m:" + f, f)) }
+        let trustedBefore = (old?.scannedAt ?? 0) - 1_000_000_000
+        let stamps: [FileStamp] = ParallelMap.map(named) { item in
+            let (key, path) = item
+            guard let st = FileStamp.look(path) else { return FileStamp(size: -1, mtime: 0, sha: "missing") }
+            if let o = old?.inputs[key], o.size == st.size, o.mtime == st.mtime, st.mtime < trustedBefore {
+                return o
+            }
+            let data = FileManager.default.contents(atPath: path) ?? Data()
+            return FileStamp(size: st.size, mtime: st.mtime, sha: SHA256.hex([UInt8](data)))
+        }
+        for ((key, _), st) in zip(named, stamps) {
+            scan.stamps[key] = st
+            scan.shas[key] = st.sha
+            if old?.inputs[key] != st { scan.rehashed = true }
+        }
+        return scan
+    }
+
+    /// The key of each job: a hash of exactly what its page is made from (see the rules inline). Equal keys
+    /// mean equal bytes; a page whose key is unchanged is not rendered.
+    static func keys(jobs: [PageJob], model m: SiteModel, global: String, markdown: [String], shas: [String: String]) -> [String] {
+        // A report, as its file and its bytes.
+        let fp: [String] = m.reports.map { $0.file + "=" + (shas["m:" + $0.file] ?? "") }
+        var corpus = ""
+        for f in markdown { corpus += f + "=" + (shas["m:" + f] ?? "") + "\n" }
+        let corpusKey = SHA256.hex(Array(corpus.utf8))
+        @Sendable func reportsOf(_ l: Locality) -> String { l.reports.map { fp[$0] }.joined(separator: ",") }
+        let years = m.years.map(String.init).joined(separator: ",")
+        let withData = m.indicatorsWithData.joined(separator: ",")
+        return ParallelMap.map(jobs.map(\.path)) { path -> String in
+            let parts = path.split(separator: "/").map(String.init)
+            var key = global + "\n" + path + "\n"
+            if parts.count == 3, parts[0] == "reports", parts[2] == "index.html", let i = m.byID[parts[1]] {
+                // A report page: the report, and the other reports of its locality (names, links, prev/next).
+                key += "report " + fp[i]
+                if let l = m.locality(m.reports[i].adcode) { key += " locality " + reportsOf(l) }
+            } else if (parts.count == 3 && parts[0] == "localities" && parts[2] == "index.html")
+                        || (parts.count == 3 && parts[0] == "data" && parts[1] == "localities") {
+                // A locality: its reports, its neighbours in the same prefecture, which indicators have data.
+                let code = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
+                guard let l = m.locality(code) else { return key + "corpus " + corpusKey }
+                key += "locality " + reportsOf(l) + "\nwithData " + withData
+                for n in m.localities where n.adcode != l.adcode && !l.prefecture.isEmpty && n.prefecture == l.prefecture && n.province == l.province {
+                    key += "\nneighbour " + n.adcode + " " + reportsOf(n)
+                }
+            } else if (parts.count == 3 && parts[0] == "years" && parts[2] == "index.html")
+                        || (parts.count == 3 && parts[0] == "data" && parts[1] == "years") {
+                // A year: its reports and their localities (names come from a locality's newest report), the year list.
+                let ys = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
+                guard let y = Int(ys) else { return key + "corpus " + corpusKey }
+                key += "years " + years
+                var seen = Set<String>()
+                for i in m.reportsByYear[y] ?? [] {
+                    key += "\nreport " + fp[i]
+                    let code = m.reports[i].adcode
+                    if seen.insert(code).inserted, let l = m.locality(code) { key += "\nlocality " + code + " " + reportsOf(l) }
+                }
+            } else {
+                // Everything else (home, indexes, themes, indicators, feeds, sitemap, data files) reads the whole corpus.
+                key += "corpus " + corpusKey
+            }
+            return SHA256.hex(Array(key.utf8))
+        }
     }
 
     var assetsDir: String { (layout.templates.hasSuffix("/") ? layout.templates : layout.templates + "/") + "assets" }
@@ -143,8 +401,16 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
     func next() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
     /// Counts one, and runs `report` with the new count while no other count can pass it (ordered progress).
     func next(_ report: (Int) -> Void) { lock.lock(); defer { lock.unlock() }; n += 1; report(n) }
+}
+
+final class PathBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func append(_ p: String) { lock.lock(); items.append(p); lock.unlock() }
+    func sorted() -> [String] { lock.lock(); defer { lock.unlock() }; return items.sorted() }
 }
 
 final class DiagnosticBox: @unchecked Sendable {

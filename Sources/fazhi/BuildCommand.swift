@@ -14,7 +14,9 @@ struct BuildCommand: ParsableCommand {
         commandName: "build",
         abstract: "Convert new or changed reports, then render the site into <output> (default public/).",
         discussion: """
-        The site is built into <output>.tmp-build and swapped in only when complete, so a failed build leaves \
+        Incremental: a cache in .fazhi-cache/ beside the output remembers the last build, so only pages whose \
+        inputs changed are rendered and only files whose bytes changed are written (--clean ignores it). \
+        Changes are staged in <output>.tmp-build and applied only when complete, so a failed build leaves \
         the previous site whole. A Markdown file that cannot be read is reported as file:line and skipped; the \
         rest of the site is built, and the exit status is 1 so that CI notices.
         """)
@@ -30,11 +32,14 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .customLong("no-search"), help: "Skip the search index (Pagefind); the search page then says search is unavailable.")
     var noSearch = false
 
+    @Flag(help: "Ignore the build cache (.fazhi-cache/ beside the output): render every page and replace the whole site.")
+    var clean = false
+
     func run() throws {
         let out = ProgressPrinter()
         var failed = false
         if !noConvert {
-            let summary = try Converter(layout: global.layout, progress: { out.line($0) }).run()
+            let summary = try Converter(layout: global.layout, progress: { out.line($0) }).run(force: clean)
             out.finish()
             for d in summary.failed { out.error(d.description) }
             if !summary.failed.isEmpty { failed = true }
@@ -42,7 +47,7 @@ struct BuildCommand: ParsableCommand {
         var builder = SiteBuilder(layout: global.layout, baseURL: baseURL, progress: { out.line($0) })
         builder.search.enabled = !noSearch
         let summary: BuildSummary
-        do { summary = try builder.build() } catch let d as Diagnostic {
+        do { summary = try builder.build(clean: clean) } catch let d as Diagnostic {
             out.finish()
             out.error(d.description)
             throw ExitCode(1)
@@ -52,7 +57,7 @@ struct BuildCommand: ParsableCommand {
         for d in summary.failed { out.error(d.description) }
         let time = String(format: "%.2f", summary.seconds)
         print("built \(global.output): \(summary.reports) reports, \(summary.pagesWritten) pages, \(summary.filesWritten) files written, "
-              + "\(summary.filesRemoved) removed, \(summary.warnings) warnings, \(summary.failed.count) errors in \(time) s")
+              + "\(summary.filesUnchanged) unchanged, \(summary.filesRemoved) removed, \(summary.warnings) warnings, \(summary.failed.count) errors in \(time) s")
         if summary.search.state == .failed {
             out.error("pagefind failed; the site is built without a search index:\n" + summary.search.detail.suffix(2000))
         }

@@ -1,0 +1,281 @@
+import FazhiModel
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The incremental build's memory of the last build, kept beside the output in `.fazhi-cache/` (git-ignored:
+/// the folder carries its own `.gitignore`). For output `public` it is `.fazhi-cache/public.build`.
+///
+/// It records every input (config, catalog, each template and asset, each Markdown file) with its size,
+/// modification time and SHA-256; each Markdown file's parsed entry (so an unchanged report is not parsed);
+/// each output file with the key of the inputs it was made from; the build's diagnostics; and a stamp of
+/// the output's `.fazhi-site` marker, which every build replaces. A cache whose stamp does not match the
+/// output (a build killed after changing the site but before writing the cache, a site removed or rebuilt
+/// by hand), whose settings differ, or that cannot be read, is ignored: the build is then a full one.
+struct BuildCache {
+    static let version = 1
+    static let magic = "fazhi-build-cache"
+
+    /// Settings that change every page: cache version, the executable, base URL, paths as given.
+    var settings: String = ""
+    /// `.fazhi-site` marker stamp of the output this cache describes.
+    var marker: String = ""
+    /// When the inputs were looked at (ns since 1970): a stat is trusted only for files older than this by 1 s.
+    var scannedAt: Int64 = 0
+    /// Hash of config, catalog, templates and assets together.
+    var globalKey: String = ""
+    /// Every input: path → stamp.
+    var inputs: [String: FileStamp] = [:]
+    /// Every file of the output (but the marker and .gitkeep) → key of what it was made from.
+    var outputs: [String: String] = [:]
+    var reportsCount = 0
+    var pagesCount = 0
+    var warnings = 0
+    var failed: [Diagnostic] = []
+    var problems: [Diagnostic] = []
+    /// Markdown path → what reading it gave (decoded only when a build needs the model).
+    var reads: [String: CachedRead] = [:]
+
+    enum CachedRead { case entry(ReportEntry, [Diagnostic]); case failure(Diagnostic) }
+
+    /// `<dir of output>/.fazhi-cache/<name of output>.build`.
+    static func path(for output: String) -> String {
+        var o = output
+        while o.count > 1, o.hasSuffix("/") { o.removeLast() }
+        let ns = o as NSString
+        let parent = ns.deletingLastPathComponent
+        return (parent.isEmpty ? "." : parent) + "/.fazhi-cache/" + ns.lastPathComponent + ".build"
+    }
+
+    // MARK: reading and writing
+
+    /// Reads a cache; nil when missing, of another version, or garbled. `withReads: false` skips the
+    /// per-report entries (all a no-change build needs).
+    static func read(_ path: String, withReads: Bool) -> BuildCache? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        var r = ByteReader([UInt8](data))
+        var c = BuildCache()
+        guard (try? r.string()) == magic, (try? r.int()) == Int64(version) else { return nil }
+        do {
+            c.settings = try r.string()
+            c.marker = try r.string()
+            c.scannedAt = try r.int()
+            c.globalKey = try r.string()
+            let nIn = try r.count()
+            c.inputs.reserveCapacity(nIn)
+            for _ in 0..<nIn {
+                let p = try r.string()
+                c.inputs[p] = FileStamp(size: try r.int(), mtime: try r.int(), sha: try r.string())
+            }
+            let nOut = try r.count()
+            c.outputs.reserveCapacity(nOut)
+            for _ in 0..<nOut { let p = try r.string(); c.outputs[p] = try r.string() }
+            c.reportsCount = Int(try r.int()); c.pagesCount = Int(try r.int()); c.warnings = Int(try r.int())
+            c.failed = try r.diagnostics()
+            c.problems = try r.diagnostics()
+            let readsLength = Int(try r.int())
+            if withReads {
+                let nReads = try r.count()
+                for _ in 0..<nReads {
+                    let p = try r.string()
+                    if try r.int() == 0 {
+                        c.reads[p] = .failure(try r.diagnostic())
+                    } else {
+                        let e = try r.entry()
+                        c.reads[p] = .entry(e, try r.diagnostics())
+                    }
+                }
+            } else {
+                try r.skip(readsLength)
+            }
+            guard (try r.string()) == "end" else { return nil }
+        } catch { return nil }
+        return c
+    }
+
+    func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.string(Self.magic); w.int(Int64(Self.version))
+        w.string(settings); w.string(marker); w.int(scannedAt); w.string(globalKey)
+        w.int(Int64(inputs.count))
+        for (p, s) in inputs.sorted(by: { $0.key < $1.key }) { w.string(p); w.int(s.size); w.int(s.mtime); w.string(s.sha) }
+        w.int(Int64(outputs.count))
+        for (p, k) in outputs.sorted(by: { $0.key < $1.key }) { w.string(p); w.string(k) }
+        w.int(Int64(reportsCount)); w.int(Int64(pagesCount)); w.int(Int64(warnings))
+        w.diagnostics(failed); w.diagnostics(problems)
+        var rw = ByteWriter()
+        rw.int(Int64(reads.count))
+        for (p, read) in reads.sorted(by: { $0.key < $1.key }) {
+            rw.string(p)
+            switch read {
+            case .failure(let d): rw.int(0); rw.diagnostic(d)
+            case .entry(let e, let ds): rw.int(1); rw.entry(e); rw.diagnostics(ds)
+            }
+        }
+        w.int(Int64(rw.bytes.count))
+        w.bytes += rw.bytes
+        w.string("end")
+        return w.bytes
+    }
+
+    /// Writes atomically (temporary file, then rename); a failure to write only costs the next build time.
+    func write(to path: String) {
+        let dir = (path as NSString).deletingLastPathComponent
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: dir) {
+            try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            _ = fm.createFile(atPath: dir + "/.gitignore", contents: Data("# Fazhi's build cache: never committed.\n*\n".utf8))
+        }
+        let tmp = path + ".tmp-\(getpid())"
+        guard fm.createFile(atPath: tmp, contents: Data(encoded())) else { return }
+        if rename(tmp, path) != 0 { unlink(tmp) }
+    }
+
+    static func remove(_ path: String) { unlink(path) }
+}
+
+/// Size, modification time (ns) and SHA-256 of an input file.
+struct FileStamp: Equatable {
+    var size: Int64
+    var mtime: Int64
+    var sha: String
+
+    /// Size and mtime of a file; nil when it cannot be looked at.
+    static func look(_ path: String) -> (size: Int64, mtime: Int64, inode: UInt64)? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        #if canImport(Darwin)
+        let m = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
+        #else
+        let m = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        #endif
+        return (Int64(st.st_size), m, UInt64(st.st_ino))
+    }
+
+    static func nowNanos() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+}
+
+// MARK: - A small binary format
+
+struct ByteWriter {
+    var bytes: [UInt8] = []
+    mutating func int(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+    mutating func double(_ v: Double) { int(Int64(bitPattern: v.bitPattern)) }
+    mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
+    mutating func string(_ s: String) { let u = Array(s.utf8); int(Int64(u.count)); bytes += u }
+    mutating func strings(_ a: [String]) { int(Int64(a.count)); for s in a { string(s) } }
+    mutating func optInt(_ v: Int?) { bool(v != nil); if let v { int(Int64(v)) } }
+    mutating func diagnostic(_ d: Diagnostic) {
+        string(d.severity.rawValue); string(d.file); optInt(d.line); optInt(d.column); string(d.message)
+    }
+    mutating func diagnostics(_ ds: [Diagnostic]) { int(Int64(ds.count)); for d in ds { diagnostic(d) } }
+
+    mutating func entry(_ e: ReportEntry) {
+        string(e.file); int(Int64(e.factCount))
+        strings(e.linkedAnchors.sorted()); strings(e.headingAnchors.sorted()); strings(e.problems)
+        let m = e.meta
+        for s in [m.id, m.title, m.published, m.publisher, m.indexNumber, m.docNumber, m.locality, m.prefecture,
+                  m.province, m.adcode, m.source, m.sourceSHA256] { string(s) }
+        optInt(m.year); string(m.kind?.rawValue ?? ""); string(m.level?.rawValue ?? "")
+        int(Int64(m.converter)); bool(m.locked); strings(m.warnings)
+        int(Int64(m.sections.count))
+        for s in m.sections { string(s.anchor); string(s.heading); int(Int64(s.level)); string(s.part.rawValue); strings(s.themes) }
+        int(Int64(m.indicators.count))
+        for v in m.indicators {
+            string(v.indicator); double(v.value); string(v.unit); string(v.qualifier.rawValue); string(v.anchor)
+            double(v.confidence); string(v.rule)
+            int(Int64(v.alternatives.count))
+            for a in v.alternatives { double(a.value); string(a.anchor) }
+        }
+    }
+}
+
+struct ByteReader {
+    struct Garbled: Error {}
+    let bytes: [UInt8]
+    var pos = 0
+    init(_ b: [UInt8]) { bytes = b }
+
+    mutating func int() throws -> Int64 {
+        guard pos + 8 <= bytes.count else { throw Garbled() }
+        var v: UInt64 = 0
+        for k in 0..<8 { v |= UInt64(bytes[pos + k]) << (8 * UInt64(k)) }
+        pos += 8
+        return Int64(bitPattern: v)
+    }
+    mutating func count() throws -> Int {
+        let n = try int()
+        guard n >= 0, n <= Int64(bytes.count) else { throw Garbled() }
+        return Int(n)
+    }
+    mutating func skip(_ n: Int) throws { guard n >= 0, pos + n <= bytes.count else { throw Garbled() }; pos += n }
+    mutating func double() throws -> Double { Double(bitPattern: UInt64(bitPattern: try int())) }
+    mutating func bool() throws -> Bool {
+        guard pos < bytes.count else { throw Garbled() }
+        defer { pos += 1 }
+        return bytes[pos] != 0
+    }
+    mutating func string() throws -> String {
+        let n = try count()
+        guard pos + n <= bytes.count else { throw Garbled() }
+        defer { pos += n }
+        return String(decoding: bytes[pos..<(pos + n)], as: UTF8.self)
+    }
+    mutating func strings() throws -> [String] {
+        let n = try count()
+        var out: [String] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try string()) }
+        return out
+    }
+    mutating func optInt() throws -> Int? { try bool() ? Int(try int()) : nil }
+    mutating func diagnostic() throws -> Diagnostic {
+        let sev = Diagnostic.Severity(rawValue: try string()) ?? .error
+        let file = try string(), line = try optInt(), column = try optInt(), message = try string()
+        return Diagnostic(sev, file: file, line: line, column: column, message)
+    }
+    mutating func diagnostics() throws -> [Diagnostic] {
+        let n = try count()
+        var out: [Diagnostic] = []
+        for _ in 0..<n { out.append(try diagnostic()) }
+        return out
+    }
+
+    mutating func entry() throws -> ReportEntry {
+        let file = try string(), factCount = Int(try int())
+        let linked = Set(try strings()), headings = Set(try strings()), problems = try strings()
+        var m = ReportFrontMatter()
+        m.id = try string(); m.title = try string(); m.published = try string(); m.publisher = try string()
+        m.indexNumber = try string(); m.docNumber = try string(); m.locality = try string(); m.prefecture = try string()
+        m.province = try string(); m.adcode = try string(); m.source = try string(); m.sourceSHA256 = try string()
+        m.year = try optInt()
+        m.kind = ReportKind(rawValue: try string())
+        m.level = DivisionLevel(rawValue: try string())
+        m.converter = Int(try int()); m.locked = try bool(); m.warnings = try strings()
+        let ns = try count()
+        for _ in 0..<ns {
+            let anchor = try string(), heading = try string(), level = Int(try int())
+            guard let part = ReportPart(rawValue: try string()) else { throw Garbled() }
+            m.sections.append(SectionInfo(anchor: anchor, heading: heading, level: level, part: part, themes: try strings()))
+        }
+        let ni = try count()
+        for _ in 0..<ni {
+            let ind = try string(), value = try double(), unit = try string()
+            guard let q = Qualifier(rawValue: try string()) else { throw Garbled() }
+            let anchor = try string(), conf = try double(), rule = try string()
+            let na = try count()
+            var alts: [IndicatorValue.Alternative] = []
+            for _ in 0..<na { alts.append(.init(value: try double(), anchor: try string())) }
+            m.indicators.append(IndicatorValue(indicator: ind, value: value, unit: unit, qualifier: q, anchor: anchor,
+                                               confidence: conf, rule: rule, alternatives: alts))
+        }
+        return ReportEntry(file: file, meta: m, factCount: factCount, linkedAnchors: linked, headingAnchors: headings, problems: problems)
+    }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import FazhiCorpus
+import FazhiModel
+import Testing
+@testable import FazhiSite
+
+/// Incremental builds: the build cache, pages rendered only when their inputs change, files written only when
+/// their bytes change, and a result byte-identical to a clean build.
+@Suite struct IncrementalBuildTests {
+    /// Every file of two trees, compared byte for byte; returns the differences.
+    static func differences(_ a: String, _ b: String) -> [String] {
+        let fa = OutputTree.files(under: a), fb = OutputTree.files(under: b)
+        var out: [String] = []
+        if fa != fb {
+            out.append("only in \(a): \(Set(fa).subtracting(fb).sorted()); only in \(b): \(Set(fb).subtracting(fa).sorted())")
+        }
+        for f in Set(fa).intersection(fb).sorted() where FileManager.default.contents(atPath: a + "/" + f) != FileManager.default.contents(atPath: b + "/" + f) {
+            out.append("differs: \(f)")
+        }
+        return out
+    }
+
+    static func inode(_ path: String) -> UInt64? { FileStamp.look(path)?.inode }
+
+    /// Builds incrementally into `site.output`, then from scratch (--clean) into a fresh folder, and compares.
+    @discardableResult
+    func buildAndCompare(_ site: FixtureSite, templates: String, step: String) throws -> BuildSummary {
+        let layout = ProjectLayout(content: site.content, templates: templates, output: site.output)
+        let summary = try SiteBuilder(layout: layout).build()
+        let clean = site.root + "/clean-\(step)"
+        try SiteBuilder(layout: ProjectLayout(content: site.content, templates: templates, output: clean)).build(clean: true)
+        let diffs = Self.differences(site.output, clean)
+        #expect(diffs.isEmpty, "after \(step): \(diffs)")
+        try FileManager.default.removeItem(atPath: clean)
+        return summary
+    }
+
+    func edit(_ path: String, _ f: (String) -> String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let new = f(text)
+        #expect(new != text, "edit of \(path) changed nothing")
+        try new.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func sequenceOfAddsEditsDeletesAndATemplateEditMatchesACleanBuild() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        let templates = site.root + "/templates"
+        try FileManager.default.copyItem(atPath: FixtureSite.templates, toPath: templates)
+        let first = try buildAndCompare(site, templates: templates, step: "first")
+        #expect(first.filesWritten > 50)
+
+        // Nothing changed: nothing is rendered or written, and the build stops early.
+        let same = try buildAndCompare(site, templates: templates, step: "nothing")
+        #expect(same.filesWritten == 0 && same.pagesWritten == 0 && same.filesRemoved == 0)
+        #expect(same.filesUnchanged == first.filesWritten - 1) // every file but the marker
+        #expect(same.reports == first.reports && same.warnings == first.warnings)
+
+        // Edit one report (its title): its page changes, another locality's report page is not even rewritten.
+        let otherPage = site.output + "/reports/120116-2024/index.html"
+        let otherInode = Self.inode(otherPage)
+        try edit(site.markdown + "/430581-2023.md") { $0.replacingOccurrences(of: "title: \"武冈市2023年法治政府建设工作报告\"", with: "title: \"武冈市2023年报告（改）\"") }
+        let edited = try buildAndCompare(site, templates: templates, step: "edit")
+        #expect(edited.filesWritten > 0 && edited.filesUnchanged > 0)
+        #expect(site.read("reports/430581-2023/index.html").contains("武冈市2023年报告（改）"))
+        #expect(Self.inode(otherPage) == otherInode)
+
+        // Add a report to an existing locality (a new year) and one in a new locality.
+        let source = try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
+        try source.replacingOccurrences(of: "id: \"430581-2023\"", with: "id: \"430581-2024\"")
+            .replacingOccurrences(of: "year: 2023", with: "year: 2024")
+            .write(toFile: site.markdown + "/430581-2024.md", atomically: true, encoding: .utf8)
+        let added = try buildAndCompare(site, templates: templates, step: "add-same-locality")
+        #expect(site.exists("reports/430581-2024/index.html"))
+        #expect(added.filesUnchanged > 0)
+        #expect(Self.inode(otherPage) == otherInode)
+        try source.replacingOccurrences(of: "id: \"430581-2023\"", with: "id: \"430582-2023\"")
+            .replacingOccurrences(of: "adcode: \"430581\"", with: "adcode: \"430582\"")
+            .replacingOccurrences(of: "locality: \"武冈市\"", with: "locality: \"邵东市\"")
+            .write(toFile: site.markdown + "/430582-2023.md", atomically: true, encoding: .utf8)
+        try buildAndCompare(site, templates: templates, step: "add-new-locality")
+        #expect(site.exists("localities/430582/index.html"))
+        // The new neighbour shows on the old locality's page.
+        #expect(site.read("localities/430581/index.html").contains("邵东市"))
+
+        // Move a report to another locality, then delete reports: their pages and folders go.
+        try edit(site.markdown + "/430582-2023.md") { $0.replacingOccurrences(of: "prefecture: \"邵阳市\"", with: "prefecture: \"长沙市\"") }
+        try buildAndCompare(site, templates: templates, step: "move")
+        #expect(!site.read("localities/430581/index.html").contains("邵东市"))
+        try FileManager.default.removeItem(atPath: site.markdown + "/430582-2023.md")
+        try FileManager.default.removeItem(atPath: site.markdown + "/420302-2022.md")
+        let deleted = try buildAndCompare(site, templates: templates, step: "delete")
+        #expect(deleted.filesRemoved >= 4)
+        #expect(!site.exists("reports/430582-2023/index.html"))
+        #expect(!FileManager.default.fileExists(atPath: site.output + "/reports/430582-2023"))
+        #expect(!FileManager.default.fileExists(atPath: site.output + "/localities/430582"))
+
+        // A broken report, then fixed again.
+        let broken = site.markdown + "/429006-2023.md"
+        let good = try String(contentsOfFile: broken, encoding: .utf8)
+        try "---\nid: \"429006-2023\"\ntitle: [unclosed\n---\n\n正文。\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let failing = try buildAndCompare(site, templates: templates, step: "broken")
+        #expect(failing.failed.contains { $0.file == broken })
+        #expect(!site.exists("reports/429006-2023/index.html"))
+        // Unchanged since: the failure is still reported (from the cache).
+        let again = try SiteBuilder(layout: ProjectLayout(content: site.content, templates: templates, output: site.output)).build()
+        #expect(again.failed.contains { $0.file == broken } && again.filesWritten == 0)
+        try good.write(toFile: broken, atomically: true, encoding: .utf8)
+        try buildAndCompare(site, templates: templates, step: "fixed")
+        #expect(site.exists("reports/429006-2023/index.html"))
+
+        // Edit a template: the pages that use it change; files whose bytes are the same are not rewritten.
+        let cssInode = Self.inode(site.output + "/assets/style.css")
+        try edit(templates + "/report.mustache") { $0 + "\n<!-- edited -->\n" }
+        let tpl = try buildAndCompare(site, templates: templates, step: "template")
+        #expect(site.read("reports/430581-2023/index.html").contains("<!-- edited -->"))
+        #expect(!site.read("index.html").contains("<!-- edited -->"))
+        #expect(tpl.filesWritten > 0 && tpl.filesUnchanged > 0)
+        #expect(Self.inode(site.output + "/assets/style.css") == cssInode)
+
+        // Edit an asset, and the config.
+        try edit(templates + "/assets/style.css") { $0 + "\n/* edited */\n" }
+        try buildAndCompare(site, templates: templates, step: "asset")
+        try edit(site.content + "/config.yaml") { $0.replacingOccurrences(of: "法治政府建设年度报告库", with: "报告库（改）") }
+        try buildAndCompare(site, templates: templates, step: "config")
+        #expect(site.read("index.html").contains("报告库（改）"))
+        #expect(!FileManager.default.fileExists(atPath: site.output + ".tmp-build"))
+    }
+
+    @Test func cacheLivesBesideTheOutputAndAMissingOrGarbledCacheMeansAFullBuild() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        try site.build()
+        let cache = BuildCache.path(for: site.output)
+        #expect(cache == site.root + "/.fazhi-cache/public.build")
+        #expect(FileManager.default.fileExists(atPath: cache))
+        #expect((try? String(contentsOfFile: site.root + "/.fazhi-cache/.gitignore", encoding: .utf8))?.contains("*") == true)
+        let reference = site.root + "/reference"
+        try site.build(output: reference)
+
+        try site.write("markdown/430581-2023.md", try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
+            .replacingOccurrences(of: "publisher: \"武冈市人民政府\"", with: "publisher: \"武冈市人民政府办公室\""))
+        try site.build(output: reference)
+        for garbage in [Data("not a cache".utf8), Data(), Data(repeating: 0xFF, count: 100)] {
+            try garbage.write(to: URL(fileURLWithPath: cache))
+            let s = try site.build()
+            #expect(Self.differences(site.output, reference).isEmpty)
+            #expect(s.filesWritten >= 1)
+        }
+        // Truncated in the middle.
+        try site.build()
+        let full = try Data(contentsOf: URL(fileURLWithPath: cache))
+        try full.prefix(full.count / 2).write(to: URL(fileURLWithPath: cache))
+        try site.build()
+        #expect(Self.differences(site.output, reference).isEmpty)
+        // Missing.
+        try FileManager.default.removeItem(atPath: cache)
+        try site.build()
+        #expect(Self.differences(site.output, reference).isEmpty)
+        #expect(BuildCache.read(cache, withReads: true) != nil)
+    }
+
+    @Test func aCacheThatDoesNotDescribeTheOutputIsIgnored() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        try site.build()
+        let reference = site.root + "/reference"
+        // A site replaced behind the cache's back (here: rebuilt by a build whose cache write was lost).
+        let cache = BuildCache.path(for: site.output)
+        let saved = try Data(contentsOf: URL(fileURLWithPath: cache))
+        try site.write("markdown/430581-2023.md", try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
+            .replacingOccurrences(of: "publisher: \"武冈市人民政府\"", with: "publisher: \"武冈市政府\""))
+        try site.build()
+        try saved.write(to: URL(fileURLWithPath: cache))     // the old cache, as if the build was killed before writing it
+        // Put the Markdown back as the old cache knows it: a build that trusted the cache would change nothing.
+        try site.write("markdown/430581-2023.md", try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
+            .replacingOccurrences(of: "publisher: \"武冈市政府\"", with: "publisher: \"武冈市人民政府\""))
+        try site.build()
+        try site.build(output: reference)
+        #expect(Self.differences(site.output, reference).isEmpty)
+    }
+
+    @Test func anInterruptedApplyIsFinishedByTheNextBuild() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        try site.build()
+        let out = OutputTree(site.output)
+        // A build killed while rendering (no journal): the site is untouched, the next build clears the staging.
+        try FileManager.default.createDirectory(atPath: out.staging + "/reports", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: out.staging + "/.fazhi-site", contents: Data())
+        _ = FileManager.default.createFile(atPath: out.staging + "/index.html", contents: Data("half".utf8))
+        let before = site.read("index.html")
+        try site.build()
+        #expect(site.read("index.html") == before)
+        #expect(!FileManager.default.fileExists(atPath: out.staging))
+
+        // A build killed after its journal was written: the staged changes are applied first, the marker last.
+        try FileManager.default.createDirectory(atPath: out.staging, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: out.staging + "/.fazhi-site", contents: Data("This folder is built by `fazhi build` and replaced whole on every build.\n".utf8))
+        _ = FileManager.default.createFile(atPath: out.staging + "/index.html", contents: Data("staged".utf8))
+        let journal = "fazhi-apply 1\nM\tindex.html\nD\tdata/reports.csv\nD\treports/430581-2023/index.html\n"
+        _ = FileManager.default.createFile(atPath: out.staging + "/" + OutputTree.journal, contents: Data(journal.utf8))
+        try out.rollForward()
+        #expect(site.read("index.html") == "staged")
+        #expect(!site.exists("data/reports.csv"))
+        #expect(!FileManager.default.fileExists(atPath: site.output + "/reports/430581-2023"))
+        #expect(!FileManager.default.fileExists(atPath: out.staging))
+        // The replaced marker tells the next build that its cache is stale: it compares every file and repairs.
+        try site.build()
+        let reference = site.root + "/reference"
+        try site.build(output: reference)
+        #expect(Self.differences(site.output, reference).isEmpty)
+    }
+
+    @Test func cachedEntriesRoundTrip() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        try site.build()
+        let cache = try #require(BuildCache.read(BuildCache.path(for: site.output), withReads: true))
+        for f in ContentLoader(layout: site.layout()).markdownFiles() {
+            guard case .entry(let cached, let ds) = cache.reads[f] else { Issue.record("no entry for \(f)"); continue }
+            guard case .success(let (fresh, freshDs)) = ContentLoader.read(file: f, catalog: try ContentLoader(layout: site.layout()).catalog()) else {
+                Issue.record("cannot read \(f)"); continue
+            }
+            #expect(cached.meta == fresh.meta)
+            #expect(cached.file == fresh.file && cached.factCount == fresh.factCount && cached.problems == fresh.problems)
+            #expect(cached.linkedAnchors == fresh.linkedAnchors && cached.headingAnchors == fresh.headingAnchors)
+            #expect(ds == freshDs)
+        }
+    }
+
+    /// Convert looks at an input's size and modification time first: the same stat, older than the last scan
+    /// by more than a second, means the same bytes (so the file is not read); anything else is read and hashed.
+    @Test func convertTrustsSizeAndTimeOnlyForFilesOlderThanTheLastScan() throws {
+        let root = NSTemporaryDirectory() + "fazhi-convert-stat-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let layout = ProjectLayout(content: root + "/content", templates: FixtureSite.templates, output: root + "/public")
+        try FileManager.default.createDirectory(atPath: layout.reports, withIntermediateDirectories: true)
+        let seed = try #require(try FileManager.default.contentsOfDirectory(atPath: FixtureSite.repoRoot + "/content/reports").sorted().first)
+        let path = layout.reports + "/a.txt"
+        try FileManager.default.copyItem(atPath: FixtureSite.repoRoot + "/content/reports/" + seed, toPath: path)
+        func setTime(_ d: Date) throws { try FileManager.default.setAttributes([.modificationDate: d], ofItemAtPath: path) }
+        // Same length in UTF-8, other bytes.
+        func swapBytes(_ a: String, _ b: String) throws {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let r = try #require(text.range(of: a))
+            try text.replacingCharacters(in: r, with: b).write(toFile: path, atomically: false, encoding: .utf8)
+        }
+        let old = Date(timeIntervalSinceNow: -3600)
+        try setTime(old)
+        #expect(try Converter(layout: layout).run().converted.count == 1)
+
+        // Other bytes behind the same size and (old) time: trusted, so not even read.
+        try swapBytes("法治", "依法")
+        try setTime(old)
+        let trusted = try Converter(layout: layout).run()
+        #expect(trusted.converted.isEmpty && trusted.unchanged == 1)
+        // A new time: read, hashed, converted.
+        try setTime(Date(timeIntervalSinceNow: -1800))
+        #expect(try Converter(layout: layout).run().converted.count == 1)
+
+        // A time within a second of the scan proves nothing (the file may change again within the same tick).
+        let now = Date()
+        try setTime(now)
+        #expect(try Converter(layout: layout).run().converted.isEmpty)
+        try swapBytes("依法", "法治")
+        try setTime(now)
+        #expect(try Converter(layout: layout).run().converted.count == 1)
+    }
+}

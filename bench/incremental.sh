@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmark of incremental builds (issue 5). Not part of the test run.
+#   bash bench/incremental.sh            # bundled corpus and 5,000 synthetic reports
+#   BENCH_REPORTS=1000 bash bench/incremental.sh
+# For each corpus prints the wall time of `fazhi build` (the whole command: convert, then render) for: a clean
+# build (--clean); a rebuild with nothing changed; a rebuild after adding one report; a rebuild after editing
+# one template (report.mustache) — each with the files written, unchanged and removed, from the build's
+# summary line. FAZHI=path uses an already built binary instead of building release.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+N=${BENCH_REPORTS:-5000}
+WORK=${BENCH_DIR:-/tmp/fazhi-bench-incremental}
+
+if [ -z "${FAZHI:-}" ]; then
+  swift build -c release --product fazhi >/dev/null
+  FAZHI="$ROOT/.build/release/fazhi"
+fi
+rm -rf "$WORK"; mkdir -p "$WORK"
+
+# One extra report to add: a synthetic one from another seed.
+"$FAZHI" gen-corpus --reports 1 --seed 424242 --out "$WORK/extra" >/dev/null
+EXTRA=$(find "$WORK/extra" -type f | head -1)
+
+# project NAME REPORTS_DIR: a project folder with its own copy of the templates.
+project() {
+  local dir="$WORK/$1"
+  mkdir -p "$dir/content/reports"
+  cp -r "$2"/. "$dir/content/reports/"
+  cp "$ROOT/content/catalog.yaml" "$ROOT/content/config.yaml" "$dir/content/"
+  cp -r "$ROOT/Templates" "$dir/Templates"
+  echo "$dir"
+}
+
+# run LABEL DIR ARGS…: one build, timed; prints a table row.
+run() {
+  local label=$1 dir=$2; shift 2
+  local t0 t1 line
+  t0=$(date +%s.%N)
+  (cd "$dir" && "$FAZHI" build "$@" >"$WORK/last.out" 2>"$WORK/last.err") || { echo "FAILED: $label"; tail -5 "$WORK/last.err"; exit 1; }
+  t1=$(date +%s.%N)
+  line=$(grep '^built ' "$WORK/last.out")
+  written=$(sed -E 's/.* ([0-9]+) files written.*/\1/' <<<"$line")
+  unchanged=$(sed -E 's/.* ([0-9]+) unchanged.*/\1/' <<<"$line")
+  removed=$(sed -E 's/.* ([0-9]+) removed.*/\1/' <<<"$line")
+  printf "| %-26s | %-12s | %8.3f | %8s | %9s | %7s |\n" "$CORPUS" "$label" "$(echo "$t1 - $t0" | bc)" "$written" "$unchanged" "$removed"
+}
+
+bench() {
+  CORPUS=$1; local dir=$2
+  run "clean" "$dir" --clean
+  # The first rebuild after a build that converted many files reads those files again once (a file changed
+  # within 1 s of being looked at is not trusted by its size and time); the second shows the steady state.
+  run "no change" "$dir"
+  run "no change 2" "$dir"
+  cp "$EXTRA" "$dir/content/reports/bench-added-$(basename "$EXTRA")"
+  run "add 1 report" "$dir"
+  run "no change" "$dir"
+  printf '\n<!-- bench edit -->\n' >>"$dir/Templates/report.mustache"
+  run "edit template" "$dir"
+}
+
+echo "fazhi: $FAZHI"
+echo "machine: $(nproc) cores, $(uname -sr)"
+echo
+echo "| corpus                     | build        | wall (s) | written  | unchanged | removed |"
+echo "|----------------------------|--------------|---------:|---------:|----------:|--------:|"
+bench "bundled ($(ls "$ROOT/content/reports" | wc -l) reports)" "$(project bundled "$ROOT/content/reports")"
+"$FAZHI" gen-corpus --reports "$N" --seed 1 --out "$WORK/synthetic-reports" >/dev/null
+bench "synthetic ($N reports)" "$(project synthetic "$WORK/synthetic-reports")"
