@@ -145,6 +145,9 @@ let fixtures: [Fixture] = [
     Fixture(name: ".md input with an id of ../../ and script in front matter", files: [(R + "person.md", .bytes(utf8(hostileMarkdownInput)))],
             outcome: .converted(warning: "a new one was assigned"), check: { d in
                 d.frontMatter.title.hasPrefix("<script>") ? nil : "the person's title was lost" }),
+    Fixture(name: ".md input with CRLF line ends (crashed convert: found by the fuzzer)", files: [(R + "crlf.md", .bytes(utf8(hostileMarkdownInput.replacingOccurrences(of: "\n", with: "\r\n"))))],
+            outcome: .converted(warning: "a new one was assigned"), check: { d in
+                d.frontMatter.title.hasPrefix("<script>") ? nil : "the front matter of a CRLF file was not read" }),
     Fixture(name: ".md input with invalid YAML front matter", files: [(R + "broken-front.md", .bytes(utf8("---\ntitle: \"天门市2024年法治政府建设情况报告\nyear: [2024\n---\n\n" + report())))],
             outcome: .skipped("front matter is not valid YAML")),
 
