@@ -68,5 +68,7 @@ let package = Package(
         .testTarget(name: "FazhiSiteTests", dependencies: ["FazhiSite", "FazhiCorpus", "FazhiModel"], exclude: ["Fixtures"]),
         .testTarget(name: "FazhiPreviewTests", dependencies: ["FazhiPreview"]),
         .testTarget(name: "FazhiSyntheticTests", dependencies: ["FazhiSynthetic"]),
+        // Hostile and broken input: fixtures, output safety, no data lost, fuzzing, preview path guard.
+        .testTarget(name: "FazhiHostileTests", dependencies: ["FazhiCorpus", "FazhiSite", "FazhiModel", "FazhiIndicators", "FazhiPreview"]),
     ]
 )

@@ -59,6 +59,9 @@ public struct Converter: Sendable {
     /// Report `[i/n] convert …` lines for every corpus; when false, only for corpora of `largeCorpus` inputs or more.
     public var progressAlways = true
     public var largeCorpus = 200
+    /// Inputs larger than this are skipped with an error: a report is tens of kilobytes, a saved page with
+    /// inline images a few megabytes; a bigger file is something else, and would cost minutes and gigabytes.
+    public var maxInputBytes = 16 * 1_048_576
     let gazetteer: Gazetteer
 
     /// `progress` receives one line per step for a progress display.
@@ -141,14 +144,35 @@ public struct Converter: Sendable {
             }
         }
 
-        // Inputs, sorted by path.
+        Converter.removeStaleTemporaryFiles(markdownDir)
+
+        // Inputs, sorted by path. Anything under reports/ that is not read is said, never dropped in silence.
         var found: [Input] = []
-        for rel in listFiles(layout.reports) {
+        let listing = listFiles(layout.reports)
+        var skippedNotes: [String] = []
+        for entry in listing {
+            let rel = entry.relative
+            let path = layout.reports + "/" + rel
             let ext = (rel as NSString).pathExtension.lowercased()
-            if Converter.extensions.contains(ext) {
-                found.append(Input(relative: rel, source: layout.reports + "/" + rel))
-            } else {
-                summary.ignored.append(layout.reports + "/" + rel)
+            switch entry.kind {
+            case .file(let size):
+                guard Converter.extensions.contains(ext) else { summary.ignored.append(path); continue }
+                if size > maxInputBytes {
+                    summary.failed.append(Diagnostic(file: path, "the file is \(Converter.megabytes(size)) MB, larger than the \(Converter.megabytes(Int64(maxInputBytes))) MB a report may have; skipped (a report is rarely above 1 MB: is it a report?)"))
+                    continue
+                }
+                found.append(Input(relative: rel, source: path))
+            case .hidden:
+                if Converter.extensions.contains(ext) { skippedNotes.append("\(path): ignored (a hidden file: its name starts with '.')") }
+            case .special(let what):
+                if Converter.extensions.contains(ext) { summary.failed.append(Diagnostic(file: path, "not a regular file (\(what)); skipped")) }
+                else { skippedNotes.append("\(path): ignored (\(what))") }
+            case .brokenLink(let why):
+                summary.failed.append(Diagnostic(file: path, "\(why); skipped"))
+            case .loop(let target):
+                skippedNotes.append("\(path): ignored (a symbolic link loop: it leads back to \(target), which is read once)")
+            case .unreadableFolder(let why):
+                summary.failed.append(Diagnostic(file: path, "cannot read the folder: \(why); its files are skipped"))
             }
         }
         let inputs = found
@@ -323,6 +347,7 @@ public struct Converter: Sendable {
         }
         for d in summary.duplicates { summary.notes.append("\(d); skipped") }
         for g in summary.ignored { summary.notes.append("\(g): ignored (not .txt, .html, .htm or .md)") }
+        summary.notes += skippedNotes
 
         // Markdown stats from before this run's writes: a file written now differs and is read again next time.
         writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt)
@@ -356,21 +381,93 @@ public struct Converter: Sendable {
 
     // MARK: files
 
-    /// Every regular file under `root`, relative, sorted; hidden files and folders are skipped.
-    func listFiles(_ root: String) -> [String] {
-        let fm = FileManager.default
-        guard let e = fm.enumerator(atPath: root) else { return [] }
-        var out: [String] = []
-        while let rel = e.nextObject() as? String {
-            let name = (rel as NSString).lastPathComponent
-            var isDir: ObjCBool = false
-            if name.hasPrefix(".") {
-                if fm.fileExists(atPath: root + "/" + rel, isDirectory: &isDir), isDir.boolValue { e.skipDescendants() }
-                continue
+    /// What the walk of the reports folder found at a path.
+    enum ListedKind: Equatable {
+        /// A regular file (or a symbolic link to one), with its size in bytes.
+        case file(Int64)
+        /// A file whose name starts with '.'.
+        case hidden
+        /// A named pipe, socket or device: reading one could block forever.
+        case special(String)
+        /// A symbolic link that leads nowhere (dangling, or a loop of links).
+        case brokenLink(String)
+        /// A folder (through a symbolic link) already walked: not walked again.
+        case loop(String)
+        case unreadableFolder(String)
+    }
+
+    struct Listed: Equatable {
+        var relative: String
+        var kind: ListedKind
+    }
+
+    /// Every entry under `root` that is not a folder, relative, sorted by UTF-8 bytes. Symbolic links are
+    /// followed, each folder is walked once (a link loop is named, not followed again); hidden folders
+    /// (.git) are skipped; nothing is opened, so a named pipe cannot block the run.
+    func listFiles(_ root: String) -> [Listed] {
+        var out: [Listed] = []
+        var visited: [String: String] = [:] // "dev:ino" → the relative path walked first
+        func key(_ st: stat) -> String { "\(st.st_dev):\(st.st_ino)" }
+        var rootStat = stat()
+        guard stat(root, &rootStat) == 0 else { return [] }
+        visited[key(rootStat)] = "."
+        func walk(_ dir: String, _ rel: String) {
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: dir) } catch {
+                if !rel.isEmpty { out.append(Listed(relative: rel, kind: .unreadableFolder(String(cString: strerror(EACCES))))) }
+                return
             }
-            if fm.fileExists(atPath: root + "/" + rel, isDirectory: &isDir), !isDir.boolValue { out.append(rel) }
+            for name in names {
+                let path = dir + "/" + name
+                let r = rel.isEmpty ? name : rel + "/" + name
+                var lst = stat()
+                guard lstat(path, &lst) == 0 else {
+                    out.append(Listed(relative: r, kind: .brokenLink("cannot read the file: \(String(cString: strerror(errno)))")))
+                    continue
+                }
+                let isLink = lst.st_mode & S_IFMT == S_IFLNK
+                var st = lst
+                if isLink, stat(path, &st) != 0 {
+                    let e = errno
+                    let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+                    let why = e == ELOOP ? "a symbolic link loop (\(name) → \(target))" : "a broken symbolic link (to \(target): \(String(cString: strerror(e))))"
+                    out.append(Listed(relative: r, kind: name.hasPrefix(".") ? .hidden : .brokenLink(why)))
+                    continue
+                }
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR:
+                    if name.hasPrefix(".") { continue }
+                    if let first = visited[key(st)] {
+                        out.append(Listed(relative: r, kind: .loop(first == "." ? "the reports folder" : first)))
+                        continue
+                    }
+                    visited[key(st)] = r
+                    walk(path, r)
+                case S_IFREG:
+                    out.append(Listed(relative: r, kind: name.hasPrefix(".") ? .hidden : .file(Int64(st.st_size))))
+                case S_IFIFO: out.append(Listed(relative: r, kind: .special("a named pipe")))
+                case S_IFSOCK: out.append(Listed(relative: r, kind: .special("a socket")))
+                case S_IFCHR, S_IFBLK: out.append(Listed(relative: r, kind: .special("a device")))
+                default: out.append(Listed(relative: r, kind: .special("not a file")))
+                }
+            }
         }
-        return out.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        walk(root, "")
+        return out.sorted { Array($0.relative.utf8).lexicographicallyPrecedes(Array($1.relative.utf8)) }
+    }
+
+    static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+
+    /// Removes temporary files (`.<name>.tmp-<pid>-<n>`) that a killed convert left in the Markdown folder,
+    /// when the process that wrote them is gone.
+    static func removeStaleTemporaryFiles(_ dir: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for name in names where name.hasPrefix(".") {
+            guard let r = name.range(of: ".tmp-", options: .backwards) else { continue }
+            let parts = name[r.upperBound...].split(separator: "-")
+            guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil else { continue }
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { unlink(dir + "/" + name) }
+        }
     }
 
     struct ExistingInfo: Sendable {

@@ -87,6 +87,12 @@ struct ReportAnalyzer: Sendable {
             warn("", "the text was in traditional script (\(decoded.encoding.rawValue)); it was converted to simplified script")
         }
         let normalized = TextNormalizer.normalize(text)
+        // A report is 5,000–60,000 characters. Far longer text is several reports or a whole site; the fact
+        // extractor's time grows faster than linearly with it, so it is refused, with its size.
+        let length = normalized.text.unicodeScalars.count
+        if length > Self.maxCharacters {
+            throw Diagnostic(file: source, "the text is \(length) characters long, more than the \(Self.maxCharacters) a report may have (a report is 5,000–60,000); skipped: split it into its reports")
+        }
         if normalized.removed > 0 {
             warn("", "removed \(normalized.removed) control or private-use character(s)")
         }
@@ -417,6 +423,9 @@ struct ReportAnalyzer: Sendable {
     }
 
     // MARK: helpers
+
+    /// The longest text convert takes as one report, in Unicode scalars.
+    static let maxCharacters = 400_000
 
     static func at(_ l: SourceLine) -> String { l.number > 0 ? " (line \(l.number))" : "" }
 

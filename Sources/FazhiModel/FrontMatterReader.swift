@@ -8,18 +8,21 @@ public enum FrontMatterReader {
         var t = Substring(text)
         if t.hasPrefix("\u{FEFF}") { t = t.dropFirst() }
         guard t.hasPrefix("---\n") || t.hasPrefix("---\r\n") else { return (nil, String(t), 1) }
-        let afterOpen = t[t.index(after: t.firstIndex(of: "\n")!)...]
+        // "\r\n" is one Character in Swift: a file with CRLF line ends has no "\n" Character (it crashed here).
+        func isLineEnd(_ c: Character) -> Bool { c == "\n" || c == "\r\n" }
+        guard let firstEnd = t.firstIndex(where: isLineEnd) else { return (nil, String(t), 1) }
+        let afterOpen = t[t.index(after: firstEnd)...]
         var lineNo = 2
         var cursor = afterOpen.startIndex
         while cursor < afterOpen.endIndex {
-            let end = afterOpen[cursor...].firstIndex(of: "\n") ?? afterOpen.endIndex
+            let end = afterOpen[cursor...].firstIndex(where: isLineEnd) ?? afterOpen.endIndex
             let lineText = afterOpen[cursor..<end]
             if lineText == "---" || lineText == "---\r" || lineText == "..." {
                 let yaml = String(afterOpen[afterOpen.startIndex..<cursor])
                 var bodyStart = end < afterOpen.endIndex ? afterOpen.index(after: end) : end
                 var bodyLine = lineNo + 1
                 // One blank line after the closing fence belongs to the format.
-                if bodyStart < afterOpen.endIndex, afterOpen[bodyStart] == "\n" {
+                if bodyStart < afterOpen.endIndex, isLineEnd(afterOpen[bodyStart]) {
                     bodyStart = afterOpen.index(after: bodyStart); bodyLine += 1
                 }
                 return (yaml, String(afterOpen[bodyStart...]), bodyLine)

@@ -51,6 +51,11 @@ struct BuildCommand: ParsableCommand {
             out.finish()
             out.error(d.description)
             throw ExitCode(1)
+        } catch {
+            // A file system error (unwritable output, full disk): name the output; the previous site is untouched.
+            out.finish()
+            out.error("\(global.output): error: cannot build the site there: \(error.localizedDescription) (the previous site, if any, is unchanged)")
+            throw ExitCode(1)
         }
         out.finish()
         for d in summary.problems { out.error(d.description) }
