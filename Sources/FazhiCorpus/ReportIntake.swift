@@ -35,9 +35,14 @@ public struct ReportIntake: Sendable {
     public func add(_ files: [String]) -> [IntakeOutcome] {
         let fm = FileManager.default
         var known: [String: String] = [:]  // sha256 → path in the corpus
-        for rel in Converter(layout: layout).listFiles(layout.reports) {
-            let path = layout.reports + "/" + rel
-            if let data = fm.contents(atPath: path) { known[SHA256.hex(Array(data))] = known[SHA256.hex(Array(data))] ?? path }
+        // Regular files only: a pipe or device in the corpus must not block the intake.
+        for entry in Converter(layout: layout).listFiles(layout.reports) {
+            guard case .file = entry.kind else { continue }
+            let path = layout.reports + "/" + entry.relative
+            if let data = fm.contents(atPath: path) {
+                let sha = SHA256.hex(Array(data))
+                if known[sha] == nil { known[sha] = path }
+            }
         }
         var outcomes: [IntakeOutcome] = []
         for file in files {
