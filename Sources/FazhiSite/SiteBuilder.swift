@@ -93,13 +93,15 @@ public struct SiteBuilder {
             let n = jobs.count
             let counter = Counter()
             let errors = DiagnosticBox()
+            let writeErrors = DiagnosticBox()
             let step = n <= 100 ? 1 : n / 100
             let progress = self.progress
             DispatchQueue.concurrentPerform(iterations: n) { i in
                 let job = jobs[i]
                 do {
                     let text = try job.render()
-                    try out.write(job.path, Array(text.utf8))
+                    // A page that cannot be written (full disk) is not a bad input: the whole build fails.
+                    do { try out.write(job.path, Array(text.utf8)) } catch let d as Diagnostic { writeErrors.append(d) }
                 } catch let d as Diagnostic {
                     errors.append(d)
                 } catch {
@@ -108,6 +110,7 @@ public struct SiteBuilder {
                 let done = counter.next()
                 if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
             }
+            if let w = writeErrors.sorted().first { throw w }
             summary.failed += errors.sorted()
             try FileManager.default.removeItem(atPath: fragments)
             summary.filesRemoved = try out.commit()
