@@ -217,13 +217,17 @@ public struct SiteBuilder {
             let todoList = todo
             let counter = Counter()
             let errors = DiagnosticBox()
+            let writeErrors = DiagnosticBox()
             let step = n <= 100 ? 1 : n / 100
             DispatchQueue.concurrentPerform(iterations: n) { t in
                 let job = jobs[todoList[t]]
                 do {
                     let text = try job.render()
-                    try put(job.path, Array(text.utf8))
-                    rendered.append(job.path)
+                    // A page that cannot be written (full disk) is not a bad input: the whole build fails.
+                    do {
+                        try put(job.path, Array(text.utf8))
+                        rendered.append(job.path)
+                    } catch let d as Diagnostic { writeErrors.append(d) }
                 } catch let d as Diagnostic {
                     errors.append(d)
                 } catch {
@@ -233,6 +237,7 @@ public struct SiteBuilder {
                     if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
                 }
             }
+            if let w = writeErrors.sorted().first { throw w }
             summary.failed += errors.sorted()
             // What the site has now: pages not rendered (unchanged) and pages rendered without error.
             let done = Set(rendered.sorted())
