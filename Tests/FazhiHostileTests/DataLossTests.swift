@@ -100,8 +100,16 @@ import Glibc
 
     /// The real binary: `fazhi build --output /proc/…` prints a clear error and exits 1.
     @Test func theCommandNamesAnUnwritableOutput() throws {
-        let bin = repoRoot + "/.build/debug/fazhi"
-        guard FileManager.default.isExecutableFile(atPath: bin) else { return }
+        // The binary built with this test bundle (its folder, same configuration), never a stale one elsewhere.
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var found: String?
+        while found == nil, dir.path != "/" {
+            dir.deleteLastPathComponent()
+            let candidate = dir.appendingPathComponent("fazhi").path
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue { found = candidate }
+        }
+        let bin = try #require(found, "fazhi is not built beside the tests")
         let p = HostileProject()
         defer { p.remove() }
         p.write(R + "a.txt", utf8(report()))

@@ -20,7 +20,7 @@ let fazhiBinary: String = {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue { return candidate }
     }
-    return packageRoot + "/.build/debug/fazhi"
+    return "fazhi-not-built-beside-the-tests"
 }()
 
 /// Collects a process's output lines as they arrive.

@@ -22,19 +22,22 @@ import Testing
 
     static func inode(_ path: String) -> UInt64? { FileStamp.look(path)?.inode }
 
+    /// A builder without the search step (turning it on or off is itself a change of settings).
+    func pagesOnly(_ layout: ProjectLayout) -> SiteBuilder {
+        var b = SiteBuilder(layout: layout)
+        b.search.enabled = false
+        return b
+    }
+
     /// Builds incrementally into `site.output`, then from scratch (--clean) into a fresh folder, and compares.
     @discardableResult
     func buildAndCompare(_ site: FixtureSite, templates: String, step: String) throws -> BuildSummary {
         let layout = ProjectLayout(content: site.content, templates: templates, output: site.output)
         // Pages only: Pagefind's bundle depends on the folder it indexes (see docs/search.md), so the search
         // index is compared in SearchTests, not here.
-        var incremental = SiteBuilder(layout: layout)
-        incremental.search.enabled = false
-        let summary = try incremental.build()
+        let summary = try pagesOnly(layout).build()
         let clean = site.root + "/clean-\(step)"
-        var scratch = SiteBuilder(layout: ProjectLayout(content: site.content, templates: templates, output: clean))
-        scratch.search.enabled = false
-        try scratch.build(clean: true)
+        try pagesOnly(ProjectLayout(content: site.content, templates: templates, output: clean)).build(clean: true)
         let diffs = Self.differences(site.output, clean)
         #expect(diffs.isEmpty, "after \(step): \(diffs)")
         try FileManager.default.removeItem(atPath: clean)
@@ -108,7 +111,7 @@ import Testing
         #expect(failing.failed.contains { $0.file == broken })
         #expect(!site.exists("reports/429006-2023/index.html"))
         // Unchanged since: the failure is still reported (from the cache).
-        let again = try SiteBuilder(layout: ProjectLayout(content: site.content, templates: templates, output: site.output)).build()
+        let again = try pagesOnly(ProjectLayout(content: site.content, templates: templates, output: site.output)).build()
         #expect(again.failed.contains { $0.file == broken } && again.filesWritten == 0)
         try good.write(toFile: broken, atomically: true, encoding: .utf8)
         try buildAndCompare(site, templates: templates, step: "fixed")
