@@ -182,7 +182,7 @@ public struct FactExtractor: Sendable {
                     if let rank = headingRanks[bi] {
                         sent.anchor = Anchors.headingID(index: rank)
                     } else {
-                        let id = SentenceID.id(for: sent.text, taken: &taken)
+                        let id = Anchors.sentenceID(for: sent.text, taken: &taken)
                         sent.anchor = id
                         if span.lowerBound < utf8Scalar { utf8Scalar = 0; utf8Offset = 0 }
                         while utf8Scalar < span.lowerBound { utf8Offset += UTF8.width(s[utf8Scalar]); utf8Scalar += 1 }

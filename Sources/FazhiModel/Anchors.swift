@@ -7,7 +7,15 @@
 public enum Anchors {
     /// `s-` and the first 8 hex digits of the SHA-256 of the sentence; `-2`, `-3`… when the same sentence recurs.
     public static func sentenceID(for sentence: String, taken: inout Set<String>) -> String {
-        let base = "s-" + String(SHA256.hex(Array(sentence.utf8)).prefix(8))
+        // The first digest word, in hex, without building the whole digest: extraction calls this per sentence.
+        var text = sentence
+        let word = text.withUTF8 { SHA256.words($0).0 }
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        let base = String(unsafeUninitializedCapacity: 10) { buf in
+            buf[0] = UInt8(ascii: "s"); buf[1] = UInt8(ascii: "-")
+            for k in 0..<8 { buf[2 + k] = digits[Int((word >> UInt32(28 - 4 * k)) & 0xF)] }
+            return 10
+        }
         var id = base
         if taken.contains(id) {
             // The first free suffix, found by galloping then bisecting: a sentence repeated k times costs

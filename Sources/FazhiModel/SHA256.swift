@@ -1,4 +1,5 @@
-/// SHA-256 (FIPS 180-4), for content hashes and stable anchor ids. Small and dependency-free.
+/// SHA-256 (FIPS 180-4), for content hashes and stable anchor ids. Small and dependency-free; hashing reads the
+/// message in place (no copy of a large input, no heap allocation per call).
 public enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -11,44 +12,67 @@ public enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    public static func digest<C: Collection>(_ message: C) -> [UInt8] where C.Element == UInt8 {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        var data = Array(message)
-        let bitLength = UInt64(data.count) &* 8
-        data.append(0x80)
-        while data.count % 64 != 56 { data.append(0) }
-        for i in (0..<8).reversed() { data.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        var w = [UInt32](repeating: 0, count: 64)
-        data.withUnsafeBufferPointer { buf in
-            var chunk = 0
-            while chunk < buf.count {
-                for t in 0..<16 {
-                    let p = chunk + t * 4
-                    w[t] = UInt32(buf[p]) << 24 | UInt32(buf[p + 1]) << 16 | UInt32(buf[p + 2]) << 8 | UInt32(buf[p + 3])
+    /// The eight 32-bit words of the digest of `message`.
+    public typealias Words = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    /// The digest of `message` as eight big-endian words, computed in place.
+    public static func words(_ message: UnsafeBufferPointer<UInt8>) -> Words {
+        var h0: UInt32 = 0x6a09e667, h1: UInt32 = 0xbb67ae85, h2: UInt32 = 0x3c6ef372, h3: UInt32 = 0xa54ff53a
+        var h4: UInt32 = 0x510e527f, h5: UInt32 = 0x9b05688c, h6: UInt32 = 0x1f83d9ab, h7: UInt32 = 0x5be0cd19
+        k.withUnsafeBufferPointer { kk in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                    func block(_ p: UnsafePointer<UInt8>) {
+                        for t in 0..<16 {
+                            w[t] = UInt32(p[t * 4]) << 24 | UInt32(p[t * 4 + 1]) << 16 | UInt32(p[t * 4 + 2]) << 8 | UInt32(p[t * 4 + 3])
+                        }
+                        for t in 16..<64 {
+                            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                        }
+                        var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, hh = h7
+                        for t in 0..<64 {
+                            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                            let ch = (e & f) ^ (~e & g)
+                            let t1 = hh &+ s1 &+ ch &+ kk[t] &+ w[t]
+                            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                            let maj = (a & b) ^ (a & c) ^ (b & c)
+                            let t2 = s0 &+ maj
+                            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                        }
+                        h0 = h0 &+ a; h1 = h1 &+ b; h2 = h2 &+ c; h3 = h3 &+ d
+                        h4 = h4 &+ e; h5 = h5 &+ f; h6 = h6 &+ g; h7 = h7 &+ hh
+                    }
+                    let n = message.count
+                    var off = 0
+                    if let base = message.baseAddress {
+                        while off + 64 <= n { block(base + off); off += 64 }
+                    }
+                    // The last partial block, 0x80, zeros, and the bit length: one or two blocks.
+                    let rest = n - off
+                    for i in 0..<rest { tail[i] = message[off + i] }
+                    tail[rest] = 0x80
+                    let total = rest + 1 + 8 <= 64 ? 64 : 128
+                    for i in (rest + 1)..<(total - 8) { tail[i] = 0 }
+                    let bits = UInt64(n) &* 8
+                    for i in 0..<8 { tail[total - 8 + i] = UInt8(truncatingIfNeeded: bits >> (UInt64(7 - i) * 8)) }
+                    let tp = UnsafePointer(tail.baseAddress!)
+                    block(tp)
+                    if total == 128 { block(tp + 64) }
                 }
-                for t in 16..<64 {
-                    let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                    let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                }
-                var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-                for t in 0..<64 {
-                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ maj
-                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-                }
-                h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
-                h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
-                chunk += 64
             }
         }
+        return (h0, h1, h2, h3, h4, h5, h6, h7)
+    }
+
+    public static func digest<C: Collection>(_ message: C) -> [UInt8] where C.Element == UInt8 {
+        let w = message.withContiguousStorageIfAvailable { words($0) } ?? Array(message).withUnsafeBufferPointer { words($0) }
         var out: [UInt8] = []
         out.reserveCapacity(32)
-        for v in h { for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
+        for v in [w.0, w.1, w.2, w.3, w.4, w.5, w.6, w.7] {
+            for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) }
+        }
         return out
     }
 

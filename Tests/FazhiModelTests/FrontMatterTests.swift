@@ -7,6 +7,19 @@ import FazhiModel
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
         #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        // Many blocks, hashed in place.
+        #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        // Every padding length around a block boundary agrees with a byte-by-byte collection (no contiguous storage).
+        for n in 50...130 {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            #expect(SHA256.hex(bytes) == SHA256.hex(bytes.lazy.map { $0 }))
+        }
+    }
+
+    @Test func sentenceIDsAreTheDigestPrefix() {
+        var taken = Set<String>()
+        let sentence = "2024年审结行政复议申请358件,确认违法7件。"
+        #expect(Anchors.sentenceID(for: sentence, taken: &taken) == "s-" + SHA256.hex(Array(sentence.utf8)).prefix(8))
     }
 }
 
