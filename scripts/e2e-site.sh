@@ -51,7 +51,7 @@ need_cmd() { # command, apt package
 }
 
 # --- build -----------------------------------------------------------------
-echo "== building fazhi (debug)"
+echo "== fazhi: ${FAZHI:-building (debug)}"
 if [ -n "${FAZHI:-}" ]; then
   # An already built binary (e.g. FAZHI=.build/release/fazhi): no build of our own.
   case "$FAZHI" in /*) ;; *) FAZHI="$ROOT/$FAZHI" ;; esac

@@ -17,7 +17,7 @@ fi
 tail -1 "$LOG/build.txt"
 
 echo "== swift test -c $CONFIG"
-swift test -c "$CONFIG" --skip-build 2>&1 | tee "$LOG/swift-test.txt" | grep -vE "^(􀟈|◇|↳)|started\.?$|^✔ (Test|Suite) .* passed after " || true
+swift test -c "$CONFIG" --skip-build 2>&1 | tee "$LOG/swift-test.txt" | grep -vE "^(􀟈|◇|↳)|started\.?$|^✔ Suite |^✔ Test [A-Za-z_0-9]+\(" || true
 line=$(grep -E "Test run with [0-9]+ tests?" "$LOG/swift-test.txt" | tail -1)
 n=$(echo "$line" | sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p')
 issues=$(echo "$line" | sed -nE 's/.*with ([0-9]+) issues?.*/\1/p')
