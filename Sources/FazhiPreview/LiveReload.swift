@@ -1,4 +1,5 @@
 import Foundation
+import FazhiModel
 
 /// What the preview server tells open pages.
 public enum PreviewEvent: Sendable, Equatable {
@@ -61,7 +62,7 @@ public actor LiveReloadHub {
 /// The script injected into served HTML pages (and only there: it is never written into the site).
 enum ReloadScript {
     static func tag(eventsURL: String, currentError: String?) -> String {
-        let errorJSON = currentError.map(jsonString) ?? "null"
+        let errorJSON = currentError.map(JSONText.quoted) ?? "null"
         return """
         <script data-fazhi-live-reload>
         (function () {
@@ -77,34 +78,12 @@ enum ReloadScript {
           }
           var initial = \(errorJSON);
           if (initial) { document.addEventListener("DOMContentLoaded", function () { show(initial); }); }
-          var es = new EventSource(\(jsonString(eventsURL)));
+          var es = new EventSource(\(JSONText.quoted(eventsURL)));
           es.addEventListener("reload", function () { location.reload(); });
           es.addEventListener("build-error", function (e) { show(e.data); });
         })();
         </script>
         """
-    }
-
-    /// A JSON string literal, safe inside a <script> element (no `</`, no line terminators).
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 
     /// Inserts the tag before the last `</body>`, or at the end when there is none.

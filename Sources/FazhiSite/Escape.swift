@@ -54,31 +54,8 @@ public enum Escape {
         fields.joined(separator: ",") + "\r\n"
     }
 
-    /// A JSON string literal. `<`, `>`, `&` and U+2028/2029 are written as `\u` escapes so the JSON is safe to embed.
-    public static func json(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            default:
-                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 || u.value == 0x7F {
-                    out += "\\u" + hex4(u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
-        return out
-    }
+    /// A JSON string literal, safe to embed in HTML (`JSONText.quoted`).
+    public static func json(_ s: String) -> String { JSONText.quoted(s) }
 
     /// A URL path segment: unreserved ASCII kept, everything else percent-encoded.
     public static func pathSegment(_ s: String) -> String {
@@ -93,7 +70,6 @@ public enum Escape {
         return out
     }
 
-    private static func hex4(_ v: UInt32) -> String { String(v, radix: 16).leftPadded(4) }
 }
 
 extension String {
