@@ -4,33 +4,47 @@ import Yams
 /// Every problem is a `Diagnostic` with the file and the line in that file.
 public enum FrontMatterReader {
     /// Splits a file into its YAML front matter and body. `bodyLine` is the 1-based line where the body starts.
+    /// Lines end with "\n" or "\r\n" (a lone "\r" is not a line end); the fence lines are `---` (or `...` to close).
+    /// Scans UTF-8 bytes: every report of every build passes here.
     public static func split(_ text: String) -> (yaml: String?, body: String, bodyLine: Int) {
-        var t = Substring(text)
-        if t.hasPrefix("\u{FEFF}") { t = t.dropFirst() }
-        guard t.hasPrefix("---\n") || t.hasPrefix("---\r\n") else { return (nil, String(t), 1) }
-        // "\r\n" is one Character in Swift: a file with CRLF line ends has no "\n" Character (it crashed here).
-        func isLineEnd(_ c: Character) -> Bool { c == "\n" || c == "\r\n" }
-        guard let firstEnd = t.firstIndex(where: isLineEnd) else { return (nil, String(t), 1) }
-        let afterOpen = t[t.index(after: firstEnd)...]
+        let u = text.utf8
+        var start = u.startIndex
+        if text.hasPrefix("\u{FEFF}") { start = u.index(start, offsetBy: 3) }
+        let whole = String(text[start...])
+        let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        /// The line starting at `i`: its end (excluding "\r\n" / "\n") and where the next line starts.
+        func line(from i: String.Index) -> (end: String.Index, next: String.Index, hasEnd: Bool) {
+            guard let nl = u[i...].firstIndex(of: lf) else { return (u.endIndex, u.endIndex, false) }
+            var end = nl
+            if end > i, u[u.index(before: end)] == cr { end = u.index(before: end) }
+            return (end, u.index(after: nl), true)
+        }
+        func bytes(_ a: String.Index, _ b: String.Index) -> Substring.UTF8View { text[a..<b].utf8 }
+        let first = line(from: start)
+        guard first.hasEnd, bytes(start, first.end).elementsEqual("---".utf8) else { return (nil, whole, 1) }
         var lineNo = 2
-        var cursor = afterOpen.startIndex
-        while cursor < afterOpen.endIndex {
-            let end = afterOpen[cursor...].firstIndex(where: isLineEnd) ?? afterOpen.endIndex
-            let lineText = afterOpen[cursor..<end]
-            if lineText == "---" || lineText == "---\r" || lineText == "..." {
-                let yaml = String(afterOpen[afterOpen.startIndex..<cursor])
-                var bodyStart = end < afterOpen.endIndex ? afterOpen.index(after: end) : end
+        var cursor = first.next
+        while cursor < u.endIndex {
+            let l = line(from: cursor)
+            let t = bytes(cursor, l.end)
+            if t.elementsEqual("---".utf8) || t.elementsEqual("---\r".utf8) || t.elementsEqual("...".utf8) {
+                let yaml = String(text[first.next..<cursor])
+                var bodyStart = l.next
                 var bodyLine = lineNo + 1
                 // One blank line after the closing fence belongs to the format.
-                if bodyStart < afterOpen.endIndex, isLineEnd(afterOpen[bodyStart]) {
-                    bodyStart = afterOpen.index(after: bodyStart); bodyLine += 1
+                if bodyStart < u.endIndex {
+                    if u[bodyStart] == lf {
+                        bodyStart = u.index(after: bodyStart); bodyLine += 1
+                    } else if u[bodyStart] == cr, u.index(after: bodyStart) < u.endIndex, u[u.index(after: bodyStart)] == lf {
+                        bodyStart = u.index(bodyStart, offsetBy: 2); bodyLine += 1
+                    }
                 }
-                return (yaml, String(afterOpen[bodyStart...]), bodyLine)
+                return (yaml, String(text[bodyStart...]), bodyLine)
             }
             lineNo += 1
-            cursor = end < afterOpen.endIndex ? afterOpen.index(after: end) : end
+            cursor = l.next
         }
-        return (nil, String(t), 1)
+        return (nil, whole, 1)
     }
 
     /// Parses a whole Markdown report file. Throws a `Diagnostic` on malformed front matter.
@@ -44,7 +58,15 @@ public enum FrontMatterReader {
     }
 
     /// Parses front matter YAML. `firstLine` is the file line of the YAML's first line (2 after a `---` line).
+    /// Files in `FrontMatterWriter`'s layout are read by `CanonicalFrontMatter` (fast, same result); any other
+    /// text by Yams.
     public static func frontMatter(_ yaml: String, file: String, firstLine: Int = 1) throws -> ReportFrontMatter {
+        if let fm = CanonicalFrontMatter.parse(yaml) { return fm }
+        return try yamsFrontMatter(yaml, file: file, firstLine: firstLine)
+    }
+
+    /// Parses front matter with the general YAML reader, with located errors.
+    static func yamsFrontMatter(_ yaml: String, file: String, firstLine: Int = 1) throws -> ReportFrontMatter {
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)

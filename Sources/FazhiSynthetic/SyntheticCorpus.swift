@@ -86,24 +86,6 @@ public struct SyntheticCorpus: Sendable {
     }
 }
 
-/// SplitMix64: small, fast, and the same on every platform.
-public struct SplitMix64: Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
-    }
-    public mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-    public mutating func chance(_ percent: Int) -> Bool { Int(next() % 100) < percent }
-}
-
 /// Writes one report's text from phrase templates taken from the seed reports.
 /// Placeholders: `{L}` locality, `{Y}` year, `{Y+1}` next year, `{a-b}` an integer in a..b,
 /// `{a.b-c.d}` a decimal with one place, `{Q}` a qualifier (余/多/ or nothing).

@@ -121,21 +121,8 @@ let traditionalReport = """
 
 // MARK: - Byte makers
 
-/// A seeded generator (SplitMix64): the same seed gives the same bytes on every machine.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func junk(_ n: Int, seed: UInt64) -> [UInt8] {
-    var g = SeededRandom(seed: seed)
+    var g = SplitMix64(seed: seed)
     return (0..<n).map { _ in UInt8.random(in: 0...255, using: &g) }
 }
 
