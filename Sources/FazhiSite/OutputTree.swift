@@ -8,7 +8,9 @@ import Darwin
 
 /// The output folder, replaced whole and atomically: a build writes into `<output>.tmp-build` beside it and
 /// swaps it in only when complete, so a failed or killed build leaves the previous site as it was, and files
-/// no longer produced disappear. A folder without the `.fazhi-site` marker is never replaced unless empty.
+/// no longer produced disappear. An incremental build writes only the changed files there and hard-links the
+/// unchanged ones (`linkUnchanged`) before the same swap. A folder without the `.fazhi-site` marker is never
+/// replaced unless empty.
 public struct OutputTree: Sendable {
     public static let marker = ".fazhi-site"
     public let output: String
@@ -40,8 +42,6 @@ public struct OutputTree: Sendable {
         if Self.kind(output) == .missing, Self.kind(old) == .site {
             try fm.moveItem(atPath: old, toPath: output)
         }
-        // An incremental build killed while applying its complete staged changes: finish applying them.
-        try rollForward()
         switch Self.kind(output) {
         case .file: throw Diagnostic(file: output, "the output is a file, not a folder; refusing to replace it")
         case .foreign: throw Diagnostic(file: output, "the output folder is not empty and has no \(Self.marker) marker, so it is not a site Fazhi built; refusing to replace it (empty it or choose another --output)")
@@ -95,19 +95,20 @@ public struct OutputTree: Sendable {
         return out.sorted()
     }
 
-    /// Swaps the staging folder in. Returns how many files of the previous site are gone.
+    /// Swaps the staging folder in. Returns how many files of the previous site are gone, counted by
+    /// comparing the two trees unless the caller knows (`removed`: an incremental build).
     @discardableResult
-    public func commit() throws -> Int {
+    public func commit(removed known: Int? = nil) throws -> Int {
         let fm = FileManager.default
-        var removed = 0
+        var removed = known ?? 0
         let previous = Self.kind(output)
         if previous == .site || previous == .emptyDir {
-            let newFiles = Set(Self.files(under: staging))
-            if fm.fileExists(atPath: output + "/.gitkeep"), !newFiles.contains(".gitkeep") {
+            if fm.fileExists(atPath: output + "/.gitkeep"), !fm.fileExists(atPath: staging + "/.gitkeep") {
                 // Keep the placeholder a repository tracks in an empty output folder.
                 try write(".gitkeep", [])
             }
-            if previous == .site {
+            if previous == .site, known == nil {
+                let newFiles = Set(Self.files(under: staging))
                 removed = Self.files(under: output).filter { !newFiles.contains($0) && $0 != ".gitkeep" }.count
             }
             if renameExchange(staging, output) {
@@ -123,71 +124,43 @@ public struct OutputTree: Sendable {
         return removed
     }
 
-    // MARK: Incremental: apply a partial staging folder to the site
+    // MARK: Incremental: complete a partial staging folder with the previous site's unchanged files
 
-    static let journal = ".fazhi-apply"
-
-    /// Whether `<output>` is a site Fazhi built (to update in place).
+    /// Whether `<output>` is a site Fazhi built (to update incrementally).
     public var isSite: Bool { Self.kind(output) == .site }
 
-    /// Applies an incremental build: the staging folder holds only the files that changed (and a new
-    /// marker). The list of moves and removals is first written, atomically, into the staging folder as a
-    /// journal; then each staged file is renamed into the site, removed files are unlinked (with folders
-    /// left empty), and the new marker replaces the old one last. A build killed before the journal exists
-    /// leaves the previous site untouched; one killed after is finished by the next build (`rollForward`).
-    public func apply(written: [String], removed: [String]) throws {
-        var text = "fazhi-apply 1\n"
-        for p in written { text += "M\t" + p + "\n" }
-        for p in removed { text += "D\t" + p + "\n" }
-        let tmp = staging + "/" + Self.journal + ".tmp"
-        try write(Self.journal + ".tmp", Array(text.utf8))
-        guard rename(tmp, staging + "/" + Self.journal) == 0 else {
-            throw Diagnostic(file: staging, "cannot write the journal: \(String(cString: strerror(errno)))")
-        }
-        try rollForward()
-    }
-
-    /// Finishes an interrupted `apply`: does nothing without a complete journal in the staging folder.
-    func rollForward() throws {
-        let jpath = staging + "/" + Self.journal
-        guard Self.kind(output) == .site, let data = FileManager.default.contents(atPath: jpath) else { return }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        guard lines.first == "fazhi-apply 1" else { return }
-        let fm = FileManager.default
-        for line in lines.dropFirst() {
-            let op = line.prefix(2), rel = String(line.dropFirst(2))
+    /// For an incremental build, whose staging folder holds only the files that changed (and a new marker):
+    /// hard-links every other file of the previous site that the new site keeps into the staging folder, so
+    /// that it becomes the whole new site, ready for `commit` to swap in at once. Links cost no copy; the
+    /// previous site is never written to (the staged files were written before, as new files), so a build
+    /// killed at any moment leaves it whole. `keep` lists the previous site's files, relative; those staged,
+    /// the marker and anything under `except` (a folder the caller rebuilds) are skipped.
+    public func linkUnchanged(_ keep: [String], except: String) throws {
+        var made = Set<String>()
+        for rel in keep where rel != Self.marker && !rel.hasPrefix(except + "/") {
             guard !rel.isEmpty, !rel.hasPrefix("/"), !rel.split(separator: "/").contains("..") else { continue }
-            let src = staging + "/" + rel, dst = output + "/" + rel
-            if op == "M\t" {
-                guard fm.fileExists(atPath: src) else { continue } // moved before the interruption
-                let dir = (dst as NSString).deletingLastPathComponent
-                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                // A folder where a file goes (or the reverse) can only come from a changed page list.
-                var isDir: ObjCBool = false
-                if fm.fileExists(atPath: dst, isDirectory: &isDir), isDir.boolValue { try fm.removeItem(atPath: dst) }
-                guard rename(src, dst) == 0 else {
-                    throw Diagnostic(file: dst, "cannot move into the site: \(String(cString: strerror(errno)))")
-                }
-            } else if op == "D\t" {
-                if unlink(dst) != 0, errno != ENOENT {
-                    throw Diagnostic(file: dst, "cannot remove: \(String(cString: strerror(errno)))")
-                }
-                // Remove folders left empty, up to the site's root.
+            let src = output + "/" + rel, dst = staging + "/" + rel
+            if link(src, dst) == 0 { continue }
+            switch errno {
+            case EEXIST: continue // staged: the new bytes
+            case ENOENT:
+                // The folder is not in the staging tree yet (or the file is gone from the site: nothing to keep).
                 var comps = rel.split(separator: "/").dropLast()
-                while !comps.isEmpty {
-                    if rmdir(output + "/" + comps.joined(separator: "/")) != 0 { break }
-                    comps = comps.dropLast()
+                var missing: [String] = []
+                while !comps.isEmpty, !made.contains(comps.joined(separator: "/")) { missing.append(comps.joined(separator: "/")); comps = comps.dropLast() }
+                for d in missing.reversed() {
+                    if mkdir(staging + "/" + d, 0o755) != 0, errno != EEXIST {
+                        throw Diagnostic(file: staging + "/" + d, "cannot create the folder: \(String(cString: strerror(errno)))")
+                    }
+                    made.insert(d)
                 }
+                if link(src, dst) != 0, errno != ENOENT, errno != EEXIST {
+                    throw Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
+                }
+            default:
+                throw Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
             }
         }
-        // The marker last: its new inode and time tell the build cache that this site is the new one.
-        if fm.fileExists(atPath: staging + "/" + Self.marker) {
-            guard rename(staging + "/" + Self.marker, output + "/" + Self.marker) == 0 else {
-                throw Diagnostic(file: output, "cannot replace the marker: \(String(cString: strerror(errno)))")
-            }
-        }
-        unlink(jpath)
-        try fm.removeItem(atPath: staging)
     }
 
     /// Removes the staging folder after a failure; the previous site stays.

@@ -166,9 +166,7 @@ extension SitePages {
     func themeTable(_ t: Theme, year y: Int) -> DataTable {
         let m = model
         let inds = m.catalog.indicators.filter { $0.theme == t.id }.filter { d in (m.observations[d.id] ?? []).contains { $0.year == y } }
-        var codes = Set<String>()
-        for d in inds { for o in m.observations[d.id] ?? [] where o.year == y { codes.insert(o.adcode) } }
-        let locs = codes.sorted().compactMap { m.locality($0) }
+        let locs = themeLocalities(t, year: y)
         var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
         columns += inds.map { .init($0.name + ($0.unit.isEmpty ? "" : "（\($0.unit)）"), numeric: true, csv: $0.id) }
         let rows: [[DataTable.Cell]] = locs.map { l in
@@ -178,28 +176,81 @@ extension SitePages {
                          columns: columns, rows: rows)
     }
 
+    /// A theme's overview: its indicators, and one line per year linking to that year's page. The comparison
+    /// tables and passages are on the year pages (`themeYear`), so no theme page grows with the whole corpus.
     func theme(_ t: Theme) -> String {
         let m = model
         let inds = m.catalog.indicators.filter { $0.theme == t.id }
-        let tables = themeYears(t).reversed().map { y -> [String: Any] in ["year": String(y), "table": themeTable(t, year: y).context] }
-        // Passages: sections classified under the theme, newest reports first.
-        var passages: [[String: Any]] = []
-        for i in m.newestFirst {
-            let r = m.reports[i]
-            let secs = r.meta.sections.filter { $0.themes.contains(t.id) && r.headingAnchors.contains($0.anchor) }
-            guard !secs.isEmpty else { continue }
-            var d = reportLink(i)
-            d["sections"] = secs.map { ["heading": $0.heading, "href": m.reportURL(r.id, anchor: $0.anchor), "part": Self.partName($0.part)] as [String: Any] }
-            passages.append(d)
+        let dataYears = Set(themeYears(t))
+        let years = themePageYears(t).reversed().map { y -> [String: Any] in
+            ["year": String(y), "href": m.themeYearURL(t.id, y), "localities": dataYears.contains(y) ? themeLocalities(t, year: y).count : 0,
+             "passages": themePassages(t, year: y).reduce(0) { $0 + $1.sections.count }]
         }
         let ctx: [String: Any] = [
             "name": t.name, "description": opt(t.description), "keywords": t.keywords.joined(separator: "、"), "has_keywords": !t.keywords.isEmpty,
             "indicators": inds.map { indicatorLink($0) }, "has_indicators": !inds.isEmpty,
-            "tables": tables, "has_tables": !tables.isEmpty, "passages": passages, "has_passages": !passages.isEmpty,
-            "passage_count": passages.reduce(0) { $0 + (($1["sections"] as? [Any])?.count ?? 0) },
+            "years": years, "has_years": !years.isEmpty,
         ]
         return page("theme", title: t.name, section: .themes, crumbs: [("主题", base.url("themes/")), (t.name, nil)],
                     path: "themes/\(t.id)/index.html", description: t.description.isEmpty ? nil : t.description, ctx)
+    }
+
+    /// Years with a page for the theme: those with values of its indicators or passages classified under it.
+    func themePageYears(_ t: Theme) -> [Int] {
+        var ys = Set(themeYears(t))
+        for r in model.reports {
+            guard let y = r.year, !ys.contains(y) else { continue }
+            if r.meta.sections.contains(where: { $0.themes.contains(t.id) && r.headingAnchors.contains($0.anchor) }) { ys.insert(y) }
+        }
+        return ys.sorted()
+    }
+
+    /// Localities with a value of one of the theme's indicators in the year, by code.
+    func themeLocalities(_ t: Theme, year y: Int) -> [Locality] {
+        let m = model
+        var codes = Set<String>()
+        for d in m.catalog.indicators where d.theme == t.id {
+            for o in m.observations[d.id] ?? [] where o.year == y { codes.insert(o.adcode) }
+        }
+        return codes.sorted().compactMap { m.locality($0) }
+    }
+
+    /// Sections of the year's reports classified under the theme, by report (by locality code, then id).
+    func themePassages(_ t: Theme, year y: Int) -> [(report: Int, sections: [SectionInfo])] {
+        let m = model
+        let idx = (m.reportsByYear[y] ?? []).sorted { a, b in
+            let ra = m.reports[a], rb = m.reports[b]
+            return ra.adcode != rb.adcode ? ra.adcode < rb.adcode : ra.id < rb.id
+        }
+        return idx.compactMap { i in
+            let r = m.reports[i]
+            let secs = r.meta.sections.filter { $0.themes.contains(t.id) && r.headingAnchors.contains($0.anchor) }
+            return secs.isEmpty ? nil : (i, secs)
+        }
+    }
+
+    /// One year of a theme: the comparison table of its indicators across localities, and the passages.
+    func themeYear(_ t: Theme, year y: Int) -> String {
+        let m = model
+        let years = themePageYears(t)
+        let hasData = themeYears(t).contains(y)
+        let passages = themePassages(t, year: y).map { p -> [String: Any] in
+            var d = reportLink(p.report)
+            let r = m.reports[p.report]
+            d["sections"] = p.sections.map { ["heading": $0.heading, "href": m.reportURL(r.id, anchor: $0.anchor), "part": Self.partName($0.part)] as [String: Any] }
+            return d
+        }
+        var ctx: [String: Any] = [
+            "name": t.name, "year": String(y), "theme_href": m.themeURL(t.id),
+            "table": hasData ? themeTable(t, year: y).context : false, "has_table": hasData,
+            "passages": passages, "has_passages": !passages.isEmpty,
+            "passage_count": passages.reduce(0) { $0 + (($1["sections"] as? [Any])?.count ?? 0) },
+        ]
+        ctx["prev"] = years.last(where: { $0 < y }).map { ["year": String($0), "href": m.themeYearURL(t.id, $0)] as Any } ?? false
+        ctx["next"] = years.first(where: { $0 > y }).map { ["year": String($0), "href": m.themeYearURL(t.id, $0)] as Any } ?? false
+        return page("theme-year", title: "\(y)年 · \(t.name)", section: .themes,
+                    crumbs: [("主题", base.url("themes/")), (t.name, m.themeURL(t.id)), ("\(y)年", nil)],
+                    path: "themes/\(t.id)/\(y)/index.html", description: "\(y)年各地区\(t.name)对比与报告段落", ctx)
     }
 
     // MARK: - Indicators

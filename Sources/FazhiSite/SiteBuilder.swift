@@ -76,8 +76,6 @@ public struct SiteBuilder {
         let cachePath = BuildCache.path(for: layout.output)
         // Turning search on or off is a change of settings: the next build is not a no-change build.
         let settings = Self.settings(layout: layout, baseURL: baseURL) + "\nsearch=\(search.enabled)"
-        // An incremental build killed while applying its staged files is finished first.
-        try out.rollForward()
         let previousSite = out.isSite
         var old: BuildCache? = nil
         if !clean, previousSite, let c = BuildCache.read(cachePath, withReads: false), c.settings == settings,
@@ -248,18 +246,15 @@ public struct SiteBuilder {
                 let before: [String] = old.map { Array($0.outputs.keys) }
                     ?? OutputTree.files(under: out.output).filter { $0 != OutputTree.marker && $0 != ".gitkeep" }
                 let removed = before.filter { produced[$0] == nil && !$0.hasPrefix(SearchIndex.bundle + "/") }.sorted()
-                try out.apply(written: staged.sorted(), removed: removed)
+                // The staging folder becomes the whole new site: the changed files are there, the rest is linked.
+                try out.linkUnchanged(before.filter { produced[$0] != nil }.sorted(), except: SearchIndex.bundle)
                 summary.filesRemoved = removed.count
-                // The staging folder holds only what changed: index the site as it now is. The previous index is
-                // kept when no report page changed; otherwise Pagefind rebuilds it in place.
-                progress?("[search] indexing")
-                summary.search = SearchIndex(options: search).update(site: out.output, previous: out.output)
-            } else {
-                // Index the staged pages before the swap, so the published site carries its own pages' index.
-                progress?("[search] indexing")
-                summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output)
-                summary.filesRemoved = try out.commit()
             }
+            // Index the staged pages before the swap, so the published site carries its own pages' index (the
+            // previous index is carried over when the report pages are the same).
+            progress?("[search] indexing")
+            summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output)
+            summary.filesRemoved = try out.commit(removed: incremental ? summary.filesRemoved : nil)
         } catch {
             out.abort()
             throw error
@@ -358,6 +353,28 @@ public struct SiteBuilder {
         @Sendable func reportsOf(_ l: Locality) -> String { l.reports.map { fp[$0] }.joined(separator: ",") }
         let years = m.years.map(String.init).joined(separator: ",")
         let withData = m.indicatorsWithData.joined(separator: ",")
+        /// A year's reports and their localities (a locality's name comes from its newest report, whatever its year).
+        @Sendable func yearKey(_ y: Int) -> String {
+            var key = ""
+            var seen = Set<String>()
+            for i in m.reportsByYear[y] ?? [] {
+                key += "\nreport " + fp[i]
+                let code = m.reports[i].adcode
+                if seen.insert(code).inserted, let l = m.locality(code) { key += "\nlocality " + code + " " + reportsOf(l) }
+            }
+            return key
+        }
+        // Each theme's page years (for the prev/next links of its year pages), from the page list itself.
+        var yearsOfTheme: [String: [String]] = [:]
+        for job in jobs {
+            let parts = job.path.split(separator: "/")
+            if parts.count == 4, parts[0] == "themes", parts[3] == "index.html" { yearsOfTheme[String(parts[1]), default: []].append(String(parts[2])) }
+        }
+        let themeYears = yearsOfTheme
+        // The reports with a value of each indicator, and their localities.
+        var withValues: [String: [Int]] = [:]
+        for (i, r) in m.reports.enumerated() { for v in r.meta.indicators { withValues[v.indicator, default: []].append(i) } }
+        let reportsWith = withValues
         return ParallelMap.map(jobs.map(\.path)) { path -> String in
             let parts = path.split(separator: "/").map(String.init)
             var key = global + "\n" + path + "\n"
@@ -379,15 +396,27 @@ public struct SiteBuilder {
                 // A year: its reports and their localities (names come from a locality's newest report), the year list.
                 let ys = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
                 guard let y = Int(ys) else { return key + "corpus " + corpusKey }
-                key += "years " + years
+                key += "years " + years + yearKey(y)
+            } else if (parts.count == 4 && parts[0] == "themes" && parts[3] == "index.html")
+                        || (parts.count == 4 && parts[0] == "data" && parts[1] == "themes") {
+                // A theme's year (page or CSV): that year's reports, the theme's other years (prev/next).
+                let ys = parts[0] == "data" ? String(parts[3].dropLast(4)) : parts[2]
+                let theme = parts[0] == "data" ? parts[2] : parts[1]
+                guard let y = Int(ys) else { return key + "corpus " + corpusKey }
+                key += "theme years " + (themeYears[theme] ?? []).joined(separator: ",") + yearKey(y)
+            } else if (parts.count == 3 && parts[0] == "indicators" && parts[2] == "index.html")
+                        || (parts.count == 3 && parts[0] == "data" && parts[1] == "indicators" && parts[2] != "index.html") {
+                // An indicator (page or CSV): the reports with a value of it, and their localities.
+                let id = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
                 var seen = Set<String>()
-                for i in m.reportsByYear[y] ?? [] {
+                for i in reportsWith[id] ?? [] {
                     key += "\nreport " + fp[i]
                     let code = m.reports[i].adcode
                     if seen.insert(code).inserted, let l = m.locality(code) { key += "\nlocality " + code + " " + reportsOf(l) }
                 }
             } else {
-                // Everything else (home, indexes, themes, indicators, feeds, sitemap, data files) reads the whole corpus.
+                // Everything else (home, indexes, theme overviews, feeds, sitemap, data files) reads the whole corpus;
+                // these pages are small or cheap to make.
                 key += "corpus " + corpusKey
             }
             return SHA256.hex(Array(key.utf8))

@@ -177,6 +177,7 @@ public final class SiteModel: Sendable {
     public func localityURL(_ adcode: String) -> String { base.url("localities/\(adcode)/") }
     public func yearURL(_ y: Int) -> String { base.url("years/\(y)/") }
     public func themeURL(_ id: String) -> String { base.url("themes/\(id)/") }
+    public func themeYearURL(_ id: String, _ year: Int) -> String { base.url("themes/\(id)/\(year)/") }
     public func indicatorURL(_ id: String) -> String { base.url("indicators/\(id)/") }
 
     /// The link to an indicator value's sentence, or to the report when its anchor is not in the body.

@@ -11,7 +11,7 @@ public struct SiteTemplates: Sendable {
     /// Template files, for a future dependency graph (`template:<name>` inputs).
     public let files: [String: String]
 
-    public static let required = ["layout", "home", "report", "locality", "localities", "year", "years", "theme", "themes",
+    public static let required = ["layout", "home", "report", "locality", "localities", "year", "years", "theme", "theme-year", "themes",
                                   "indicator", "indicators", "review", "data", "404", "table"]
 
     public init(directory: String) throws {

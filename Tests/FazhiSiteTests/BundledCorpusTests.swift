@@ -21,7 +21,7 @@ import FazhiSite
         _ = try SiteBuilder(layout: layout).build()
 
         func page(_ rel: String) -> String { (try? String(contentsOfFile: root + "/public/" + rel, encoding: .utf8)) ?? "" }
-        let theme = page("themes/disputes/index.html")
+        let overview = page("themes/disputes/index.html")
         // 行政复议 figures of four localities, as a careful reader finds them in the reports.
         let expected: [(report: String, figure: String)] = [
             ("429006-2024", "358件"),   // 天门市: 审结行政复议申请358件
@@ -31,10 +31,14 @@ import FazhiSite
             ("120116-2024", "1006件"),  // 滨海新区: 办结1006件
         ]
         for (report, figure) in expected {
-            // A table cell linking the figure to a sentence of that report…
+            // The theme's overview links the report's year; that year's page has…
+            let year = String(report.suffix(4))
+            try #require(overview.contains("href=\"/themes/disputes/\(year)/\""), "the disputes theme does not link \(year)")
+            let theme = page("themes/disputes/\(year)/index.html")
+            // …a table cell linking the figure to a sentence of that report…
             let pattern = "href=\"/reports/\(report)/#"
             let cells = theme.components(separatedBy: pattern).dropFirst().filter { $0.prefix(80).contains(">\(figure)<") }
-            try #require(!cells.isEmpty, "\(figure) of \(report) is not linked on the disputes theme page")
+            try #require(!cells.isEmpty, "\(figure) of \(report) is not linked on the disputes theme page of \(year)")
             let anchor = String(cells[0].prefix { $0 != "\"" })
             // …lands on a highlighted sentence of the report that says it.
             let reportPage = page("reports/\(report)/index.html")

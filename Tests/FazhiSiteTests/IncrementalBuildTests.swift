@@ -186,11 +186,11 @@ import Testing
         #expect(Self.differences(site.output, reference).isEmpty)
     }
 
-    @Test func anInterruptedApplyIsFinishedByTheNextBuild() throws {
+    @Test func aStagingFolderLeftByAKilledBuildIsCleared() throws {
         let site = try FixtureSite(); defer { site.remove() }
         try site.build()
         let out = OutputTree(site.output)
-        // A build killed while rendering (no journal): the site is untouched, the next build clears the staging.
+        // A build killed before its swap: the site is untouched, the next build clears the staging folder.
         try FileManager.default.createDirectory(atPath: out.staging + "/reports", withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: out.staging + "/.fazhi-site", contents: Data())
         _ = FileManager.default.createFile(atPath: out.staging + "/index.html", contents: Data("half".utf8))
@@ -198,20 +198,34 @@ import Testing
         try site.build()
         #expect(site.read("index.html") == before)
         #expect(!FileManager.default.fileExists(atPath: out.staging))
+    }
 
-        // A build killed after its journal was written: the staged changes are applied first, the marker last.
-        try FileManager.default.createDirectory(atPath: out.staging, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: out.staging + "/.fazhi-site", contents: Data("This folder is built by `fazhi build` and replaced whole on every build.\n".utf8))
-        _ = FileManager.default.createFile(atPath: out.staging + "/index.html", contents: Data("staged".utf8))
-        let journal = "fazhi-apply 1\nM\tindex.html\nD\tdata/reports.csv\nD\treports/430581-2023/index.html\n"
-        _ = FileManager.default.createFile(atPath: out.staging + "/" + OutputTree.journal, contents: Data(journal.utf8))
-        try out.rollForward()
-        #expect(site.read("index.html") == "staged")
-        #expect(!site.exists("data/reports.csv"))
-        #expect(!FileManager.default.fileExists(atPath: site.output + "/reports/430581-2023"))
-        #expect(!FileManager.default.fileExists(atPath: out.staging))
-        // The replaced marker tells the next build that its cache is stale: it compares every file and repairs.
+    /// An incremental build never writes into the previous site: it writes the changed files as new files in
+    /// the staging folder, hard-links the unchanged ones there and swaps the folders. A snapshot of the previous
+    /// site made of hard links to its files would see any write into them; it must keep its bytes.
+    @Test func anIncrementalBuildNeverWritesIntoThePreviousSite() throws {
+        let site = try FixtureSite(); defer { site.remove() }
         try site.build()
+        let snapshot = site.root + "/snapshot"
+        var bytes: [String: Data] = [:]
+        for f in site.files() {
+            let dst = snapshot + "/" + f
+            try FileManager.default.createDirectory(atPath: (dst as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            #expect(link(site.output + "/" + f, dst) == 0)
+            bytes[f] = FileManager.default.contents(atPath: dst)
+        }
+        try site.write("markdown/430581-2023.md", try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
+            .replacingOccurrences(of: "publisher: \"武冈市人民政府\"", with: "publisher: \"武冈市政府\""))
+        let summary = try site.build()
+        #expect(summary.filesWritten > 1 && summary.filesUnchanged > 0)
+        var shared = 0, changed = 0
+        for (f, old) in bytes {
+            #expect(FileManager.default.contents(atPath: snapshot + "/" + f) == old, "\(f) of the previous site was written to")
+            if Self.inode(snapshot + "/" + f) == Self.inode(site.output + "/" + f) { shared += 1 } else { changed += 1 }
+        }
+        // Unchanged files are the same inodes (linked, not copied); the changed ones are new files.
+        #expect(shared == summary.filesUnchanged && changed >= summary.filesWritten - 1, "shared \(shared), changed \(changed)")
+        #expect(!FileManager.default.fileExists(atPath: OutputTree(site.output).staging))
         let reference = site.root + "/reference"
         try site.build(output: reference)
         #expect(Self.differences(site.output, reference).isEmpty)
