@@ -83,11 +83,11 @@ public struct DataExports: Sendable {
 
     static func json(_ columns: [ColumnDoc], _ rows: [[String]]) -> String {
         var out = "[\n"
+        let keys = columns.enumerated().map { j, c in (j > 0 ? ", " : "") + Escape.json(c.name) + ": " }
         for (k, row) in rows.enumerated() {
             out += "  {"
             for (j, (c, v)) in zip(columns, row).enumerated() {
-                if j > 0 { out += ", " }
-                out += Escape.json(c.name) + ": "
+                out += keys[j]
                 out += c.numeric ? (v.isEmpty ? "null" : v) : Escape.json(v)
             }
             out += k == rows.count - 1 ? "}\n" : "},\n"

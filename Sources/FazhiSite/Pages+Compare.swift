@@ -94,7 +94,7 @@ extension SitePages {
             "table": table.context, "has_table": !table.rows.isEmpty, "charts": charts, "has_charts": !charts.isEmpty,
         ]
         // Neighbours in the same prefecture.
-        let same = m.localities.filter { $0.adcode != l.adcode && !l.prefecture.isEmpty && $0.prefecture == l.prefecture && $0.province == l.province }
+        let same = m.neighbours(of: l)
         ctx["neighbours"] = same.map { localityLink($0) }
         ctx["has_neighbours"] = !same.isEmpty
         return page("locality", title: l.name, section: .localities, crumbs: [("地区", base.url("localities/")), (m.fullName(l), nil)],

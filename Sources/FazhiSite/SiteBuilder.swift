@@ -350,7 +350,11 @@ public struct SiteBuilder {
         var corpus = ""
         for f in markdown { corpus += f + "=" + (shas["m:" + f] ?? "") + "\n" }
         let corpusKey = SHA256.hex(Array(corpus.utf8))
-        @Sendable func reportsOf(_ l: Locality) -> String { l.reports.map { fp[$0] }.joined(separator: ",") }
+        // Each locality's reports, once (report pages, localities, years and indicators all use it).
+        var reportsByLocality: [String: String] = [:]
+        for l in m.localities { reportsByLocality[l.adcode] = l.reports.map { fp[$0] }.joined(separator: ",") }
+        let localityReports = reportsByLocality
+        @Sendable func reportsOf(_ l: Locality) -> String { localityReports[l.adcode] ?? "" }
         let years = m.years.map(String.init).joined(separator: ",")
         let withData = m.indicatorsWithData.joined(separator: ",")
         /// A year's reports and their localities (a locality's name comes from its newest report, whatever its year).
@@ -388,7 +392,7 @@ public struct SiteBuilder {
                 let code = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
                 guard let l = m.locality(code) else { return key + "corpus " + corpusKey }
                 key += "locality " + reportsOf(l) + "\nwithData " + withData
-                for n in m.localities where n.adcode != l.adcode && !l.prefecture.isEmpty && n.prefecture == l.prefecture && n.province == l.province {
+                for n in m.neighbours(of: l) {
                     key += "\nneighbour " + n.adcode + " " + reportsOf(n)
                 }
             } else if (parts.count == 3 && parts[0] == "years" && parts[2] == "index.html")

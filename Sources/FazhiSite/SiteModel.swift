@@ -70,6 +70,15 @@ public final class SiteModel: Sendable {
     public let indicatorsWithData: [String]
     /// "indicator|adcode|year" → observation.
     let observationIndex: [String: Observation]
+    /// "province/prefecture" → indices of its localities (in `localities` order).
+    let localitiesByPrefecture: [String: [Int]]
+
+    /// The other localities of the same prefecture, in code order; none for a locality without one.
+    public func neighbours(of l: Locality) -> [Locality] {
+        guard !l.prefecture.isEmpty else { return [] }
+        return (localitiesByPrefecture[l.province + "/" + l.prefecture] ?? []).map { localities[$0] }.filter { $0.adcode != l.adcode }
+    }
+
     /// Indicator id → how many localities have a value.
     public let localityCount: [String: Int]
 
@@ -98,6 +107,9 @@ public final class SiteModel: Sendable {
         self.localities = locs
         var li: [String: Int] = [:]
         for (i, l) in locs.enumerated() { li[l.adcode] = i }
+        var near: [String: [Int]] = [:]
+        for (i, l) in locs.enumerated() where !l.prefecture.isEmpty { near[l.province + "/" + l.prefecture, default: []].append(i) }
+        self.localitiesByPrefecture = near
         self.localityIndex = li
 
         var byYear: [Int: [Int]] = [:]
