@@ -345,29 +345,37 @@ public struct SiteBuilder {
     /// The key of each job: a hash of exactly what its page is made from (see the rules inline). Equal keys
     /// mean equal bytes; a page whose key is unchanged is not rendered.
     static func keys(jobs: [PageJob], model m: SiteModel, global: String, markdown: [String], shas: [String: String]) -> [String] {
-        // A report, as its file and its bytes.
-        let fp: [String] = m.reports.map { $0.file + "=" + (shas["m:" + $0.file] ?? "") }
+        // A report, as its file and its bytes, in 24 hex digits (96 bits of SHA-256): keys hash thousands of them.
+        @Sendable func digest(_ text: String) -> String { String(SHA256.hex(Array(text.utf8)).prefix(24)) }
+        let fp: [String] = ParallelMap.map(m.reports.map(\.file)) { digest($0 + "=" + (shas["m:" + $0] ?? "")) }
         var corpus = ""
         for f in markdown { corpus += f + "=" + (shas["m:" + f] ?? "") + "\n" }
         let corpusKey = SHA256.hex(Array(corpus.utf8))
-        // Each locality's reports, once (report pages, localities, years and indicators all use it).
-        var reportsByLocality: [String: String] = [:]
-        for l in m.localities { reportsByLocality[l.adcode] = l.reports.map { fp[$0] }.joined(separator: ",") }
-        let localityReports = reportsByLocality
+        // Each locality's reports, once, as one digest (report pages, localities, years and indicators use it).
+        let localityDigests = ParallelMap.map(m.localities) { l in digest(l.adcode + ":" + l.reports.map { fp[$0] }.joined(separator: ",")) }
+        var byCode: [String: String] = [:]
+        for (l, d) in zip(m.localities, localityDigests) { byCode[l.adcode] = d }
+        let localityReports = byCode
         @Sendable func reportsOf(_ l: Locality) -> String { localityReports[l.adcode] ?? "" }
         let years = m.years.map(String.init).joined(separator: ",")
         let withData = m.indicatorsWithData.joined(separator: ",")
-        /// A year's reports and their localities (a locality's name comes from its newest report, whatever its year).
-        @Sendable func yearKey(_ y: Int) -> String {
+        /// A set of reports and their localities (a locality's name comes from its newest report, whatever its
+        /// year), as one digest.
+        @Sendable func reportsKey(_ reports: [Int]) -> String {
             var key = ""
             var seen = Set<String>()
-            for i in m.reportsByYear[y] ?? [] {
+            for i in reports {
                 key += "\nreport " + fp[i]
                 let code = m.reports[i].adcode
-                if seen.insert(code).inserted, let l = m.locality(code) { key += "\nlocality " + code + " " + reportsOf(l) }
+                if seen.insert(code).inserted, let l = m.locality(code) { key += "\nlocality " + reportsOf(l) }
             }
-            return key
+            return SHA256.hex(Array(key.utf8))
         }
+        let yearDigests = ParallelMap.map(m.years) { reportsKey(m.reportsByYear[$0] ?? []) }
+        var byYear: [Int: String] = [:]
+        for (y, d) in zip(m.years, yearDigests) { byYear[y] = d }
+        let yearKeys = byYear
+        @Sendable func yearKey(_ y: Int) -> String { "\nyear " + (yearKeys[y] ?? "none") }
         // Each theme's page years (for the prev/next links of its year pages), from the page list itself.
         var yearsOfTheme: [String: [String]] = [:]
         for job in jobs {
@@ -379,6 +387,11 @@ public struct SiteBuilder {
         var withValues: [String: [Int]] = [:]
         for (i, r) in m.reports.enumerated() { for v in r.meta.indicators { withValues[v.indicator, default: []].append(i) } }
         let reportsWith = withValues
+        let indicatorIDs = reportsWith.keys.sorted()
+        let indicatorDigests = ParallelMap.map(indicatorIDs) { reportsKey(reportsWith[$0] ?? []) }
+        var byIndicator: [String: String] = [:]
+        for (id, d) in zip(indicatorIDs, indicatorDigests) { byIndicator[id] = d }
+        let indicatorKeys = byIndicator
         return ParallelMap.map(jobs.map(\.path)) { path -> String in
             let parts = path.split(separator: "/").map(String.init)
             var key = global + "\n" + path + "\n"
@@ -412,12 +425,7 @@ public struct SiteBuilder {
                         || (parts.count == 3 && parts[0] == "data" && parts[1] == "indicators" && parts[2] != "index.html") {
                 // An indicator (page or CSV): the reports with a value of it, and their localities.
                 let id = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
-                var seen = Set<String>()
-                for i in reportsWith[id] ?? [] {
-                    key += "\nreport " + fp[i]
-                    let code = m.reports[i].adcode
-                    if seen.insert(code).inserted, let l = m.locality(code) { key += "\nlocality " + code + " " + reportsOf(l) }
-                }
+                key += "indicator " + (indicatorKeys[id] ?? "none")
             } else {
                 // Everything else (home, indexes, theme overviews, feeds, sitemap, data files) reads the whole corpus;
                 // these pages are small or cheap to make.

@@ -26,7 +26,7 @@ struct FactsCommand: ParsableCommand {
 
     func run() throws {
         let path = try resolve()
-        guard let text = FactsCommand.readFile(path) else {
+        guard let text = FileText.read(path) else {
             throw ValidationError("cannot read \(path)")
         }
         let doc: ReportDocument
@@ -36,7 +36,7 @@ struct FactsCommand: ParsableCommand {
         let fm = doc.frontMatter
         // Indicator names from the catalog, when there is one.
         var names: [String: String] = [:]
-        if let yaml = FactsCommand.readFile(global.layout.catalog) {
+        if let yaml = FileText.read(global.layout.catalog) {
             if let c = try? Catalog.load(yaml: yaml, file: global.layout.catalog) {
                 for i in c.indicators { names[i.id] = i.name }
             }
@@ -86,19 +86,6 @@ struct FactsCommand: ParsableCommand {
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
-
-    static func readFile(_ path: String) -> String? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n <= 0 { break }
-            bytes.append(contentsOf: buf[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 
     static func number(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }

@@ -20,18 +20,7 @@ enum SeedBlocks {
         ("wugang-2023", "湖南省武冈市-2023-法治政府建设工作报告.txt"),
     ]
 
-    static func read(_ path: String) -> String {
-        guard let f = fopen(path, "rb") else { return "" }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n <= 0 { break }
-            bytes.append(contentsOf: buf[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func read(_ path: String) -> String { FileText.read(path) ?? "" }
 
     static func catalogText() -> String { read(root + "/content/catalog.yaml") }
 

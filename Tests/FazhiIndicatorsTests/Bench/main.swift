@@ -11,18 +11,7 @@ import FazhiModel
 import Glibc
 #endif
 
-func readFile(_ path: String) -> String? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buf, 1, buf.count, f)
-        if n <= 0 { break }
-        bytes.append(contentsOf: buf[0..<n])
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
+func readFile(_ path: String) -> String? { FileText.read(path) }
 
 func listMarkdown(_ dir: String) -> [String] {
     guard let d = opendir(dir) else { return [] }
