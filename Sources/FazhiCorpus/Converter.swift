@@ -62,18 +62,44 @@ public struct Converter: Sendable {
     /// Inputs larger than this are skipped with an error: a report is tens of kilobytes, a saved page with
     /// inline images a few megabytes; a bigger file is something else, and would cost minutes and gigabytes.
     public var maxInputBytes = 16 * 1_048_576
-    let gazetteer: Gazetteer
 
     /// `progress` receives one line per step for a progress display.
     public init(layout: ProjectLayout, progress: (@Sendable (String) -> Void)? = nil) {
         self.layout = layout
         self.progress = progress
-        self.gazetteer = Gazetteer.shared
     }
 
     struct Input: Sendable {
         var relative: String
         var source: String
+    }
+
+    /// A changed input analysed and rendered in pass 2, waiting for its id (decided over the whole corpus).
+    struct PreparedReport: Sendable {
+        var key: CacheEntry
+        var warnings: Int
+        /// Where the document after its id line is in the spill file; nil when it could not be kept there
+        /// (pass 3 then analyses the input again).
+        var spilled: Range<Int>?
+
+        /// A document starts with its id line: `---`, then `id: "…"`; everything after it is the same for any id.
+        static let idlessHead = "---\nid: " + FrontMatterWriter.quoted("") + "\n"
+
+        init(report: AnalyzedReport, spill: SpillFile?) {
+            key = CacheEntry(sha: report.frontMatter.sourceSHA256, converter: Converter.version, id: "", idBase: report.idBase,
+                             department: report.department, fixedID: report.fixedID)
+            warnings = report.frontMatter.warnings.count
+            let document = report.document(id: "")
+            if let spill, document.hasPrefix(Self.idlessHead) {
+                spilled = spill.append(document.utf8.dropFirst(Self.idlessHead.utf8.count))
+            }
+        }
+
+        /// The document with its id, or nil when it was not kept.
+        func document(id: String, from spill: SpillFile?) -> String? {
+            guard let spilled, let rest = spill?.read(spilled) else { return nil }
+            return "---\nid: " + FrontMatterWriter.quoted(id) + "\n" + String(decoding: rest, as: UTF8.self)
+        }
     }
 
     struct CacheEntry: Sendable, Equatable {
@@ -94,6 +120,8 @@ public struct Converter: Sendable {
         var entries: [String: CacheEntry] = [:]
         var markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)] = [:]
         var scannedAt: Int64 = 0
+        /// The cache was written for the current catalog bytes, so a run parsed them without error.
+        var vouchesForCatalog = false
         /// A stat proves nothing for a file changed within a second of the scan (it may have changed again
         /// within the same timestamp tick): such files are read again next time.
         func trusts(size: Int64, mtime: Int64, as old: (size: Int64, mtime: Int64)) -> Bool {
@@ -119,19 +147,21 @@ public struct Converter: Sendable {
         let fm = FileManager.default
         var summary = ConvertSummary()
 
-        // The catalog: an error in it stops the whole run.
-        let extractor: FactExtractor
-        let catalogHash: String
-        if let data = fm.contents(atPath: layout.catalog) {
+        // The catalog: an error in it stops the whole run. It is hashed now and parsed only when a report
+        // must be analysed, or when no cache vouches for these bytes (then it is parsed now, so an error in
+        // it stops the run before anything is written, as it always did).
+        let catalogBytes = fm.contents(atPath: layout.catalog)
+        let catalogHash = catalogBytes.map { SHA256.hex(Array($0)) } ?? "none"
+        let catalogFile = layout.catalog
+        func parseCatalog() throws -> FactExtractor {
+            guard let data = catalogBytes else { return FactExtractor(catalog: Catalog(themes: [], indicators: [])) }
             guard let yaml = String(data: data, encoding: .utf8) else {
-                throw Diagnostic(file: layout.catalog, "the catalog is not UTF-8 text")
+                throw Diagnostic(file: catalogFile, "the catalog is not UTF-8 text")
             }
-            extractor = try FactExtractor(catalogYAML: yaml, file: layout.catalog)
-            catalogHash = SHA256.hex(Array(data))
-        } else {
-            extractor = FactExtractor(catalog: Catalog(themes: [], indicators: []))
-            catalogHash = "none"
+            return try FactExtractor(catalogYAML: yaml, file: catalogFile)
         }
+        let cacheAll = force ? Cache() : readCache(layout.markdown, catalogHash: catalogHash)
+        var parsedExtractor: FactExtractor? = cacheAll.vouchesForCatalog ? nil : try parseCatalog()
 
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: layout.reports, isDirectory: &isDir), isDir.boolValue else {
@@ -179,7 +209,6 @@ public struct Converter: Sendable {
         summary.inputs = inputs.count
 
         // Existing Markdown files: which are locked, which source each came from.
-        let cacheAll = force ? Cache() : readCache(markdownDir, catalogHash: catalogHash)
         let (existing, markdownStamps) = scanMarkdown(markdownDir, cache: cacheAll)
         var lockedBySource: [String: String] = [:]
         var reserved = Set<String>()
@@ -238,8 +267,11 @@ public struct Converter: Sendable {
             }
         }
 
-        // Pass 2 (concurrent): what each changed input's id needs (place, year, kind).
-        let analyzer = ReportAnalyzer(gazetteer: gazetteer, extractor: extractor)
+        // Pass 2 (concurrent): analyse and render each changed input once. Its id needs the whole corpus's keys
+        // (place, year, kind), so the document is kept without one, in a spill file (a national corpus's
+        // documents do not fit in memory), and pass 3 puts the id in.
+        if parsedExtractor == nil, !toAnalyze.isEmpty { parsedExtractor = try parseCatalog() }
+        let extractor = parsedExtractor
         let hashOf = sha
         // Read again when needed; the hash is the one from pass 1.
         @Sendable func read(_ i: Int) -> Result<([UInt8], String), Diagnostic> {
@@ -248,23 +280,26 @@ public struct Converter: Sendable {
             }
             return .success(([UInt8](data), h))
         }
-        let keyed: [Result<AnalyzedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
-            let i = toAnalyze[j]
+        @Sendable func analyze(_ i: Int, _ extractor: FactExtractor) -> Result<AnalyzedReport, Diagnostic> {
             switch read(i) {
             case .failure(let d): return .failure(d)
             case .success(let (bytes, h)):
+                let analyzer = ReportAnalyzer(gazetteer: Gazetteer.shared, extractor: extractor)
                 do throws(Diagnostic) {
-                    return .success(try analyzer.analyze(bytes: bytes, source: inputs[i].source, relativePath: inputs[i].relative, sha256: h, render: false))
+                    return .success(try analyzer.analyze(bytes: bytes, source: inputs[i].source, relativePath: inputs[i].relative, sha256: h))
                 } catch { return .failure(error) }
             }
         }
-        var changed = Set<Int>()
+        let spill = toAnalyze.isEmpty ? nil : SpillFile(directory: markdownDir)
+        let prepared: [Result<PreparedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
+            analyze(toAnalyze[j], extractor!).map { PreparedReport(report: $0, spill: spill) }
+        }
+        var changed: [Int: PreparedReport] = [:]
         for (j, i) in toAnalyze.enumerated() {
-            switch keyed[j] {
-            case .success(let a):
-                keys[i] = CacheEntry(sha: a.frontMatter.sourceSHA256, converter: Converter.version, id: "", idBase: a.idBase,
-                                     department: a.department, fixedID: a.fixedID)
-                changed.insert(i)
+            switch prepared[j] {
+            case .success(let p):
+                keys[i] = p.key
+                changed[i] = p
             case .failure(let d): summary.failed.append(d)
             }
         }
@@ -272,10 +307,13 @@ public struct Converter: Sendable {
 
         // Ids over the whole corpus, in path order. An up-to-date input whose id moved is written again.
         let ids = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
-        let toWrite = live.filter { changed.contains($0) || keys[$0]!.id != ids[inputs[$0].source] }
+        let toWrite = live.filter { changed[$0] != nil || keys[$0]!.id != ids[inputs[$0].source] }
         summary.unchanged = live.count - toWrite.count
+        // An up-to-date input whose id moved is analysed again here (it was not in pass 2).
+        if parsedExtractor == nil, toWrite.contains(where: { changed[$0] == nil }) { parsedExtractor = try parseCatalog() }
+        let writeExtractor = parsedExtractor
 
-        // Pass 3 (concurrent): convert, render and write; a file whose text is unchanged is not rewritten.
+        // Pass 3 (concurrent): put the id in and write; a file whose text is unchanged is not rewritten.
         enum Outcome: Sendable { case written(String, warnings: Int), same, failed(Diagnostic) }
         let counter = Counter()
         let showProgress = progress != nil && (progressAlways || total >= largeCorpus)
@@ -284,21 +322,25 @@ public struct Converter: Sendable {
             let input = inputs[i]
             if showProgress, let progress { progress("[\(counter.next())/\(toWrite.count)] convert \(input.source)") }
             guard let id = ids[input.source] else { return .failed(Diagnostic(file: input.source, "no id")) }
-            switch read(i) {
-            case .failure(let d): return .failed(d)
-            case .success(let (bytes, h)):
-                let report: AnalyzedReport
-                do throws(Diagnostic) {
-                    report = try analyzer.analyze(bytes: bytes, source: input.source, relativePath: input.relative, sha256: h)
-                } catch { return .failed(error) }
-                let path = markdownDir + "/" + id + ".md"
-                let text = report.document(id: id)
-                if let old = fm.contents(atPath: path), old == Data(text.utf8) { return .same }
-                do throws(Diagnostic) {
-                    try Converter.writeAtomically(text, to: path)
-                } catch { return .failed(error) }
-                return .written(path, warnings: report.frontMatter.warnings.count)
+            let text: String
+            let warnings: Int
+            if let p = changed[i], let document = p.document(id: id, from: spill) {
+                text = document
+                warnings = p.warnings
+            } else {
+                switch analyze(i, writeExtractor!) {
+                case .failure(let d): return .failed(d)
+                case .success(let report):
+                    text = report.document(id: id)
+                    warnings = report.frontMatter.warnings.count
+                }
             }
+            let path = markdownDir + "/" + id + ".md"
+            if let old = fm.contents(atPath: path), old == Data(text.utf8) { return .same }
+            do throws(Diagnostic) {
+                try Converter.writeAtomically(text, to: path)
+            } catch { return .failed(error) }
+            return .written(path, warnings: warnings)
         }
         var failedWrite = Set<Int>()
         for (j, o) in outcomes.enumerated() {
@@ -488,13 +530,7 @@ public struct Converter: Sendable {
             if let st = stats[i], let c = cache.markdown[names[i]], cache.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
                 return c.info
             }
-            guard let data = fm.contents(atPath: dir + "/" + names[i]) else { return nil }
-            let text = String(decoding: data, as: UTF8.self)
-            guard let yaml = FrontMatterReader.split(text).yaml else { return nil }
-            // Only the fields convert needs: a big facts list is not parsed.
-            let wanted = yaml.split(separator: "\n").filter {
-                $0.hasPrefix("source:") || $0.hasPrefix("source_sha256:") || $0.hasPrefix("converter:") || $0.hasPrefix("locked:")
-            }.joined(separator: "\n")
+            guard let data = fm.contents(atPath: dir + "/" + names[i]), let wanted = Converter.convertFields(data) else { return nil }
             guard let f = try? FrontMatterReader.frontMatter(wanted, file: names[i]) else {
                 // Unreadable fields: never overwrite or remove what a person may have locked.
                 let locked = wanted.contains("locked:") && !wanted.contains("locked: false")
@@ -512,18 +548,60 @@ public struct Converter: Sendable {
         return (out, stamped)
     }
 
+    static let convertFieldNames = ["source:", "source_sha256:", "converter:", "locked:"]
+
+    /// The front-matter lines convert needs (source, source_sha256, converter, locked), joined by line breaks;
+    /// nil when the file has no front matter. Only these fields are read: a big facts list is not parsed.
+    static func convertFields(_ data: Data) -> String? {
+        // A file with carriage returns takes the general reader (CRLF line ends are one Character there).
+        if data.contains(0x0D) { return convertFields(text: String(decoding: data, as: UTF8.self)) }
+        return data.withUnsafeBytes { raw -> String? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            guard bytes[i...].starts(with: "---\n".utf8) else { return nil }
+            i += 4
+            var wanted: [String] = []
+            while i < bytes.count {
+                var end = i
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                let line = bytes[i..<end]
+                if line.elementsEqual("---".utf8) || line.elementsEqual("...".utf8) { return wanted.joined(separator: "\n") }
+                if let first = line.first, first == UInt8(ascii: "s") || first == UInt8(ascii: "c") || first == UInt8(ascii: "l") {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: line), as: UTF8.self)
+                    if convertFieldNames.contains(where: { text.hasPrefix($0) }) { wanted.append(text) }
+                }
+                i = end + 1
+            }
+            return nil
+        }
+    }
+
+    /// `convertFields` over decoded text, through `FrontMatterReader.split`.
+    static func convertFields(text: String) -> String? {
+        guard let yaml = FrontMatterReader.split(text).yaml else { return nil }
+        return yaml.split(separator: "\n").filter { line in convertFieldNames.contains { line.hasPrefix($0) } }.joined(separator: "\n")
+    }
+
     static let cacheHeader = "fazhi-convert-cache 2"
 
     /// The cache; empty when missing, of another version or catalog (then everything is hashed and read).
     func readCache(_ dir: String, catalogHash: String) -> Cache {
         guard let data = FileManager.default.contents(atPath: dir + "/" + Converter.cacheName) else { return Cache() }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines and fields split on bytes: the cache is written with "\n" and "\t" only (a carriage return
+        // would join "\r\n" into one Character, so a file with one is split as text).
+        let lines: [String]
+        if data.contains(0x0D) {
+            lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        } else {
+            lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        }
         guard lines.count >= 3, lines[0] == Converter.cacheHeader, lines[1] == "catalog\t" + catalogHash,
               lines[2].hasPrefix("scanned\t"), let scanned = Int64(lines[2].dropFirst(8)) else { return Cache() }
         var out = Cache()
         out.scannedAt = scanned
+        out.vouchesForCatalog = true
         for l in lines.dropFirst(3) {
-            let f = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let f = l.utf8.split(separator: 0x09, omittingEmptySubsequences: false).map { String(Substring($0)) }
             if f.count == 10, f[0] == "S", let conv = Int(f[3]), let size = Int64(f[8]), let mtime = Int64(f[9]) {
                 out.entries[f[1]] = CacheEntry(sha: f[2], converter: conv, id: f[4], idBase: f[5], department: f[6] == "1",
                                                fixedID: f[7].isEmpty ? nil : f[7], size: size, mtime: mtime)
@@ -537,7 +615,7 @@ public struct Converter: Sendable {
     func writeCache(_ dir: String, catalogHash: String, entries: [String: CacheEntry],
                     markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)], scannedAt: Int64) {
         var text = "\(Converter.cacheHeader)\ncatalog\t\(catalogHash)\nscanned\t\(scannedAt)\n"
-        func clean(_ s: String) -> Bool { !s.contains("\t") && !s.contains("\n") }
+        func clean(_ s: String) -> Bool { !s.utf8.contains(0x09) && !s.utf8.contains(0x0A) }
         for (source, e) in entries.sorted(by: { $0.key < $1.key }) where clean(source) {
             text += "S\t\(source)\t\(e.sha)\t\(e.converter)\t\(e.id)\t\(e.idBase)\t\(e.department ? "1" : "0")\t\(e.fixedID ?? "")\t\(e.size)\t\(e.mtime)\n"
         }
@@ -554,7 +632,7 @@ public struct Converter: Sendable {
         let dir = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let tmp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+        guard writeNewFile(tmp, Array(text.utf8)) else {
             throw Diagnostic(file: path, "cannot write the file")
         }
         if rename(tmp, path) != 0 {
@@ -562,6 +640,74 @@ public struct Converter: Sendable {
             unlink(tmp)
             throw Diagnostic(file: path, "cannot write the file: \(String(cString: strerror(e)))")
         }
+    }
+
+    /// Creates `path` (it must not exist) with `bytes`; on failure nothing is left behind. Plain POSIX calls:
+    /// FileManager.createFile writes through a temporary file of its own and syncs it to disk, which costs
+    /// more than the conversion for a corpus of small files (a lost Markdown file is converted again).
+    static func writeNewFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { return false }
+        let ok = bytes.withUnsafeBytes { SpillFile.writeAll(fd, $0, at: nil) }
+        if close(fd) != 0 || !ok { unlink(path); return false }
+        return true
+    }
+}
+
+/// The documents pass 2 renders, kept on disk until pass 3 knows their ids: one temporary file, unlinked as
+/// soon as it is open (the system frees it when the run ends, even a killed run), appended to concurrently.
+final class SpillFile: @unchecked Sendable {
+    private let fd: Int32
+    private var end = 0
+    private let lock = NSLock()
+
+    init?(directory: String) {
+        var template = Array((directory + "/.spill-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Appends `bytes`; returns where they are, or nil when they could not be written.
+    func append(_ bytes: some Collection<UInt8>) -> Range<Int>? {
+        let data = Array(bytes)
+        lock.lock()
+        let start = end
+        end += data.count
+        lock.unlock()
+        let ok = data.withUnsafeBytes { SpillFile.writeAll(fd, $0, at: start) }
+        return ok ? start..<(start + data.count) : nil
+    }
+
+    func read(_ range: Range<Int>) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: range.count)
+        var done = 0
+        let ok = out.withUnsafeMutableBytes { buf -> Bool in
+            while done < range.count {
+                let n = pread(fd, buf.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { return false }
+                done += n
+            }
+            return true
+        }
+        return ok ? out : nil
+    }
+
+    /// Writes all of `buffer` to `fd` (at `offset`, or at the current position when nil).
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int?) -> Bool {
+        var done = 0
+        while done < buffer.count {
+            let rest = buffer.count - done
+            let n = offset.map { pwrite(fd, buffer.baseAddress! + done, rest, off_t($0 + done)) } ?? write(fd, buffer.baseAddress! + done, rest)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
     }
 }
 
