@@ -495,7 +495,7 @@ public struct Converter: Sendable {
             }
         }
         walk(root, "")
-        return out.sorted { Array($0.relative.utf8).lexicographicallyPrecedes(Array($1.relative.utf8)) }
+        return out.sorted { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
     }
 
     static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
@@ -589,19 +589,19 @@ public struct Converter: Sendable {
         guard let data = FileManager.default.contents(atPath: dir + "/" + Converter.cacheName) else { return Cache() }
         // Lines and fields split on bytes: the cache is written with "\n" and "\t" only (a carriage return
         // would join "\r\n" into one Character, so a file with one is split as text).
-        let lines: [String]
+        let lines: [[String]]
         if data.contains(0x0D) {
-            lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         } else {
-            lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            lines = Converter.tabSeparatedLines(data)
         }
-        guard lines.count >= 3, lines[0] == Converter.cacheHeader, lines[1] == "catalog\t" + catalogHash,
-              lines[2].hasPrefix("scanned\t"), let scanned = Int64(lines[2].dropFirst(8)) else { return Cache() }
+        guard lines.count >= 3, lines[0] == [Converter.cacheHeader], lines[1] == ["catalog", catalogHash],
+              lines[2].count == 2, lines[2][0] == "scanned", let scanned = Int64(lines[2][1]) else { return Cache() }
         var out = Cache()
         out.scannedAt = scanned
         out.vouchesForCatalog = true
-        for l in lines.dropFirst(3) {
-            let f = l.utf8.split(separator: 0x09, omittingEmptySubsequences: false).map { String(Substring($0)) }
+        for f in lines.dropFirst(3) {
             if f.count == 10, f[0] == "S", let conv = Int(f[3]), let size = Int64(f[8]), let mtime = Int64(f[9]) {
                 out.entries[f[1]] = CacheEntry(sha: f[2], converter: conv, id: f[4], idBase: f[5], department: f[6] == "1",
                                                fixedID: f[7].isEmpty ? nil : f[7], size: size, mtime: mtime)
@@ -610,6 +610,24 @@ public struct Converter: Sendable {
             }
         }
         return out
+    }
+
+    /// Lines split at "\n" and their fields at "\t", on the bytes (both are ASCII, never inside a character).
+    static func tabSeparatedLines(_ data: Data) -> [[String]] {
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lines: [[String]] = []
+            var fields: [String] = []
+            var start = 0
+            for k in 0...bytes.count {
+                let b: UInt8 = k < bytes.count ? bytes[k] : 0x0A
+                guard b == 0x0A || b == 0x09 else { continue }
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<k]), as: UTF8.self))
+                start = k + 1
+                if b == 0x0A { lines.append(fields); fields = [] }
+            }
+            return lines
+        }
     }
 
     func writeCache(_ dir: String, catalogHash: String, entries: [String: CacheEntry],
