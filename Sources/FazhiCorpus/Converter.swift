@@ -72,6 +72,8 @@ public struct Converter: Sendable {
     struct Input: Sendable {
         var relative: String
         var source: String
+        /// Size and modification time when the folder was listed.
+        var stamp: (size: Int64, mtime: Int64)
     }
 
     /// A changed input analysed and rendered in pass 2, waiting for its id (decided over the whole corpus).
@@ -133,10 +135,15 @@ public struct Converter: Sendable {
     static func stamp(_ path: String) -> (size: Int64, mtime: Int64)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
+        return (Int64(st.st_size), mtime(st))
+    }
+
+    /// Modification time of a stat, in nanoseconds.
+    static func mtime(_ st: stat) -> Int64 {
         #if canImport(Darwin)
-        return (Int64(st.st_size), Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec))
+        return Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
         #else
-        return (Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+        return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
         #endif
     }
 
@@ -191,7 +198,7 @@ public struct Converter: Sendable {
                     summary.failed.append(Diagnostic(file: path, "the file is \(Converter.megabytes(size)) MB, larger than the \(Converter.megabytes(Int64(maxInputBytes))) MB a report may have; skipped (a report is rarely above 1 MB: is it a report?)"))
                     continue
                 }
-                found.append(Input(relative: rel, source: path))
+                found.append(Input(relative: rel, source: path, stamp: (size, entry.mtime)))
             case .hidden:
                 if Converter.extensions.contains(ext) { skippedNotes.append("\(path): ignored (a hidden file: its name starts with '.')") }
             case .special(let what):
@@ -221,7 +228,7 @@ public struct Converter: Sendable {
         // Pass 1 (concurrent): hash every input whose size or time changed (the cache's hash is kept for the
         // rest). Bytes are not kept: a national corpus does not fit in memory.
         let total = inputs.count
-        let stamps: [(size: Int64, mtime: Int64)?] = parallelMap(inputs.count) { i in Converter.stamp(inputs[i].source) }
+        let stamps: [(size: Int64, mtime: Int64)?] = inputs.map(\.stamp)
         let hashes: [Result<String, Diagnostic>] = parallelMap(inputs.count) { i in
             if let st = stamps[i], let c = cache[inputs[i].source], cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
                 return .success(c.sha)
@@ -441,6 +448,8 @@ public struct Converter: Sendable {
     struct Listed: Equatable {
         var relative: String
         var kind: ListedKind
+        /// Modification time (ns) of a `.file`, from the same stat as its size.
+        var mtime: Int64 = 0
     }
 
     /// Every entry under `root` that is not a folder, relative, sorted by UTF-8 bytes. Symbolic links are
@@ -486,7 +495,7 @@ public struct Converter: Sendable {
                     visited[key(st)] = r
                     walk(path, r)
                 case S_IFREG:
-                    out.append(Listed(relative: r, kind: name.hasPrefix(".") ? .hidden : .file(Int64(st.st_size))))
+                    out.append(Listed(relative: r, kind: name.hasPrefix(".") ? .hidden : .file(Int64(st.st_size)), mtime: Converter.mtime(st)))
                 case S_IFIFO: out.append(Listed(relative: r, kind: .special("a named pipe")))
                 case S_IFSOCK: out.append(Listed(relative: r, kind: .special("a socket")))
                 case S_IFCHR, S_IFBLK: out.append(Listed(relative: r, kind: .special("a device")))
@@ -548,13 +557,18 @@ public struct Converter: Sendable {
         return (out, stamped)
     }
 
+    /// Whether the bytes hold a "\r" (on the buffer: Data's own iterator is slow).
+    static func hasCarriageReturn(_ data: Data) -> Bool {
+        data.withUnsafeBytes { $0.contains(0x0D) }
+    }
+
     static let convertFieldNames = ["source:", "source_sha256:", "converter:", "locked:"]
 
     /// The front-matter lines convert needs (source, source_sha256, converter, locked), joined by line breaks;
     /// nil when the file has no front matter. Only these fields are read: a big facts list is not parsed.
     static func convertFields(_ data: Data) -> String? {
         // A file with carriage returns takes the general reader (CRLF line ends are one Character there).
-        if data.contains(0x0D) { return convertFields(text: String(decoding: data, as: UTF8.self)) }
+        if hasCarriageReturn(data) { return convertFields(text: String(decoding: data, as: UTF8.self)) }
         return data.withUnsafeBytes { raw -> String? in
             let bytes = raw.bindMemory(to: UInt8.self)
             var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -590,7 +604,7 @@ public struct Converter: Sendable {
         // Lines and fields split on bytes: the cache is written with "\n" and "\t" only (a carriage return
         // would join "\r\n" into one Character, so a file with one is split as text).
         let lines: [[String]]
-        if data.contains(0x0D) {
+        if Converter.hasCarriageReturn(data) {
             lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         } else {
@@ -634,10 +648,11 @@ public struct Converter: Sendable {
                     markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)], scannedAt: Int64) {
         var text = "\(Converter.cacheHeader)\ncatalog\t\(catalogHash)\nscanned\t\(scannedAt)\n"
         func clean(_ s: String) -> Bool { !s.utf8.contains(0x09) && !s.utf8.contains(0x0A) }
-        for (source, e) in entries.sorted(by: { $0.key < $1.key }) where clean(source) {
+        // Sorted by UTF-8 bytes (cheaper than String order for Chinese paths; the order only keeps the file stable).
+        for (source, e) in entries.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) where clean(source) {
             text += "S\t\(source)\t\(e.sha)\t\(e.converter)\t\(e.id)\t\(e.idBase)\t\(e.department ? "1" : "0")\t\(e.fixedID ?? "")\t\(e.size)\t\(e.mtime)\n"
         }
-        for (name, m) in markdown.sorted(by: { $0.key < $1.key }) where clean(name) && clean(m.info.source) {
+        for (name, m) in markdown.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) where clean(name) && clean(m.info.source) {
             text += "M\t\(name)\t\(m.size)\t\(m.mtime)\t\(m.info.source)\t\(m.info.sha)\t\(m.info.converter)\t\(m.info.locked ? "1" : "0")\n"
         }
         let path = dir + "/" + Converter.cacheName
