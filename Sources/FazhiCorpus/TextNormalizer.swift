@@ -91,6 +91,8 @@ enum TextNormalizer {
 
     /// Collapses runs of spaces to one and trims the line. One space survives, so "537 件" stays readable.
     static func tidyLine(_ line: Substring) -> String {
+        // Without a space there is nothing to collapse or trim (a Character equal to " " is the space itself).
+        if !line.utf8.contains(0x20) { return String(line) }
         var out = ""
         out.reserveCapacity(line.utf8.count)
         var pendingSpace = false
