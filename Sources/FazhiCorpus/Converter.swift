@@ -229,8 +229,10 @@ public struct Converter: Sendable {
         // rest). Bytes are not kept: a national corpus does not fit in memory.
         let total = inputs.count
         let stamps: [(size: Int64, mtime: Int64)?] = inputs.map(\.stamp)
+        // Looked up once per input: hashing a Chinese path costs more than anything else this loop does.
+        let cached: [CacheEntry?] = inputs.map { cache[$0.source] }
         let hashes: [Result<String, Diagnostic>] = parallelMap(inputs.count) { i in
-            if let st = stamps[i], let c = cache[inputs[i].source], cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
+            if let st = stamps[i], let c = cached[i], cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
                 return .success(c.sha)
             }
             guard let data = fm.contents(atPath: inputs[i].source) else {
@@ -259,14 +261,14 @@ public struct Converter: Sendable {
                 continue
             }
             firstBySHA[h] = input.source
-            if let lockedFile = lockedBySource[input.source] {
+            if !lockedBySource.isEmpty, let lockedFile = lockedBySource[input.source] {
                 summary.kept.append(markdownDir + "/" + lockedFile)
                 outputs.insert(lockedFile)
                 continue
             }
             live.append(i)
             sha[i] = h
-            if let c = cache[input.source], c.sha == h, c.converter == Converter.version,
+            if let c = cached[i], c.sha == h, c.converter == Converter.version,
                let e = existing[c.id + ".md"], e.source == input.source, e.sha == h, e.converter == Converter.version, !e.locked {
                 keys[i] = c
             } else {
@@ -313,8 +315,11 @@ public struct Converter: Sendable {
         live = live.filter { keys[$0] != nil }
 
         // Ids over the whole corpus, in path order. An up-to-date input whose id moved is written again.
-        let ids = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
-        let toWrite = live.filter { changed[$0] != nil || keys[$0]!.id != ids[inputs[$0].source] }
+        let liveIDs = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
+        var idOf = [String?](repeating: nil, count: inputs.count)   // by input index
+        for (n, i) in live.enumerated() { idOf[i] = liveIDs[n] }
+        let ids = idOf
+        let toWrite = live.filter { changed[$0] != nil || keys[$0]!.id != ids[$0] }
         summary.unchanged = live.count - toWrite.count
         // An up-to-date input whose id moved is analysed again here (it was not in pass 2).
         if parsedExtractor == nil, toWrite.contains(where: { changed[$0] == nil }) { parsedExtractor = try parseCatalog() }
@@ -328,7 +333,7 @@ public struct Converter: Sendable {
             let i = toWrite[j]
             let input = inputs[i]
             if showProgress, let progress { progress("[\(counter.next())/\(toWrite.count)] convert \(input.source)") }
-            guard let id = ids[input.source] else { return .failed(Diagnostic(file: input.source, "no id")) }
+            guard let id = ids[i] else { return .failed(Diagnostic(file: input.source, "no id")) }
             let text: String
             let warnings: Int
             if let p = changed[i], let document = p.document(id: id, from: spill) {
@@ -357,19 +362,21 @@ public struct Converter: Sendable {
             case .failed(let d): summary.failed.append(d); failedWrite.insert(toWrite[j])
             }
         }
-        var newCache: [String: CacheEntry] = [:]
+        var newCache: [(source: String, entry: CacheEntry)] = []
         for i in live where !failedWrite.contains(i) {
-            guard let id = ids[inputs[i].source] else { continue }
+            guard let id = ids[i] else { continue }
             outputs.insert(id + ".md")
             var entry = keys[i]!
             entry.sha = sha[i] ?? entry.sha; entry.converter = Converter.version; entry.id = id
             entry.size = stamps[i]?.size ?? -1; entry.mtime = stamps[i]?.mtime ?? 0
-            newCache[inputs[i].source] = entry
+            newCache.append((inputs[i].source, entry))
         }
 
         // Markdown whose source is gone (or that its source no longer maps to) is removed, unless locked.
         let failedSources = Set(summary.failed.map(\.file))
-        for (file, info) in existing.sorted(by: { $0.key < $1.key }) where !outputs.contains(file) {
+        let stale = existing.filter { !outputs.contains($0.key) }
+        let idBySource = stale.isEmpty ? [:] : Dictionary(live.map { (inputs[$0].source, ids[$0] ?? "") }, uniquingKeysWith: { a, _ in a })
+        for (file, info) in stale.sorted(by: { $0.key < $1.key }) {
             let path = markdownDir + "/" + file
             if info.locked {
                 if !summary.kept.contains(path) { summary.kept.append(path) }
@@ -382,7 +389,7 @@ public struct Converter: Sendable {
             else if failedSources.contains(info.source) { continue } // keep the last good Markdown of an input that failed now
             else if duplicateSources.contains(info.source) { why = "\(info.source) is a duplicate of another input" }
             else if let locked = lockedBySource[info.source] { why = "\(info.source) is kept in the locked file \(locked)" }
-            else if let id = ids[info.source] { why = "\(info.source) now converts to \(id).md" }
+            else if let id = idBySource[info.source] { why = "\(info.source) now converts to \(id).md" }
             else { why = "\(info.source) is no longer a report input" }
             if unlink(path) == 0 {
                 summary.removed.append(path)
@@ -411,21 +418,22 @@ public struct Converter: Sendable {
 
     /// `<adcode>-<year>`, `-d` for a department report, `-2`, `-3`… for the next report with the same key,
     /// in the order of `items` (sorted paths). Ids set by a person and ids of locked files are taken first.
-    func assignIDs(_ items: [(source: String, key: CacheEntry)], reserved: Set<String>) -> [String: String] {
+    /// Returns the ids in the order of `items` (their sources are distinct paths).
+    func assignIDs(_ items: [(source: String, key: CacheEntry)], reserved: Set<String>) -> [String] {
         var taken = reserved
-        var out: [String: String] = [:]
-        for (source, key) in items {
-            if let f = key.fixedID, !taken.contains(f) { taken.insert(f); out[source] = f }
+        var out = [String?](repeating: nil, count: items.count)
+        for (k, item) in items.enumerated() {
+            if let f = item.key.fixedID, !taken.contains(f) { taken.insert(f); out[k] = f }
         }
-        for (source, key) in items where out[source] == nil {
-            let base = key.idBase + (key.department ? "-d" : "")
+        for (k, item) in items.enumerated() where out[k] == nil {
+            let base = item.key.idBase + (item.key.department ? "-d" : "")
             var id = base
             var n = 2
             while taken.contains(id) { id = "\(base)-\(n)"; n += 1 }
             taken.insert(id)
-            out[source] = id
+            out[k] = id
         }
-        return out
+        return out.map { $0! }
     }
 
     // MARK: files
@@ -504,7 +512,7 @@ public struct Converter: Sendable {
             }
         }
         walk(root, "")
-        return out.sorted { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
+        return out.sorted { Converter.utf8Precedes($0.relative, $1.relative) }
     }
 
     static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
@@ -644,28 +652,51 @@ public struct Converter: Sendable {
         }
     }
 
-    func writeCache(_ dir: String, catalogHash: String, entries: [String: CacheEntry],
+    func writeCache(_ dir: String, catalogHash: String, entries: [(source: String, entry: CacheEntry)],
                     markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)], scannedAt: Int64) {
-        var text = "\(Converter.cacheHeader)\ncatalog\t\(catalogHash)\nscanned\t\(scannedAt)\n"
+        var out: [UInt8] = []
+        out.reserveCapacity(256 * (entries.count + markdown.count) + 256)
+        func field(_ s: String, _ end: UInt8 = 0x09) { out.append(contentsOf: s.utf8); out.append(end) }
         func clean(_ s: String) -> Bool { !s.utf8.contains(0x09) && !s.utf8.contains(0x0A) }
+        field(Converter.cacheHeader, 0x0A)
+        field("catalog"); field(catalogHash, 0x0A)
+        field("scanned"); field(String(scannedAt), 0x0A)
         // Sorted by UTF-8 bytes (cheaper than String order for Chinese paths; the order only keeps the file stable).
-        for (source, e) in entries.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) where clean(source) {
-            text += "S\t\(source)\t\(e.sha)\t\(e.converter)\t\(e.id)\t\(e.idBase)\t\(e.department ? "1" : "0")\t\(e.fixedID ?? "")\t\(e.size)\t\(e.mtime)\n"
+        for (source, e) in entries.sorted(by: { Converter.utf8Precedes($0.source, $1.source) }) where clean(source) {
+            field("S"); field(source); field(e.sha); field(String(e.converter)); field(e.id); field(e.idBase)
+            field(e.department ? "1" : "0"); field(e.fixedID ?? ""); field(String(e.size)); field(String(e.mtime), 0x0A)
         }
-        for (name, m) in markdown.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) where clean(name) && clean(m.info.source) {
-            text += "M\t\(name)\t\(m.size)\t\(m.mtime)\t\(m.info.source)\t\(m.info.sha)\t\(m.info.converter)\t\(m.info.locked ? "1" : "0")\n"
+        for (name, m) in markdown.sorted(by: { Converter.utf8Precedes($0.key, $1.key) }) where clean(name) && clean(m.info.source) {
+            field("M"); field(name); field(String(m.size)); field(String(m.mtime)); field(m.info.source); field(m.info.sha)
+            field(String(m.info.converter)); field(m.info.locked ? "1" : "0", 0x0A)
         }
         let path = dir + "/" + Converter.cacheName
-        if let old = FileManager.default.contents(atPath: path), old == Data(text.utf8) { return }
-        try? Converter.writeAtomically(text, to: path)
+        if let old = FileManager.default.contents(atPath: path), old.elementsEqual(out) { return }
+        try? Converter.writeAtomically(out, to: path)
+    }
+
+    /// Whether `a` sorts before `b` by their UTF-8 bytes.
+    static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
     }
 
     /// Writes to a temporary file in the same folder, then renames it over the target.
     static func writeAtomically(_ text: String, to path: String) throws(Diagnostic) {
+        try writeAtomically(Array(text.utf8), to: path)
+    }
+
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Diagnostic) {
         let dir = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let tmp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard writeNewFile(tmp, Array(text.utf8)) else {
+        guard writeNewFile(tmp, bytes) else {
             throw Diagnostic(file: path, "cannot write the file")
         }
         if rename(tmp, path) != 0 {
