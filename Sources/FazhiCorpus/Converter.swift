@@ -190,7 +190,7 @@ public struct Converter: Sendable {
         for entry in listing {
             let rel = entry.relative
             let path = layout.reports + "/" + rel
-            let ext = (rel as NSString).pathExtension.lowercased()
+            let ext = Converter.pathExtension(rel).lowercased()
             switch entry.kind {
             case .file(let size):
                 guard Converter.extensions.contains(ext) else { summary.ignored.append(path); continue }
@@ -513,6 +513,17 @@ public struct Converter: Sendable {
         }
         walk(root, "")
         return out.sorted { Converter.utf8Precedes($0.relative, $1.relative) }
+    }
+
+    /// The extension of a listed path, as `NSString.pathExtension` reads it (for a path without empty
+    /// components or a trailing slash, which a listing never has): what follows the last "." of the last
+    /// component, unless that dot starts the component (a hidden file). Without NSString's bridging and
+    /// slash clean-up, which cost more than the rest of a no-change run's listing.
+    static func pathExtension(_ path: String) -> String {
+        let componentStart = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        let component = path[componentStart...]
+        guard let dot = component.lastIndex(of: "."), dot != component.startIndex else { return "" }
+        return String(component[component.index(after: dot)...])
     }
 
     static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }

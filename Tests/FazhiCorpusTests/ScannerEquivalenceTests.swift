@@ -135,6 +135,13 @@ import Testing
         }
     }
 
+    @Test func listedPathExtensionsAgreeWithNSString() {
+        for path in ["a.txt", "北京市/110108-2025.TXT", "x/y/z.html", "x/.hidden.md", ".md", "..", "x/..", "a.", "a..htm", "a.b.c",
+                     "noext", "dir.d/noext", "a", "x/a.tx\u{301}t", "x/a.\u{301}txt", "报告.\u{301}md", "a/b.c/d", "é.md"] {
+            #expect(Converter.pathExtension(path) == (path as NSString).pathExtension, "\(path)")
+        }
+    }
+
     @Test func lineTestsAgreeWithTheirExpressions() {
         for line in Self.allLines {
             let bare = Self.bareLabel.firstMatch(in: line, options: [], range: NSRange(line.startIndex..., in: line))
