@@ -216,7 +216,7 @@ public struct Converter: Sendable {
         summary.inputs = inputs.count
 
         // Existing Markdown files: which are locked, which source each came from.
-        let (existing, markdownStamps) = scanMarkdown(markdownDir, cache: cacheAll)
+        let (existing, markdownStamps, markdownAllTrusted) = scanMarkdown(markdownDir, cache: cacheAll)
         var lockedBySource: [String: String] = [:]
         var reserved = Set<String>()
         for (file, info) in existing.sorted(by: { $0.key < $1.key }) where info.locked {
@@ -231,10 +231,12 @@ public struct Converter: Sendable {
         let stamps: [(size: Int64, mtime: Int64)?] = inputs.map(\.stamp)
         // Looked up once per input: hashing a Chinese path costs more than anything else this loop does.
         let cached: [CacheEntry?] = inputs.map { cache[$0.source] }
+        let trusted: [Bool] = (0..<inputs.count).map { i in
+            guard let st = stamps[i], let c = cached[i] else { return false }
+            return cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime))
+        }
         let hashes: [Result<String, Diagnostic>] = parallelMap(inputs.count) { i in
-            if let st = stamps[i], let c = cached[i], cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
-                return .success(c.sha)
-            }
+            if trusted[i], let c = cached[i] { return .success(c.sha) }
             guard let data = fm.contents(atPath: inputs[i].source) else {
                 return .failure(Diagnostic(file: inputs[i].source, "cannot read the file"))
             }
@@ -406,7 +408,11 @@ public struct Converter: Sendable {
         summary.notes += skippedNotes
 
         // Markdown stats from before this run's writes: a file written now differs and is read again next time.
-        writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt)
+        // When every stat was trusted and nothing else changed, the cache stays as it is: its older scan time
+        // trusts the same files (a file read again keeps the scan time moving, so that it is trusted next time).
+        let everyStatTrusted = markdownAllTrusted && !trusted.contains(false)
+        writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt,
+                   keepScanTime: everyStatTrusted)
         summary.converted.sort()
         summary.kept.sort()
         summary.failed.sort { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
@@ -549,15 +555,19 @@ public struct Converter: Sendable {
 
     /// The Markdown files in `dir`, with the few front-matter fields convert needs (from the cache for a file
     /// whose size and time are unchanged), and the stats they were taken at.
-    func scanMarkdown(_ dir: String, cache: Cache = Cache()) -> ([String: ExistingInfo], [String: (size: Int64, mtime: Int64, info: ExistingInfo)]) {
+    /// The third value says whether every file's fields came from the cache (its stat was trusted).
+    func scanMarkdown(_ dir: String, cache: Cache = Cache())
+        -> ([String: ExistingInfo], [String: (size: Int64, mtime: Int64, info: ExistingInfo)], Bool) {
         let fm = FileManager.default
-        guard let all = try? fm.contentsOfDirectory(atPath: dir) else { return ([:], [:]) }
+        guard let all = try? fm.contentsOfDirectory(atPath: dir) else { return ([:], [:], true) }
         let names = all.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
         let stats: [(size: Int64, mtime: Int64)?] = parallelMap(names.count) { i in Converter.stamp(dir + "/" + names[i]) }
+        let fromCache: [ExistingInfo?] = (0..<names.count).map { i in
+            guard let st = stats[i], let c = cache.markdown[names[i]], cache.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) else { return nil }
+            return c.info
+        }
         let infos: [ExistingInfo?] = parallelMap(names.count) { i in
-            if let st = stats[i], let c = cache.markdown[names[i]], cache.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
-                return c.info
-            }
+            if let info = fromCache[i] { return info }
             guard let data = fm.contents(atPath: dir + "/" + names[i]), let wanted = Converter.convertFields(data) else { return nil }
             guard let f = try? FrontMatterReader.frontMatter(wanted, file: names[i]) else {
                 // Unreadable fields: never overwrite or remove what a person may have locked.
@@ -573,7 +583,7 @@ public struct Converter: Sendable {
             out[name] = info
             if let st = stats[k] { stamped[name] = (st.size, st.mtime, info) }
         }
-        return (out, stamped)
+        return (out, stamped, !fromCache.contains { $0 == nil })
     }
 
     /// Whether the bytes hold a "\r" (on the buffer: Data's own iterator is slow).
@@ -664,7 +674,7 @@ public struct Converter: Sendable {
     }
 
     func writeCache(_ dir: String, catalogHash: String, entries: [(source: String, entry: CacheEntry)],
-                    markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)], scannedAt: Int64) {
+                    markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)], scannedAt: Int64, keepScanTime: Bool = false) {
         var out: [UInt8] = []
         out.reserveCapacity(256 * (entries.count + markdown.count) + 256)
         func field(_ s: String, _ end: UInt8 = 0x09) { out.append(contentsOf: s.utf8); out.append(end) }
@@ -686,8 +696,25 @@ public struct Converter: Sendable {
             field(String(m.info.converter)); field(m.info.locked ? "1" : "0", 0x0A)
         }
         let path = dir + "/" + Converter.cacheName
-        if let old = FileManager.default.contents(atPath: path), old.elementsEqual(out) { return }
+        if let old = FileManager.default.contents(atPath: path) {
+            if old.elementsEqual(out) { return }
+            if keepScanTime, Converter.sameButScanTime(Array(old), out) { return }
+        }
         try? Converter.writeAtomically(out, to: path)
+    }
+
+    /// Whether two caches differ at most in their third line (the scan time).
+    static func sameButScanTime(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        func thirdLine(_ x: [UInt8]) -> Range<Int>? {
+            var starts = [0]
+            for (k, byte) in x.enumerated() where byte == 0x0A {
+                starts.append(k + 1)
+                if starts.count == 4 { return starts[2]..<starts[3] }
+            }
+            return nil
+        }
+        guard let ra = thirdLine(a), let rb = thirdLine(b) else { return false }
+        return a[..<ra.lowerBound].elementsEqual(b[..<rb.lowerBound]) && a[ra.upperBound...].elementsEqual(b[rb.upperBound...])
     }
 
     /// Whether `a` sorts before `b` by their UTF-8 bytes.
