@@ -62,18 +62,46 @@ public struct Converter: Sendable {
     /// Inputs larger than this are skipped with an error: a report is tens of kilobytes, a saved page with
     /// inline images a few megabytes; a bigger file is something else, and would cost minutes and gigabytes.
     public var maxInputBytes = 16 * 1_048_576
-    let gazetteer: Gazetteer
 
     /// `progress` receives one line per step for a progress display.
     public init(layout: ProjectLayout, progress: (@Sendable (String) -> Void)? = nil) {
         self.layout = layout
         self.progress = progress
-        self.gazetteer = Gazetteer.shared
     }
 
     struct Input: Sendable {
         var relative: String
         var source: String
+        /// Size and modification time when the folder was listed.
+        var stamp: (size: Int64, mtime: Int64)
+    }
+
+    /// A changed input analysed and rendered in pass 2, waiting for its id (decided over the whole corpus).
+    struct PreparedReport: Sendable {
+        var key: CacheEntry
+        var warnings: Int
+        /// Where the document after its id line is in the spill file; nil when it could not be kept there
+        /// (pass 3 then analyses the input again).
+        var spilled: Range<Int>?
+
+        /// A document starts with its id line: `---`, then `id: "…"`; everything after it is the same for any id.
+        static let idlessHead = "---\nid: " + FrontMatterWriter.quoted("") + "\n"
+
+        init(report: AnalyzedReport, spill: SpillFile?) {
+            key = CacheEntry(sha: report.frontMatter.sourceSHA256, converter: Converter.version, id: "", idBase: report.idBase,
+                             department: report.department, fixedID: report.fixedID)
+            warnings = report.frontMatter.warnings.count
+            let document = report.document(id: "")
+            if let spill, document.hasPrefix(Self.idlessHead) {
+                spilled = spill.append(document.utf8.dropFirst(Self.idlessHead.utf8.count))
+            }
+        }
+
+        /// The document with its id, or nil when it was not kept.
+        func document(id: String, from spill: SpillFile?) -> String? {
+            guard let spilled, let rest = spill?.read(spilled) else { return nil }
+            return "---\nid: " + FrontMatterWriter.quoted(id) + "\n" + String(decoding: rest, as: UTF8.self)
+        }
     }
 
     struct CacheEntry: Sendable, Equatable {
@@ -94,6 +122,8 @@ public struct Converter: Sendable {
         var entries: [String: CacheEntry] = [:]
         var markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)] = [:]
         var scannedAt: Int64 = 0
+        /// The cache was written for the current catalog bytes, so a run parsed them without error.
+        var vouchesForCatalog = false
         /// A stat proves nothing for a file changed within a second of the scan (it may have changed again
         /// within the same timestamp tick): such files are read again next time.
         func trusts(size: Int64, mtime: Int64, as old: (size: Int64, mtime: Int64)) -> Bool {
@@ -105,10 +135,15 @@ public struct Converter: Sendable {
     static func stamp(_ path: String) -> (size: Int64, mtime: Int64)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
+        return (Int64(st.st_size), mtime(st))
+    }
+
+    /// Modification time of a stat, in nanoseconds.
+    static func mtime(_ st: stat) -> Int64 {
         #if canImport(Darwin)
-        return (Int64(st.st_size), Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec))
+        return Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
         #else
-        return (Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+        return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
         #endif
     }
 
@@ -119,19 +154,21 @@ public struct Converter: Sendable {
         let fm = FileManager.default
         var summary = ConvertSummary()
 
-        // The catalog: an error in it stops the whole run.
-        let extractor: FactExtractor
-        let catalogHash: String
-        if let data = fm.contents(atPath: layout.catalog) {
+        // The catalog: an error in it stops the whole run. It is hashed now and parsed only when a report
+        // must be analysed, or when no cache vouches for these bytes (then it is parsed now, so an error in
+        // it stops the run before anything is written, as it always did).
+        let catalogBytes = fm.contents(atPath: layout.catalog)
+        let catalogHash = catalogBytes.map { SHA256.hex(Array($0)) } ?? "none"
+        let catalogFile = layout.catalog
+        func parseCatalog() throws -> FactExtractor {
+            guard let data = catalogBytes else { return FactExtractor(catalog: Catalog(themes: [], indicators: [])) }
             guard let yaml = String(data: data, encoding: .utf8) else {
-                throw Diagnostic(file: layout.catalog, "the catalog is not UTF-8 text")
+                throw Diagnostic(file: catalogFile, "the catalog is not UTF-8 text")
             }
-            extractor = try FactExtractor(catalogYAML: yaml, file: layout.catalog)
-            catalogHash = SHA256.hex(Array(data))
-        } else {
-            extractor = FactExtractor(catalog: Catalog(themes: [], indicators: []))
-            catalogHash = "none"
+            return try FactExtractor(catalogYAML: yaml, file: catalogFile)
         }
+        let cacheAll = force ? Cache() : readCache(layout.markdown, catalogHash: catalogHash)
+        var parsedExtractor: FactExtractor? = cacheAll.vouchesForCatalog ? nil : try parseCatalog()
 
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: layout.reports, isDirectory: &isDir), isDir.boolValue else {
@@ -153,7 +190,7 @@ public struct Converter: Sendable {
         for entry in listing {
             let rel = entry.relative
             let path = layout.reports + "/" + rel
-            let ext = (rel as NSString).pathExtension.lowercased()
+            let ext = Converter.pathExtension(rel).lowercased()
             switch entry.kind {
             case .file(let size):
                 guard Converter.extensions.contains(ext) else { summary.ignored.append(path); continue }
@@ -161,7 +198,7 @@ public struct Converter: Sendable {
                     summary.failed.append(Diagnostic(file: path, "the file is \(Converter.megabytes(size)) MB, larger than the \(Converter.megabytes(Int64(maxInputBytes))) MB a report may have; skipped (a report is rarely above 1 MB: is it a report?)"))
                     continue
                 }
-                found.append(Input(relative: rel, source: path))
+                found.append(Input(relative: rel, source: path, stamp: (size, entry.mtime)))
             case .hidden:
                 if Converter.extensions.contains(ext) { skippedNotes.append("\(path): ignored (a hidden file: its name starts with '.')") }
             case .special(let what):
@@ -179,8 +216,7 @@ public struct Converter: Sendable {
         summary.inputs = inputs.count
 
         // Existing Markdown files: which are locked, which source each came from.
-        let cacheAll = force ? Cache() : readCache(markdownDir, catalogHash: catalogHash)
-        let (existing, markdownStamps) = scanMarkdown(markdownDir, cache: cacheAll)
+        let (existing, markdownStamps, markdownAllTrusted) = scanMarkdown(markdownDir, cache: cacheAll)
         var lockedBySource: [String: String] = [:]
         var reserved = Set<String>()
         for (file, info) in existing.sorted(by: { $0.key < $1.key }) where info.locked {
@@ -192,11 +228,15 @@ public struct Converter: Sendable {
         // Pass 1 (concurrent): hash every input whose size or time changed (the cache's hash is kept for the
         // rest). Bytes are not kept: a national corpus does not fit in memory.
         let total = inputs.count
-        let stamps: [(size: Int64, mtime: Int64)?] = parallelMap(inputs.count) { i in Converter.stamp(inputs[i].source) }
+        let stamps: [(size: Int64, mtime: Int64)?] = inputs.map(\.stamp)
+        // Looked up once per input: hashing a Chinese path costs more than anything else this loop does.
+        let cached: [CacheEntry?] = inputs.map { cache[$0.source] }
+        let trusted: [Bool] = (0..<inputs.count).map { i in
+            guard let st = stamps[i], let c = cached[i] else { return false }
+            return cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime))
+        }
         let hashes: [Result<String, Diagnostic>] = parallelMap(inputs.count) { i in
-            if let st = stamps[i], let c = cache[inputs[i].source], cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
-                return .success(c.sha)
-            }
+            if trusted[i], let c = cached[i] { return .success(c.sha) }
             guard let data = fm.contents(atPath: inputs[i].source) else {
                 return .failure(Diagnostic(file: inputs[i].source, "cannot read the file"))
             }
@@ -223,14 +263,14 @@ public struct Converter: Sendable {
                 continue
             }
             firstBySHA[h] = input.source
-            if let lockedFile = lockedBySource[input.source] {
+            if !lockedBySource.isEmpty, let lockedFile = lockedBySource[input.source] {
                 summary.kept.append(markdownDir + "/" + lockedFile)
                 outputs.insert(lockedFile)
                 continue
             }
             live.append(i)
             sha[i] = h
-            if let c = cache[input.source], c.sha == h, c.converter == Converter.version,
+            if let c = cached[i], c.sha == h, c.converter == Converter.version,
                let e = existing[c.id + ".md"], e.source == input.source, e.sha == h, e.converter == Converter.version, !e.locked {
                 keys[i] = c
             } else {
@@ -238,8 +278,11 @@ public struct Converter: Sendable {
             }
         }
 
-        // Pass 2 (concurrent): what each changed input's id needs (place, year, kind).
-        let analyzer = ReportAnalyzer(gazetteer: gazetteer, extractor: extractor)
+        // Pass 2 (concurrent): analyse and render each changed input once. Its id needs the whole corpus's keys
+        // (place, year, kind), so the document is kept without one, in a spill file (a national corpus's
+        // documents do not fit in memory), and pass 3 puts the id in.
+        if parsedExtractor == nil, !toAnalyze.isEmpty { parsedExtractor = try parseCatalog() }
+        let extractor = parsedExtractor
         let hashOf = sha
         // Read again when needed; the hash is the one from pass 1.
         @Sendable func read(_ i: Int) -> Result<([UInt8], String), Diagnostic> {
@@ -248,34 +291,43 @@ public struct Converter: Sendable {
             }
             return .success(([UInt8](data), h))
         }
-        let keyed: [Result<AnalyzedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
-            let i = toAnalyze[j]
+        @Sendable func analyze(_ i: Int, _ extractor: FactExtractor) -> Result<AnalyzedReport, Diagnostic> {
             switch read(i) {
             case .failure(let d): return .failure(d)
             case .success(let (bytes, h)):
+                let analyzer = ReportAnalyzer(gazetteer: Gazetteer.shared, extractor: extractor)
                 do throws(Diagnostic) {
-                    return .success(try analyzer.analyze(bytes: bytes, source: inputs[i].source, relativePath: inputs[i].relative, sha256: h, render: false))
+                    return .success(try analyzer.analyze(bytes: bytes, source: inputs[i].source, relativePath: inputs[i].relative, sha256: h))
                 } catch { return .failure(error) }
             }
         }
-        var changed = Set<Int>()
+        let spill = toAnalyze.isEmpty ? nil : SpillFile(directory: markdownDir)
+        let prepared: [Result<PreparedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
+            analyze(toAnalyze[j], extractor!).map { PreparedReport(report: $0, spill: spill) }
+        }
+        var changed: [Int: PreparedReport] = [:]
         for (j, i) in toAnalyze.enumerated() {
-            switch keyed[j] {
-            case .success(let a):
-                keys[i] = CacheEntry(sha: a.frontMatter.sourceSHA256, converter: Converter.version, id: "", idBase: a.idBase,
-                                     department: a.department, fixedID: a.fixedID)
-                changed.insert(i)
+            switch prepared[j] {
+            case .success(let p):
+                keys[i] = p.key
+                changed[i] = p
             case .failure(let d): summary.failed.append(d)
             }
         }
         live = live.filter { keys[$0] != nil }
 
         // Ids over the whole corpus, in path order. An up-to-date input whose id moved is written again.
-        let ids = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
-        let toWrite = live.filter { changed.contains($0) || keys[$0]!.id != ids[inputs[$0].source] }
+        let liveIDs = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
+        var idOf = [String?](repeating: nil, count: inputs.count)   // by input index
+        for (n, i) in live.enumerated() { idOf[i] = liveIDs[n] }
+        let ids = idOf
+        let toWrite = live.filter { changed[$0] != nil || keys[$0]!.id != ids[$0] }
         summary.unchanged = live.count - toWrite.count
+        // An up-to-date input whose id moved is analysed again here (it was not in pass 2).
+        if parsedExtractor == nil, toWrite.contains(where: { changed[$0] == nil }) { parsedExtractor = try parseCatalog() }
+        let writeExtractor = parsedExtractor
 
-        // Pass 3 (concurrent): convert, render and write; a file whose text is unchanged is not rewritten.
+        // Pass 3 (concurrent): put the id in and write; a file whose text is unchanged is not rewritten.
         enum Outcome: Sendable { case written(String, warnings: Int), same, failed(Diagnostic) }
         let counter = Counter()
         let showProgress = progress != nil && (progressAlways || total >= largeCorpus)
@@ -283,22 +335,26 @@ public struct Converter: Sendable {
             let i = toWrite[j]
             let input = inputs[i]
             if showProgress, let progress { progress("[\(counter.next())/\(toWrite.count)] convert \(input.source)") }
-            guard let id = ids[input.source] else { return .failed(Diagnostic(file: input.source, "no id")) }
-            switch read(i) {
-            case .failure(let d): return .failed(d)
-            case .success(let (bytes, h)):
-                let report: AnalyzedReport
-                do throws(Diagnostic) {
-                    report = try analyzer.analyze(bytes: bytes, source: input.source, relativePath: input.relative, sha256: h)
-                } catch { return .failed(error) }
-                let path = markdownDir + "/" + id + ".md"
-                let text = report.document(id: id)
-                if let old = fm.contents(atPath: path), old == Data(text.utf8) { return .same }
-                do throws(Diagnostic) {
-                    try Converter.writeAtomically(text, to: path)
-                } catch { return .failed(error) }
-                return .written(path, warnings: report.frontMatter.warnings.count)
+            guard let id = ids[i] else { return .failed(Diagnostic(file: input.source, "no id")) }
+            let text: String
+            let warnings: Int
+            if let p = changed[i], let document = p.document(id: id, from: spill) {
+                text = document
+                warnings = p.warnings
+            } else {
+                switch analyze(i, writeExtractor!) {
+                case .failure(let d): return .failed(d)
+                case .success(let report):
+                    text = report.document(id: id)
+                    warnings = report.frontMatter.warnings.count
+                }
             }
+            let path = markdownDir + "/" + id + ".md"
+            if let old = fm.contents(atPath: path), old == Data(text.utf8) { return .same }
+            do throws(Diagnostic) {
+                try Converter.writeAtomically(text, to: path)
+            } catch { return .failed(error) }
+            return .written(path, warnings: warnings)
         }
         var failedWrite = Set<Int>()
         for (j, o) in outcomes.enumerated() {
@@ -308,19 +364,21 @@ public struct Converter: Sendable {
             case .failed(let d): summary.failed.append(d); failedWrite.insert(toWrite[j])
             }
         }
-        var newCache: [String: CacheEntry] = [:]
+        var newCache: [(source: String, entry: CacheEntry)] = []
         for i in live where !failedWrite.contains(i) {
-            guard let id = ids[inputs[i].source] else { continue }
+            guard let id = ids[i] else { continue }
             outputs.insert(id + ".md")
             var entry = keys[i]!
             entry.sha = sha[i] ?? entry.sha; entry.converter = Converter.version; entry.id = id
             entry.size = stamps[i]?.size ?? -1; entry.mtime = stamps[i]?.mtime ?? 0
-            newCache[inputs[i].source] = entry
+            newCache.append((inputs[i].source, entry))
         }
 
         // Markdown whose source is gone (or that its source no longer maps to) is removed, unless locked.
         let failedSources = Set(summary.failed.map(\.file))
-        for (file, info) in existing.sorted(by: { $0.key < $1.key }) where !outputs.contains(file) {
+        let stale = existing.filter { !outputs.contains($0.key) }
+        let idBySource = stale.isEmpty ? [:] : Dictionary(live.map { (inputs[$0].source, ids[$0] ?? "") }, uniquingKeysWith: { a, _ in a })
+        for (file, info) in stale.sorted(by: { $0.key < $1.key }) {
             let path = markdownDir + "/" + file
             if info.locked {
                 if !summary.kept.contains(path) { summary.kept.append(path) }
@@ -333,7 +391,7 @@ public struct Converter: Sendable {
             else if failedSources.contains(info.source) { continue } // keep the last good Markdown of an input that failed now
             else if duplicateSources.contains(info.source) { why = "\(info.source) is a duplicate of another input" }
             else if let locked = lockedBySource[info.source] { why = "\(info.source) is kept in the locked file \(locked)" }
-            else if let id = ids[info.source] { why = "\(info.source) now converts to \(id).md" }
+            else if let id = idBySource[info.source] { why = "\(info.source) now converts to \(id).md" }
             else { why = "\(info.source) is no longer a report input" }
             if unlink(path) == 0 {
                 summary.removed.append(path)
@@ -350,7 +408,11 @@ public struct Converter: Sendable {
         summary.notes += skippedNotes
 
         // Markdown stats from before this run's writes: a file written now differs and is read again next time.
-        writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt)
+        // When every stat was trusted and nothing else changed, the cache stays as it is: its older scan time
+        // trusts the same files (a file read again keeps the scan time moving, so that it is trusted next time).
+        let everyStatTrusted = markdownAllTrusted && !trusted.contains(false)
+        writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt,
+                   keepScanTime: everyStatTrusted)
         summary.converted.sort()
         summary.kept.sort()
         summary.failed.sort { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
@@ -362,21 +424,22 @@ public struct Converter: Sendable {
 
     /// `<adcode>-<year>`, `-d` for a department report, `-2`, `-3`… for the next report with the same key,
     /// in the order of `items` (sorted paths). Ids set by a person and ids of locked files are taken first.
-    func assignIDs(_ items: [(source: String, key: CacheEntry)], reserved: Set<String>) -> [String: String] {
+    /// Returns the ids in the order of `items` (their sources are distinct paths).
+    func assignIDs(_ items: [(source: String, key: CacheEntry)], reserved: Set<String>) -> [String] {
         var taken = reserved
-        var out: [String: String] = [:]
-        for (source, key) in items {
-            if let f = key.fixedID, !taken.contains(f) { taken.insert(f); out[source] = f }
+        var out = [String?](repeating: nil, count: items.count)
+        for (k, item) in items.enumerated() {
+            if let f = item.key.fixedID, !taken.contains(f) { taken.insert(f); out[k] = f }
         }
-        for (source, key) in items where out[source] == nil {
-            let base = key.idBase + (key.department ? "-d" : "")
+        for (k, item) in items.enumerated() where out[k] == nil {
+            let base = item.key.idBase + (item.key.department ? "-d" : "")
             var id = base
             var n = 2
             while taken.contains(id) { id = "\(base)-\(n)"; n += 1 }
             taken.insert(id)
-            out[source] = id
+            out[k] = id
         }
-        return out
+        return out.map { $0! }
     }
 
     // MARK: files
@@ -399,6 +462,8 @@ public struct Converter: Sendable {
     struct Listed: Equatable {
         var relative: String
         var kind: ListedKind
+        /// Modification time (ns) of a `.file`, from the same stat as its size.
+        var mtime: Int64 = 0
     }
 
     /// Every entry under `root` that is not a folder, relative, sorted by UTF-8 bytes. Symbolic links are
@@ -444,7 +509,7 @@ public struct Converter: Sendable {
                     visited[key(st)] = r
                     walk(path, r)
                 case S_IFREG:
-                    out.append(Listed(relative: r, kind: name.hasPrefix(".") ? .hidden : .file(Int64(st.st_size))))
+                    out.append(Listed(relative: r, kind: name.hasPrefix(".") ? .hidden : .file(Int64(st.st_size)), mtime: Converter.mtime(st)))
                 case S_IFIFO: out.append(Listed(relative: r, kind: .special("a named pipe")))
                 case S_IFSOCK: out.append(Listed(relative: r, kind: .special("a socket")))
                 case S_IFCHR, S_IFBLK: out.append(Listed(relative: r, kind: .special("a device")))
@@ -453,7 +518,18 @@ public struct Converter: Sendable {
             }
         }
         walk(root, "")
-        return out.sorted { Array($0.relative.utf8).lexicographicallyPrecedes(Array($1.relative.utf8)) }
+        return out.sorted { Converter.utf8Precedes($0.relative, $1.relative) }
+    }
+
+    /// The extension of a listed path, as `NSString.pathExtension` reads it (for a path without empty
+    /// components or a trailing slash, which a listing never has): what follows the last "." of the last
+    /// component, unless that dot starts the component (a hidden file). Without NSString's bridging and
+    /// slash clean-up, which cost more than the rest of a no-change run's listing.
+    static func pathExtension(_ path: String) -> String {
+        let componentStart = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        let component = path[componentStart...]
+        guard let dot = component.lastIndex(of: "."), dot != component.startIndex else { return "" }
+        return String(component[component.index(after: dot)...])
     }
 
     static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
@@ -479,22 +555,20 @@ public struct Converter: Sendable {
 
     /// The Markdown files in `dir`, with the few front-matter fields convert needs (from the cache for a file
     /// whose size and time are unchanged), and the stats they were taken at.
-    func scanMarkdown(_ dir: String, cache: Cache = Cache()) -> ([String: ExistingInfo], [String: (size: Int64, mtime: Int64, info: ExistingInfo)]) {
+    /// The third value says whether every file's fields came from the cache (its stat was trusted).
+    func scanMarkdown(_ dir: String, cache: Cache = Cache())
+        -> ([String: ExistingInfo], [String: (size: Int64, mtime: Int64, info: ExistingInfo)], Bool) {
         let fm = FileManager.default
-        guard let all = try? fm.contentsOfDirectory(atPath: dir) else { return ([:], [:]) }
+        guard let all = try? fm.contentsOfDirectory(atPath: dir) else { return ([:], [:], true) }
         let names = all.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
         let stats: [(size: Int64, mtime: Int64)?] = parallelMap(names.count) { i in Converter.stamp(dir + "/" + names[i]) }
+        let fromCache: [ExistingInfo?] = (0..<names.count).map { i in
+            guard let st = stats[i], let c = cache.markdown[names[i]], cache.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) else { return nil }
+            return c.info
+        }
         let infos: [ExistingInfo?] = parallelMap(names.count) { i in
-            if let st = stats[i], let c = cache.markdown[names[i]], cache.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime)) {
-                return c.info
-            }
-            guard let data = fm.contents(atPath: dir + "/" + names[i]) else { return nil }
-            let text = String(decoding: data, as: UTF8.self)
-            guard let yaml = FrontMatterReader.split(text).yaml else { return nil }
-            // Only the fields convert needs: a big facts list is not parsed.
-            let wanted = yaml.split(separator: "\n").filter {
-                $0.hasPrefix("source:") || $0.hasPrefix("source_sha256:") || $0.hasPrefix("converter:") || $0.hasPrefix("locked:")
-            }.joined(separator: "\n")
+            if let info = fromCache[i] { return info }
+            guard let data = fm.contents(atPath: dir + "/" + names[i]), let wanted = Converter.convertFields(data) else { return nil }
             guard let f = try? FrontMatterReader.frontMatter(wanted, file: names[i]) else {
                 // Unreadable fields: never overwrite or remove what a person may have locked.
                 let locked = wanted.contains("locked:") && !wanted.contains("locked: false")
@@ -509,7 +583,46 @@ public struct Converter: Sendable {
             out[name] = info
             if let st = stats[k] { stamped[name] = (st.size, st.mtime, info) }
         }
-        return (out, stamped)
+        return (out, stamped, !fromCache.contains { $0 == nil })
+    }
+
+    /// Whether the bytes hold a "\r" (on the buffer: Data's own iterator is slow).
+    static func hasCarriageReturn(_ data: Data) -> Bool {
+        data.withUnsafeBytes { $0.contains(0x0D) }
+    }
+
+    static let convertFieldNames = ["source:", "source_sha256:", "converter:", "locked:"]
+
+    /// The front-matter lines convert needs (source, source_sha256, converter, locked), joined by line breaks;
+    /// nil when the file has no front matter. Only these fields are read: a big facts list is not parsed.
+    static func convertFields(_ data: Data) -> String? {
+        // A file with carriage returns takes the general reader (CRLF line ends are one Character there).
+        if hasCarriageReturn(data) { return convertFields(text: String(decoding: data, as: UTF8.self)) }
+        return data.withUnsafeBytes { raw -> String? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            guard bytes[i...].starts(with: "---\n".utf8) else { return nil }
+            i += 4
+            var wanted: [String] = []
+            while i < bytes.count {
+                var end = i
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                let line = bytes[i..<end]
+                if line.elementsEqual("---".utf8) || line.elementsEqual("...".utf8) { return wanted.joined(separator: "\n") }
+                if let first = line.first, first == UInt8(ascii: "s") || first == UInt8(ascii: "c") || first == UInt8(ascii: "l") {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: line), as: UTF8.self)
+                    if convertFieldNames.contains(where: { text.hasPrefix($0) }) { wanted.append(text) }
+                }
+                i = end + 1
+            }
+            return nil
+        }
+    }
+
+    /// `convertFields` over decoded text, through `FrontMatterReader.split`.
+    static func convertFields(text: String) -> String? {
+        guard let yaml = FrontMatterReader.split(text).yaml else { return nil }
+        return yaml.split(separator: "\n").filter { line in convertFieldNames.contains { line.hasPrefix($0) } }.joined(separator: "\n")
     }
 
     static let cacheHeader = "fazhi-convert-cache 2"
@@ -517,13 +630,21 @@ public struct Converter: Sendable {
     /// The cache; empty when missing, of another version or catalog (then everything is hashed and read).
     func readCache(_ dir: String, catalogHash: String) -> Cache {
         guard let data = FileManager.default.contents(atPath: dir + "/" + Converter.cacheName) else { return Cache() }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 3, lines[0] == Converter.cacheHeader, lines[1] == "catalog\t" + catalogHash,
-              lines[2].hasPrefix("scanned\t"), let scanned = Int64(lines[2].dropFirst(8)) else { return Cache() }
+        // Lines and fields split on bytes: the cache is written with "\n" and "\t" only (a carriage return
+        // would join "\r\n" into one Character, so a file with one is split as text).
+        let lines: [[String]]
+        if Converter.hasCarriageReturn(data) {
+            lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        } else {
+            lines = Converter.tabSeparatedLines(data)
+        }
+        guard lines.count >= 3, lines[0] == [Converter.cacheHeader], lines[1] == ["catalog", catalogHash],
+              lines[2].count == 2, lines[2][0] == "scanned", let scanned = Int64(lines[2][1]) else { return Cache() }
         var out = Cache()
         out.scannedAt = scanned
-        for l in lines.dropFirst(3) {
-            let f = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        out.vouchesForCatalog = true
+        for f in lines.dropFirst(3) {
             if f.count == 10, f[0] == "S", let conv = Int(f[3]), let size = Int64(f[8]), let mtime = Int64(f[9]) {
                 out.entries[f[1]] = CacheEntry(sha: f[2], converter: conv, id: f[4], idBase: f[5], department: f[6] == "1",
                                                fixedID: f[7].isEmpty ? nil : f[7], size: size, mtime: mtime)
@@ -534,27 +655,90 @@ public struct Converter: Sendable {
         return out
     }
 
-    func writeCache(_ dir: String, catalogHash: String, entries: [String: CacheEntry],
-                    markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)], scannedAt: Int64) {
-        var text = "\(Converter.cacheHeader)\ncatalog\t\(catalogHash)\nscanned\t\(scannedAt)\n"
-        func clean(_ s: String) -> Bool { !s.contains("\t") && !s.contains("\n") }
-        for (source, e) in entries.sorted(by: { $0.key < $1.key }) where clean(source) {
-            text += "S\t\(source)\t\(e.sha)\t\(e.converter)\t\(e.id)\t\(e.idBase)\t\(e.department ? "1" : "0")\t\(e.fixedID ?? "")\t\(e.size)\t\(e.mtime)\n"
+    /// Lines split at "\n" and their fields at "\t", on the bytes (both are ASCII, never inside a character).
+    static func tabSeparatedLines(_ data: Data) -> [[String]] {
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lines: [[String]] = []
+            var fields: [String] = []
+            var start = 0
+            for k in 0...bytes.count {
+                let b: UInt8 = k < bytes.count ? bytes[k] : 0x0A
+                guard b == 0x0A || b == 0x09 else { continue }
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<k]), as: UTF8.self))
+                start = k + 1
+                if b == 0x0A { lines.append(fields); fields = [] }
+            }
+            return lines
         }
-        for (name, m) in markdown.sorted(by: { $0.key < $1.key }) where clean(name) && clean(m.info.source) {
-            text += "M\t\(name)\t\(m.size)\t\(m.mtime)\t\(m.info.source)\t\(m.info.sha)\t\(m.info.converter)\t\(m.info.locked ? "1" : "0")\n"
+    }
+
+    func writeCache(_ dir: String, catalogHash: String, entries: [(source: String, entry: CacheEntry)],
+                    markdown: [String: (size: Int64, mtime: Int64, info: ExistingInfo)], scannedAt: Int64, keepScanTime: Bool = false) {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 * (entries.count + markdown.count) + 256)
+        func field(_ s: String, _ end: UInt8 = 0x09) { out.append(contentsOf: s.utf8); out.append(end) }
+        func clean(_ s: String) -> Bool { !s.utf8.contains(0x09) && !s.utf8.contains(0x0A) }
+        field(Converter.cacheHeader, 0x0A)
+        field("catalog"); field(catalogHash, 0x0A)
+        field("scanned"); field(String(scannedAt), 0x0A)
+        // Sorted by UTF-8 bytes (cheaper than String order for Chinese paths; the order only keeps the file stable).
+        // Entries come in input order, which is already this order: checking costs less than sorting them.
+        let sorted = zip(entries, entries.dropFirst()).allSatisfy { Converter.utf8Precedes($0.source, $1.source) }
+            ? entries : entries.sorted { Converter.utf8Precedes($0.source, $1.source) }
+        for (source, e) in sorted where clean(source) {
+            field("S"); field(source); field(e.sha); field(String(e.converter)); field(e.id); field(e.idBase)
+            field(e.department ? "1" : "0"); field(e.fixedID ?? ""); field(String(e.size)); field(String(e.mtime), 0x0A)
+        }
+        for name in markdown.keys.sorted(by: Converter.utf8Precedes) where clean(name) {
+            guard let m = markdown[name], clean(m.info.source) else { continue }
+            field("M"); field(name); field(String(m.size)); field(String(m.mtime)); field(m.info.source); field(m.info.sha)
+            field(String(m.info.converter)); field(m.info.locked ? "1" : "0", 0x0A)
         }
         let path = dir + "/" + Converter.cacheName
-        if let old = FileManager.default.contents(atPath: path), old == Data(text.utf8) { return }
-        try? Converter.writeAtomically(text, to: path)
+        if let old = FileManager.default.contents(atPath: path) {
+            if old.elementsEqual(out) { return }
+            if keepScanTime, Converter.sameButScanTime(Array(old), out) { return }
+        }
+        try? Converter.writeAtomically(out, to: path)
+    }
+
+    /// Whether two caches differ at most in their third line (the scan time).
+    static func sameButScanTime(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        func thirdLine(_ x: [UInt8]) -> Range<Int>? {
+            var starts = [0]
+            for (k, byte) in x.enumerated() where byte == 0x0A {
+                starts.append(k + 1)
+                if starts.count == 4 { return starts[2]..<starts[3] }
+            }
+            return nil
+        }
+        guard let ra = thirdLine(a), let rb = thirdLine(b) else { return false }
+        return a[..<ra.lowerBound].elementsEqual(b[..<rb.lowerBound]) && a[ra.upperBound...].elementsEqual(b[rb.upperBound...])
+    }
+
+    /// Whether `a` sorts before `b` by their UTF-8 bytes.
+    static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
     }
 
     /// Writes to a temporary file in the same folder, then renames it over the target.
     static func writeAtomically(_ text: String, to path: String) throws(Diagnostic) {
+        try writeAtomically(Array(text.utf8), to: path)
+    }
+
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Diagnostic) {
         let dir = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let tmp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+        guard writeNewFile(tmp, bytes) else {
             throw Diagnostic(file: path, "cannot write the file")
         }
         if rename(tmp, path) != 0 {
@@ -562,6 +746,74 @@ public struct Converter: Sendable {
             unlink(tmp)
             throw Diagnostic(file: path, "cannot write the file: \(String(cString: strerror(e)))")
         }
+    }
+
+    /// Creates `path` (it must not exist) with `bytes`; on failure nothing is left behind. Plain POSIX calls:
+    /// FileManager.createFile writes through a temporary file of its own and syncs it to disk, which costs
+    /// more than the conversion for a corpus of small files (a lost Markdown file is converted again).
+    static func writeNewFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { return false }
+        let ok = bytes.withUnsafeBytes { SpillFile.writeAll(fd, $0, at: nil) }
+        if close(fd) != 0 || !ok { unlink(path); return false }
+        return true
+    }
+}
+
+/// The documents pass 2 renders, kept on disk until pass 3 knows their ids: one temporary file, unlinked as
+/// soon as it is open (the system frees it when the run ends, even a killed run), appended to concurrently.
+final class SpillFile: @unchecked Sendable {
+    private let fd: Int32
+    private var end = 0
+    private let lock = NSLock()
+
+    init?(directory: String) {
+        var template = Array((directory + "/.spill-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Appends `bytes`; returns where they are, or nil when they could not be written.
+    func append(_ bytes: some Collection<UInt8>) -> Range<Int>? {
+        let data = Array(bytes)
+        lock.lock()
+        let start = end
+        end += data.count
+        lock.unlock()
+        let ok = data.withUnsafeBytes { SpillFile.writeAll(fd, $0, at: start) }
+        return ok ? start..<(start + data.count) : nil
+    }
+
+    func read(_ range: Range<Int>) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: range.count)
+        var done = 0
+        let ok = out.withUnsafeMutableBytes { buf -> Bool in
+            while done < range.count {
+                let n = pread(fd, buf.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { return false }
+                done += n
+            }
+            return true
+        }
+        return ok ? out : nil
+    }
+
+    /// Writes all of `buffer` to `fd` (at `offset`, or at the current position when nil).
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int?) -> Bool {
+        var done = 0
+        while done < buffer.count {
+            let rest = buffer.count - done
+            let n = offset.map { pwrite(fd, buffer.baseAddress! + done, rest, off_t($0 + done)) } ?? write(fd, buffer.baseAddress! + done, rest)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
     }
 }
 

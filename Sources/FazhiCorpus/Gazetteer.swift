@@ -22,6 +22,11 @@ public struct Gazetteer: Sendable {
     /// Lengths of the names (full or short) that start with a character, longest first: most positions of a
     /// text start no name at all and are skipped at once.
     let lengthsByFirst: [Character: [Int]]
+    /// `lengthsByFirst` for first characters that are lone CJK unified ideographs (U+3400–U+9FFF), by scalar
+    /// value: such a character has no other canonically equivalent form, so the value alone finds its entry,
+    /// without hashing a Character. Nil when a name starts with a compatibility ideograph (which equals a
+    /// unified one), so that every look-up goes through `lengthsByFirst`.
+    let lengthsByFirstIdeograph: [UInt32: [Int]]?
 
     /// The bundled gazetteer.
     public static let shared: Gazetteer = {
@@ -58,7 +63,8 @@ public struct Gazetteer: Sendable {
             s = String(s.dropLast(suffix.count))
             break
         }
-        var stripped = true
+        // Every ethnic group ends in 族: a name that does not cannot end in one (most names; saves 52 checks each).
+        var stripped = s.hasSuffix("族")
         while stripped {
             stripped = false
             for e in ethnicGroups where s.hasSuffix(e) && s.count > e.count + 1 {
@@ -94,9 +100,28 @@ public struct Gazetteer: Sendable {
         var lengths: [Character: Set<Int>] = [:]
         for name in Array(byName.keys) + Array(byShort.keys) { if let f = name.first { lengths[f, default: []].insert(name.count) } }
         self.lengthsByFirst = lengths.mapValues { $0.sorted(by: >) }
+        var byIdeograph: [UInt32: [Int]]? = [:]
+        for (first, ls) in self.lengthsByFirst {
+            let scalars = first.unicodeScalars
+            let v = scalars.first!.value
+            if (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) { byIdeograph = nil; break }
+            if scalars.count == 1, Gazetteer.isUnifiedIdeograph(v) { byIdeograph?[v] = ls }
+        }
+        self.lengthsByFirstIdeograph = byIdeograph
     }
 
     public func division(_ adcode: String) -> Division? { divisions[adcode] }
+
+    static func isUnifiedIdeograph(_ v: UInt32) -> Bool { v >= 0x3400 && v <= 0x9FFF }
+
+    /// Lengths of the names that start with `ch`, longest first.
+    func nameLengths(startingWith ch: Character) -> [Int] {
+        if let table = lengthsByFirstIdeograph {
+            let scalars = ch.unicodeScalars
+            if let v = scalars.first?.value, Gazetteer.isUnifiedIdeograph(v), scalars.count == 1 { return table[v] ?? [] }
+        }
+        return lengthsByFirst[ch] ?? []
+    }
 
     /// The division and its ancestors, nearest first.
     public func chain(_ d: Division) -> [Division] {
@@ -132,7 +157,7 @@ public struct Gazetteer: Sendable {
         var i = 0
         while i < chars.count {
             var found: Mention?
-            for len in lengthsByFirst[chars[i]] ?? [] where len >= 2 && i + len <= chars.count {
+            for len in nameLengths(startingWith: chars[i]) where len >= 2 && i + len <= chars.count {
                 let s = String(chars[i..<(i + len)])
                 if let ds = byName[s] {
                     if Gazetteer.isGeneric(s) {
@@ -165,7 +190,7 @@ public struct Gazetteer: Sendable {
 
     private func mentionsStart(_ chars: [Character], at i: Int) -> Bool {
         guard i < chars.count else { return false }
-        for len in lengthsByFirst[chars[i]] ?? [] where len >= 2 && i + len <= chars.count {
+        for len in nameLengths(startingWith: chars[i]) where len >= 2 && i + len <= chars.count {
             let s = String(chars[i..<(i + len)])
             if byName[s] != nil, !Gazetteer.isGeneric(s) { return true }
         }

@@ -12,10 +12,23 @@ enum MetadataLabels {
     ].sorted { $0.count > $1.count }
 
     static let labelAlternation = all.joined(separator: "|")
-    /// A line that is only a label (alternating layout), optionally with a colon.
-    static let bare = Pattern("^(" + labelAlternation + ") ?[:：]?$")
-    /// A line that starts with a label (inline or glued layout).
-    static let starts = Pattern("^(" + labelAlternation + ")")
+    static let allScalars: [[Unicode.Scalar]] = Scan.scalars(all)
+
+    /// The label of a line that is only a label (alternating layout), optionally with a colon:
+    /// `^(label|…) ?[:：]?$`.
+    static func bare(_ line: String) -> String? {
+        var s = Array(line.unicodeScalars)[...]
+        if let last = s.last, Scan.colons.contains(last) { s = s.dropLast() }
+        if s.last == " " { s = s.dropLast() }
+        guard let k = allScalars.firstIndex(where: { s.elementsEqual($0) }) else { return nil }
+        return all[k]
+    }
+
+    /// Whether a line starts with a label (inline or glued layout): `^(label|…)`.
+    static func starts(_ line: String) -> Bool {
+        let s = Array(line.unicodeScalars.prefix(8))[...]
+        return allScalars.contains { Scan.has($0, in: s, at: 0) }
+    }
     /// Every label at the start of the line or after a space, with what follows up to the next one.
     static let occurrences = Pattern("(?:^|(?<= ))(" + labelAlternation + ") ?[:：]? ?")
 }

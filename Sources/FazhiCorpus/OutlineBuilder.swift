@@ -19,19 +19,74 @@ enum OutlineBuilder {
 
     enum Marker: Equatable { case two, three, threeLostBracket, threeLostNumber, four }
 
-    static let two = Pattern(#"^(?:[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,3}(?:部分|章)[、,， ]?)(?=\S)"#)
-    static let three = Pattern(#"^[(（][一二三四五六七八九十]{1,3}[)）] ?(?=\S)"#)
-    static let threeLostBracket = Pattern(#"^[一二三四五六七八九十]{1,3}[)）](?=\S)"#)
-    static let threeLostNumber = Pattern(#"^[)）](?=[^\s)）(（])"#)
-    static let four = Pattern(#"^\d{1,2}[.、．](?!\d)(?=\S)"#)
-
+    /// The marker a line opens with. Each test is the regular expression in its comment, scanned by hand.
     static func marker(_ t: String) -> Marker? {
-        if two.matches(t) { return .two }
-        if three.matches(t) { return .three }
-        if four.matches(t) { return .four }
-        if threeLostBracket.matches(t) { return .threeLostBracket }
-        if threeLostNumber.matches(t) { return .threeLostNumber }
+        let s = Array(t.unicodeScalars)[...]
+        if isTwo(s) { return .two }
+        if isThree(s) { return .three }
+        if isFour(s) { return .four }
+        if isThreeLostBracket(s) { return .threeLostBracket }
+        if isThreeLostNumber(s) { return .threeLostNumber }
         return nil
+    }
+
+    static let listPunctuation = Scan.scalarSet("、.．")
+    static let partEndings = Scan.scalars(["部分", "章"])
+    static let afterPart = Scan.scalarSet("、,， ")
+    static let openBrackets = Scan.scalarSet("(（")
+    static let closeBrackets = Scan.scalarSet(")）")
+    static let brackets = Scan.scalarSet(")）(（")
+
+    /// 1–3 Chinese numerals from the start: their count, 0 when there are none or more than three
+    /// (`[一二三四五六七八九十]{1,3}` followed by something that is not a numeral).
+    static func numeralCount(_ s: Scalars, from i: Int) -> Int {
+        let n = Scan.run(in: s, from: i, limit: 4, Scan.isHanNumeral)
+        return n <= 3 ? n : 0
+    }
+
+    /// `^(?:[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,3}(?:部分|章)[、,， ]?)(?=\S)`
+    static func isTwo(_ s: Scalars) -> Bool {
+        let start = s.startIndex
+        let n = numeralCount(s, from: start)
+        if n > 0 {
+            return Scan.isOne(of: listPunctuation, in: s, at: start + n) && Scan.nonSpace(s, at: start + n + 1)
+        }
+        guard s.first == "第" else { return false }
+        let m = numeralCount(s, from: start + 1)
+        guard m > 0, let part = partEndings.first(where: { Scan.has($0, in: s, at: start + 1 + m) }) else { return false }
+        let k = start + 1 + m + part.count
+        // The optional punctuation is taken only when a non-space follows it; else the lookahead reads it.
+        if Scan.isOne(of: afterPart, in: s, at: k), Scan.nonSpace(s, at: k + 1) { return true }
+        return Scan.nonSpace(s, at: k)
+    }
+
+    /// `^[(（][一二三四五六七八九十]{1,3}[)）] ?(?=\S)`
+    static func isThree(_ s: Scalars) -> Bool {
+        let start = s.startIndex
+        guard Scan.isOne(of: openBrackets, in: s, at: start) else { return false }
+        let n = numeralCount(s, from: start + 1)
+        guard n > 0, Scan.isOne(of: closeBrackets, in: s, at: start + 1 + n) else { return false }
+        return Scan.nonSpace(s, at: Scan.skipSpace(s, start + 2 + n))
+    }
+
+    /// `^[一二三四五六七八九十]{1,3}[)）](?=\S)`
+    static func isThreeLostBracket(_ s: Scalars) -> Bool {
+        let n = numeralCount(s, from: s.startIndex)
+        return n > 0 && Scan.isOne(of: closeBrackets, in: s, at: s.startIndex + n) && Scan.nonSpace(s, at: s.startIndex + n + 1)
+    }
+
+    /// `^[)）](?=[^\s)）(（])`
+    static func isThreeLostNumber(_ s: Scalars) -> Bool {
+        let k = s.startIndex + 1
+        return Scan.isOne(of: closeBrackets, in: s, at: s.startIndex) && Scan.nonSpace(s, at: k) && !brackets.contains(s[k])
+    }
+
+    /// `^\d{1,2}[.、．](?!\d)(?=\S)`
+    static func isFour(_ s: Scalars) -> Bool {
+        let n = Scan.run(in: s, from: s.startIndex, limit: 3, Scan.isDigit)
+        guard n >= 1, n <= 2, Scan.isOne(of: listPunctuation, in: s, at: s.startIndex + n) else { return false }
+        let k = s.startIndex + n + 1
+        return Scan.nonSpace(s, at: k) && !Scan.isDigit(s[k])
     }
 
     static func level(_ m: Marker) -> Int {

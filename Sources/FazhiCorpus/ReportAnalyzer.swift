@@ -109,7 +109,9 @@ struct ReportAnalyzer: Sendable {
             throw Diagnostic(file: source, bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
                 ? "the file contains only whitespace" : "the file contains no text")
         }
-        let han = lines.reduce(0) { $0 + TextNormalizer.hanCount($1.text) }
+        // Counting stops at 20: only "fewer than 20" matters.
+        var han = 0
+        for l in lines where han < 20 { han += TextNormalizer.hanCount(l.text, upTo: 20 - han) }
         if han < 20 && person.title.isEmpty {
             throw Diagnostic(file: source, "not a report: only \(han) Chinese character(s) of text")
         }
@@ -149,17 +151,17 @@ struct ReportAnalyzer: Sendable {
             defer { k += 1 }
             guard roles[k] == .content else { continue }
             let t = lines[k].text
-            if let g = MetadataLabels.bare.firstMatch(t), let label = g[1] {
+            if let label = MetadataLabels.bare(t) {
                 roles[k] = .metadata
                 var value = ""
-                if k + 1 < bodyStart, roles[k + 1] == .content, !MetadataLabels.bare.matches(lines[k + 1].text),
+                if k + 1 < bodyStart, roles[k + 1] == .content, MetadataLabels.bare(lines[k + 1].text) == nil,
                    MetadataParser.plausible(lines[k + 1].text, for: label) {
                     value = lines[k + 1].text
                     roles[k + 1] = .metadata
                     k += 1
                 }
                 fields.append(MetadataField(label: label, value: value))
-            } else if MetadataLabels.starts.matches(t) {
+            } else if MetadataLabels.starts(t) {
                 roles[k] = .metadata
                 fields.append(contentsOf: MetadataParser.fields(inLine: t))
             }
@@ -336,8 +338,8 @@ struct ReportAnalyzer: Sendable {
 
         // 13. Damaged text.
         for (k, l) in lines.enumerated() where roles[k] == .content {
-            for m in Self.gluedYear.allMatches(l.text) {
-                warn("", "text looks damaged: '\(m.groups[0] ?? "")' runs a number into a year\(Self.at(l))")
+            for glued in Self.gluedYears(l.text) {
+                warn("", "text looks damaged: '\(glued)' runs a number into a year\(Self.at(l))")
             }
         }
 
@@ -439,18 +441,51 @@ struct ReportAnalyzer: Sendable {
     static let dateOnlyLine = Pattern(#"^[\d年月日\-./ ]{4,20}$"#)
     static let wellFormedDate = Pattern(#"^\d{4} ?(?:年 ?\d{1,2} ?月 ?\d{1,2} ?日|[-./]\d{1,2}[-./]\d{1,2})$"#)
     static let hanDateOnlyLine = Pattern(#"^[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日$"#)
-    static let gluedYear = Pattern(#"(?<![\d.])\d{1,4}(?:19|20)\d{2}年"#)
-    static let salutation = Pattern(#"^[^,，。；;]{2,30}[:：]$"#)
-    static let levelTwo = Pattern(#"^[一二三四五六七八九十]{1,3}[、.．]"#)
+
+    /// Numbers run into a year ("12024年"), as the texts found: `(?<![\d.])\d{1,4}(?:19|20)\d{2}年`.
+    /// Such a match starts a run of digits (the look-behind rules out every other start), and the run must
+    /// reach the 年: 5–8 digits whose last four start with 19 or 20.
+    static func gluedYears(_ t: String) -> [String] {
+        guard t.unicodeScalars.contains("年") else { return [] }
+        let s = Array(t.unicodeScalars)[...]
+        var found: [String] = []
+        var i = s.startIndex
+        while i < s.endIndex {
+            guard Scan.isDigit(s[i]) else { i += 1; continue }
+            let end = i + Scan.run(in: s, from: i, Scan.isDigit)
+            let n = end - i
+            if n >= 5, n <= 8, end < s.endIndex, s[end] == "年", i == s.startIndex || s[i - 1] != ".",
+               (s[end - 4] == "1" && s[end - 3] == "9") || (s[end - 4] == "2" && s[end - 3] == "0") {
+                found.append(String(String.UnicodeScalarView(s[i...end])))
+            }
+            i = end
+        }
+        return found
+    }
+
+    static let salutationStops = Scan.scalarSet(",，。；;")
+
+    /// A salutation line ("省委依法治省办:"): `^[^,，。；;]{2,30}[:：]$`.
+    static func isSalutation(_ s: Scalars) -> Bool {
+        guard let last = s.last, Scan.colons.contains(last), s.count - 1 >= 2, s.count - 1 <= 30 else { return false }
+        return !s.dropLast().contains { salutationStops.contains($0) }
+    }
+
+    /// A line opening with a level-two marker ("三、"): `^[一二三四五六七八九十]{1,3}[、.．]`.
+    static func opensLevelTwo(_ s: Scalars) -> Bool {
+        let n = OutlineBuilder.numeralCount(s, from: s.startIndex)
+        return n > 0 && Scan.isOne(of: OutlineBuilder.listPunctuation, in: s, at: s.startIndex + n)
+    }
 
     static func isHeadingMarker(_ t: String) -> Bool { OutlineBuilder.marker(t) != nil }
 
     /// The first line of report text: a top-level heading, a salutation, or a sentence-length line.
     static func isBodyLike(_ t: String) -> Bool {
-        if MetadataLabels.starts.matches(t) { return false }
-        if levelTwo.matches(t) { return true }
+        if MetadataLabels.starts(t) { return false }
+        let s = Array(t.unicodeScalars)[...]
+        if opensLevelTwo(s) { return true }
         if isTitleLike(t) || pageTitleBase(t).map(isTitleLike) == true { return false }
-        if salutation.matches(t) { return true }
+        if isSalutation(s) { return true }
         return t.count >= 40 && t.contains(where: { "。，,；;".contains($0) })
     }
 

@@ -209,12 +209,20 @@ public enum TextDecoder {
         + "理管务務开開公为為以对對实實施部门們和等要加强強全面化作规範范决決策审審查议議案件调調解纠糾纷紛服乡鄉镇鎮村社"
         + "领領导導责責任体體系统統问問题題情况況主成效重点點组組织織合性律师師复復诉訴讼訟宣传傳教育学學习習")
 
+    /// `common` as scalar values: every one is a CJK unified ideograph (U+3400–U+9FFF).
+    static let commonScalars: Set<UInt32> = Set(common.map { $0.unicodeScalars.first!.value })
+
     static func score(_ text: String, replaced: Int) -> Double {
         var cjk = 0, hits = 0
         for ch in text.prefix(20000) {
-            guard let s = ch.unicodeScalars.first, s.value >= 0x3400 else { continue }
+            let scalars = ch.unicodeScalars
+            guard let s = scalars.first, s.value >= 0x3400 else { continue }
             cjk += 1
-            if common.contains(ch) { hits += 1 }
+            // A lone unified ideograph has no other canonically equivalent form: a lookup of its value decides.
+            // Anything else (a compatibility ideograph equals its unified form) takes the Character set.
+            if s.value <= 0x9FFF, scalars.count == 1 {
+                if commonScalars.contains(s.value) { hits += 1 }
+            } else if common.contains(ch) { hits += 1 }
         }
         guard cjk > 0 else { return -Double(replaced) }
         return Double(hits) / Double(cjk) - Double(replaced) / Double(max(cjk, 1))

@@ -91,6 +91,8 @@ enum TextNormalizer {
 
     /// Collapses runs of spaces to one and trims the line. One space survives, so "537 件" stays readable.
     static func tidyLine(_ line: Substring) -> String {
+        // Without a space there is nothing to collapse or trim (a Character equal to " " is the space itself).
+        if !line.utf8.contains(0x20) { return String(line) }
         var out = ""
         out.reserveCapacity(line.utf8.count)
         var pendingSpace = false
@@ -130,12 +132,32 @@ enum TextNormalizer {
 
     static func hanCount(_ s: String) -> Int { s.reduce(0) { $0 + (isHan($1) ? 1 : 0) } }
 
+    /// Han characters in `s`, counting stops at `limit`.
+    static func hanCount(_ s: String, upTo limit: Int) -> Int {
+        var n = 0
+        for ch in s where isHan(ch) { n += 1; if n >= limit { break } }
+        return n
+    }
+
     /// Watermarks that mirrors insert mid-sentence: a URL glued between Chinese characters.
     /// A URL a report cites (after a colon or in brackets) is left alone.
     static let watermark = Pattern(
         #"(?<=[\p{Han}，。、；,;])(?:https?://|www\.)(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?(?:/[A-Za-z0-9._~/?#=&%+-]*)?(?![A-Za-z.-])(?=[\p{Han}\d，。、；！？,;!?]|$)"#)
 
+    /// Whether a line has `://` or `www.`, without which the watermark pattern cannot match: the
+    /// regular expression then runs only on the rare lines with a URL.
+    static func mayHaveURL(_ line: String) -> Bool {
+        var previous: (UInt8, UInt8, UInt8) = (0, 0, 0)
+        for b in line.utf8 {
+            if b == 0x2F, previous.1 == 0x3A, previous.2 == 0x2F { return true }      // "://"
+            if b == 0x2E, previous == (0x77, 0x77, 0x77) { return true }             // "www."
+            previous = (previous.1, previous.2, b)
+        }
+        return false
+    }
+
     static func removeWatermarks(_ line: String) -> (String, [String]) {
+        guard mayHaveURL(line) else { return (line, []) }
         let found = watermark.allMatches(line)
         guard !found.isEmpty else { return (line, []) }
         var out = line

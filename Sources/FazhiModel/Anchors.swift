@@ -95,6 +95,10 @@ public enum MarkdownText {
         var atStart = true
         var pendingDigits = ""
         for ch in line {
+            // The punctuation below is ASCII: a character of another script, or an ASCII one carrying a
+            // combining mark, is never one of them (comparing it with each literal was most of the cost).
+            // U+1FEF GREEK VARIA is the one non-ASCII character equal to one of them (to "`").
+            if !atStart, let first = ch.unicodeScalars.first, first.value >= 0x80, first.value != 0x1FEF { out.append(ch); continue }
             if atStart {
                 if ch.isASCII, ch.isNumber { pendingDigits.append(ch); continue }
                 if !pendingDigits.isEmpty {

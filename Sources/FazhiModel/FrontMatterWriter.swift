@@ -80,6 +80,8 @@ public enum FrontMatterWriter {
 
     /// A YAML double-quoted scalar: escapes `\`, `"`, and every control character.
     public static func quoted(_ s: String) -> String {
+        // Most values need no escape: the quotes go around the text as it is.
+        if !needsEscape(s) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -99,6 +101,21 @@ public enum FrontMatterWriter {
         }
         out += "\""
         return out
+    }
+
+    /// Whether `quoted` escapes any scalar of `s`, judged on its UTF-8 bytes: `"`, `\`, C0 controls and DEL,
+    /// C1 controls (C2 80–C2 9F), U+2028/U+2029 (E2 80 A8/A9) and U+FEFF (EF BB BF).
+    static func needsEscape(_ s: String) -> Bool {
+        var utf8 = s.utf8.makeIterator()
+        var previous: (UInt8, UInt8) = (0, 0)
+        while let b = utf8.next() {
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return true }
+            if previous.1 == 0xC2, b >= 0x80, b <= 0x9F { return true }
+            if previous == (0xE2, 0x80), b == 0xA8 || b == 0xA9 { return true }
+            if previous == (0xEF, 0xBB), b == 0xBF { return true }
+            previous = (previous.1, b)
+        }
+        return false
     }
 
     /// The shortest text that reads back as the same Double; integers without a decimal point.
