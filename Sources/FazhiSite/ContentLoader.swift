@@ -24,14 +24,8 @@ public struct ContentLoader: Sendable {
     /// Markdown files under `<content>/markdown`, sorted.
     public func markdownFiles() -> [String] {
         let root = layout.markdown
-        guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
-        var out: [String] = []
-        while let p = e.nextObject() as? String {
-            if p.hasSuffix(".md"), !p.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
-                out.append(root.hasSuffix("/") ? root + p : root + "/" + p)
-            }
-        }
-        return out.sorted()
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return FileWalk.files(under: root, skipHidden: true).filter { $0.hasSuffix(".md") }.map { prefix + $0 }.sorted()
     }
 
     /// A report id is used in a URL path: ASCII letters, digits, `-`, `_`, `.`, not starting with `.`.
