@@ -65,9 +65,10 @@ public struct SiteBuilder {
     /// Incremental unless `clean` (see `BuildCache`): inputs are compared with the last build's by size and
     /// modification time, hashed only when those differ; with nothing changed the build stops there. Otherwise
     /// only changed Markdown files are parsed, only pages whose inputs changed are rendered, only files whose
-    /// bytes changed are staged in `<output>.tmp-build`, and the staged files and removals are applied to the
-    /// site through a journal (`OutputTree.apply`). Without a usable previous site, or with `clean`, the whole
-    /// site is built into `<output>.tmp-build` and swapped in. Either way the result is the same bytes.
+    /// bytes changed are written (as new files) into `<output>.tmp-build`, the unchanged ones are hard-linked
+    /// there (`OutputTree.linkUnchanged`), and the folder is swapped in whole. Without a usable previous site, or
+    /// with `clean`, every file is written there. Either way the result is the same bytes, and a kill at any
+    /// moment leaves one whole site.
     public func build(clean: Bool = false) throws -> BuildSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         let scannedAt = FileStamp.nowNanos()
