@@ -596,33 +596,25 @@ public struct Converter: Sendable {
     /// The front-matter lines convert needs (source, source_sha256, converter, locked), joined by line breaks;
     /// nil when the file has no front matter. Only these fields are read: a big facts list is not parsed.
     static func convertFields(_ data: Data) -> String? {
-        // A file with carriage returns takes the general reader (CRLF line ends are one Character there).
-        if hasCarriageReturn(data) { return convertFields(text: String(decoding: data, as: UTF8.self)) }
-        return data.withUnsafeBytes { raw -> String? in
+        data.withUnsafeBytes { raw -> String? in
             let bytes = raw.bindMemory(to: UInt8.self)
-            var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-            guard bytes[i...].starts(with: "---\n".utf8) else { return nil }
-            i += 4
+            let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            guard let yaml = FrontMatterReader.bounds(bytes, from: start)?.yaml else { return nil }
             var wanted: [String] = []
-            while i < bytes.count {
+            var i = yaml.lowerBound
+            while i < yaml.upperBound {
                 var end = i
-                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-                let line = bytes[i..<end]
-                if line.elementsEqual("---".utf8) || line.elementsEqual("...".utf8) { return wanted.joined(separator: "\n") }
-                if let first = line.first, first == UInt8(ascii: "s") || first == UInt8(ascii: "c") || first == UInt8(ascii: "l") {
-                    let text = String(decoding: UnsafeBufferPointer(rebasing: line), as: UTF8.self)
+                while end < yaml.upperBound, bytes[end] != 0x0A { end += 1 }
+                let next = end + 1
+                if end > i, bytes[end - 1] == 0x0D { end -= 1 } // CRLF line ends: a locked file edited on Windows
+                if let first = bytes[i..<end].first, first == UInt8(ascii: "s") || first == UInt8(ascii: "c") || first == UInt8(ascii: "l") {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self)
                     if convertFieldNames.contains(where: { text.hasPrefix($0) }) { wanted.append(text) }
                 }
-                i = end + 1
+                i = next
             }
-            return nil
+            return wanted.joined(separator: "\n")
         }
-    }
-
-    /// `convertFields` over decoded text, through `FrontMatterReader.split`.
-    static func convertFields(text: String) -> String? {
-        guard let yaml = FrontMatterReader.split(text).yaml else { return nil }
-        return yaml.split(separator: "\n").filter { line in convertFieldNames.contains { line.hasPrefix($0) } }.joined(separator: "\n")
     }
 
     static let cacheHeader = "fazhi-convert-cache 2"

@@ -4,47 +4,51 @@ import Yams
 /// Every problem is a `Diagnostic` with the file and the line in that file.
 public enum FrontMatterReader {
     /// Splits a file into its YAML front matter and body. `bodyLine` is the 1-based line where the body starts.
-    /// Lines end with "\n" or "\r\n" (a lone "\r" is not a line end); the fence lines are `---` (or `...` to close).
-    /// Scans UTF-8 bytes: every report of every build passes here.
     public static func split(_ text: String) -> (yaml: String?, body: String, bodyLine: Int) {
         let u = text.utf8
-        var start = u.startIndex
-        if text.hasPrefix("\u{FEFF}") { start = u.index(start, offsetBy: 3) }
-        let whole = String(text[start...])
+        let content = u.starts(with: [0xEF, 0xBB, 0xBF]) ? u.index(u.startIndex, offsetBy: 3) : u.startIndex
+        guard let b = bounds(u, from: content) else { return (nil, String(text[content...]), 1) }
+        return (String(text[b.yaml]), String(text[b.body...]), b.bodyLine)
+    }
+
+    /// Where the front matter is in a file's UTF-8 bytes, starting at `start` (after a byte-order mark): the
+    /// YAML between the fences, where the body starts and its 1-based line; nil without front matter. Lines end
+    /// with "\n" or "\r\n" (a lone "\r" is not a line end); the fence lines are `---` (or `...` to close), and
+    /// one blank line after the closing fence belongs to the format. On bytes: every report of every build, and
+    /// every Markdown file convert looks at, passes here.
+    public static func bounds<C: BidirectionalCollection>(_ u: C, from start: C.Index)
+        -> (yaml: Range<C.Index>, body: C.Index, bodyLine: Int)? where C.Element == UInt8 {
         let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         /// The line starting at `i`: its end (excluding "\r\n" / "\n") and where the next line starts.
-        func line(from i: String.Index) -> (end: String.Index, next: String.Index, hasEnd: Bool) {
+        func line(from i: C.Index) -> (end: C.Index, next: C.Index, hasEnd: Bool) {
             guard let nl = u[i...].firstIndex(of: lf) else { return (u.endIndex, u.endIndex, false) }
             var end = nl
             if end > i, u[u.index(before: end)] == cr { end = u.index(before: end) }
             return (end, u.index(after: nl), true)
         }
-        func bytes(_ a: String.Index, _ b: String.Index) -> Substring.UTF8View { text[a..<b].utf8 }
         let first = line(from: start)
-        guard first.hasEnd, bytes(start, first.end).elementsEqual("---".utf8) else { return (nil, whole, 1) }
+        guard first.hasEnd, u[start..<first.end].elementsEqual("---".utf8) else { return nil }
         var lineNo = 2
         var cursor = first.next
         while cursor < u.endIndex {
             let l = line(from: cursor)
-            let t = bytes(cursor, l.end)
+            let t = u[cursor..<l.end]
             if t.elementsEqual("---".utf8) || t.elementsEqual("---\r".utf8) || t.elementsEqual("...".utf8) {
-                let yaml = String(text[first.next..<cursor])
-                var bodyStart = l.next
+                var body = l.next
                 var bodyLine = lineNo + 1
-                // One blank line after the closing fence belongs to the format.
-                if bodyStart < u.endIndex {
-                    if u[bodyStart] == lf {
-                        bodyStart = u.index(after: bodyStart); bodyLine += 1
-                    } else if u[bodyStart] == cr, u.index(after: bodyStart) < u.endIndex, u[u.index(after: bodyStart)] == lf {
-                        bodyStart = u.index(bodyStart, offsetBy: 2); bodyLine += 1
+                if body < u.endIndex {
+                    if u[body] == lf {
+                        body = u.index(after: body); bodyLine += 1
+                    } else if u[body] == cr, u.index(after: body) < u.endIndex, u[u.index(after: body)] == lf {
+                        body = u.index(body, offsetBy: 2); bodyLine += 1
                     }
                 }
-                return (yaml, String(text[bodyStart...]), bodyLine)
+                return (first.next..<cursor, body, bodyLine)
             }
             lineNo += 1
             cursor = l.next
         }
-        return (nil, whole, 1)
+        return nil
     }
 
     /// Parses a whole Markdown report file. Throws a `Diagnostic` on malformed front matter.

@@ -143,13 +143,16 @@ func inode(_ path: String) -> (Date?, Int?) {
         #expect(p.text("420302-2022.md").contains("补充说明:全年新增法律顾问8名。"))
     }
 
-    @Test func lockedFileIsKept() throws {
+    /// Also when the person's editor saved the file with CRLF line ends (convert overwrote such a file before:
+    /// the fields it reads were split on "\n" as Characters, and "\r\n" is one Character).
+    @Test(arguments: ["\n", "\r\n"]) func lockedFileIsKept(lineEnd: String) throws {
         let p = TempProject()
         p.copySeed(seedNames[0])
         _ = try p.convert()
         let file = p.markdown + "/429006-2024.md"
         let edited = p.text("429006-2024.md").replacingOccurrences(of: "locked: false", with: "locked: true")
             .replacingOccurrences(of: "publisher: \"天门市司法局\"", with: "publisher: \"天门市人民政府\"")
+            .replacingOccurrences(of: "\n", with: lineEnd)
         FileManager.default.createFile(atPath: file, contents: Data(edited.utf8))
         // Even a changed input and --force leave it alone.
         let src = p.reports + "/" + seedNames[0]
