@@ -114,32 +114,18 @@ struct WordIndex: Sendable {
             while k >= 0 { first[Int(loaded[k] >> 32)] = Int32(k); k -= 1 }
         }
 
-        /// Does word `id` occur wholly inside `range`?
-        @inline(__always)
-        func occurs(_ id: Int, in range: Range<Int>) -> Bool {
-            var p = Int(first[id])
-            if p < 0 { return false }
-            let len = index.length(id)
-            let key = UInt64(id)
-            while p < loaded.count, loaded[p] >> 32 == key {
-                let st = Int(loaded[p] & 0xFFFF_FFFF)
-                if st >= range.lowerBound && st + len <= range.upperBound { return true }
-                p += 1
-            }
-            return false
-        }
-
         /// Does word `id` occur wholly inside `range`, and not inside any of `skip` (book titles 《…》)?
         @inline(__always)
-        func occurs(_ id: Int, in range: Range<Int>, outside skip: [Range<Int>]) -> Bool {
-            if skip.isEmpty { return occurs(id, in: range) }
+        func occurs(_ id: Int, in range: Range<Int>, outside skip: [Range<Int>] = []) -> Bool {
             var p = Int(first[id])
             if p < 0 { return false }
             let len = index.length(id)
             let key = UInt64(id)
             while p < loaded.count, loaded[p] >> 32 == key {
                 let st = Int(loaded[p] & 0xFFFF_FFFF)
-                if st >= range.lowerBound && st + len <= range.upperBound && !skip.contains(where: { $0.contains(st) }) { return true }
+                if st >= range.lowerBound && st + len <= range.upperBound && (skip.isEmpty || !skip.contains(where: { $0.contains(st) })) {
+                    return true
+                }
                 p += 1
             }
             return false

@@ -68,16 +68,19 @@ public struct ContentLoader: Sendable {
         } catch {
             return .failure(Diagnostic(file: file, "cannot read: \(error.localizedDescription)"))
         }
+        // Split once: the front matter is required here.
+        let parts = FrontMatterReader.split(text)
+        guard let yaml = parts.yaml else {
+            return .failure(Diagnostic(file: file, line: 1, "no front matter: a report file starts with a '---' line"))
+        }
         let doc: ReportDocument
-        do { doc = try FrontMatterReader.document(text, file: file) } catch let d as Diagnostic {
+        do { doc = ReportDocument(frontMatter: try FrontMatterReader.frontMatter(yaml, file: file, firstLine: 2), body: parts.body) }
+        catch let d as Diagnostic {
             return .failure(d)
         } catch {
             return .failure(Diagnostic(file: file, line: 1, "\(error)"))
         }
         var fm = doc.frontMatter
-        if FrontMatterReader.split(text).yaml == nil {
-            return .failure(Diagnostic(file: file, line: 1, "no front matter: a report file starts with a '---' line"))
-        }
         if fm.id.isEmpty { return .failure(Diagnostic(file: file, line: 2, "front matter lacks 'id'")) }
         if !isValidReportID(fm.id) {
             return .failure(Diagnostic(file: file, line: line(of: "id:", in: text) ?? 2,

@@ -230,10 +230,10 @@ extension SitePages {
     }
 
     /// One year of a theme: the comparison table of its indicators across localities, and the passages.
-    func themeYear(_ t: Theme, year y: Int) -> String {
+    /// `years` are the theme's page years (`themePageYears`, for prev/next); `hasData`: the year is one of
+    /// `themeYears` (both computed once per theme by the page list).
+    func themeYear(_ t: Theme, year y: Int, years: [Int], hasData: Bool) -> String {
         let m = model
-        let years = themePageYears(t)
-        let hasData = themeYears(t).contains(y)
         let passages = themePassages(t, year: y).map { p -> [String: Any] in
             var d = reportLink(p.report)
             let r = m.reports[p.report]

@@ -51,11 +51,15 @@ public struct SitePages: Sendable {
         jobs.append(PageJob(path: "themes/index.html", inputs: common + ["template:themes", "corpus"]) { self.themesIndex() })
         for t in m.catalog.themes {
             jobs.append(PageJob(path: "themes/\(t.id)/index.html", inputs: common + ["template:theme", "corpus#meta"]) { self.theme(t) })
-            for y in themePageYears(t) {
+            let pageYears = themePageYears(t), dataYears = themeYears(t)
+            for y in pageYears {
                 let inputs = common + ["template:theme-year"] + (m.reportsByYear[y] ?? []).map { "report:\(m.reports[$0].id)" }
-                jobs.append(PageJob(path: "themes/\(t.id)/\(y)/index.html", inputs: inputs) { self.themeYear(t, year: y) })
+                let hasData = dataYears.contains(y)
+                jobs.append(PageJob(path: "themes/\(t.id)/\(y)/index.html", inputs: inputs) {
+                    self.themeYear(t, year: y, years: pageYears, hasData: hasData)
+                })
             }
-            for y in themeYears(t) {
+            for y in dataYears {
                 jobs.append(PageJob(path: "data/themes/\(t.id)/\(y).csv", inputs: common + ["corpus"]) { self.themeTable(t, year: y).csv })
             }
         }
