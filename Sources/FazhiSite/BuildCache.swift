@@ -16,7 +16,7 @@ import Darwin
 /// output (a build killed after changing the site but before writing the cache, a site removed or rebuilt
 /// by hand), whose settings differ, or that cannot be read, is ignored: the build is then a full one.
 struct BuildCache {
-    static let version = 1
+    static let version = 2
     static let magic = "fazhi-build-cache"
 
     /// Settings that change every page: cache version, the executable, base URL, paths as given.
@@ -36,19 +36,17 @@ struct BuildCache {
     var warnings = 0
     var failed: [Diagnostic] = []
     var problems: [Diagnostic] = []
+    /// `.fazhi-site` marker stamp of the spare tree (the site this build replaced), or "none".
+    var spareMarker: String = "none"
+    /// The files that differ between the spare and the site: what this build wrote or removed.
+    var spareChanges: [String] = []
     /// Markdown path → what reading it gave (decoded only when a build needs the model).
     var reads: [String: CachedRead] = [:]
 
     enum CachedRead { case entry(ReportEntry, [Diagnostic]); case failure(Diagnostic) }
 
     /// `<dir of output>/.fazhi-cache/<name of output>.build`.
-    static func path(for output: String) -> String {
-        var o = output
-        while o.count > 1, o.hasSuffix("/") { o.removeLast() }
-        let ns = o as NSString
-        let parent = ns.deletingLastPathComponent
-        return (parent.isEmpty ? "." : parent) + "/.fazhi-cache/" + ns.lastPathComponent + ".build"
-    }
+    static func path(for output: String) -> String { CacheFolder.location(for: output) + ".build" }
 
     // MARK: reading and writing
 
@@ -76,6 +74,8 @@ struct BuildCache {
             c.reportsCount = Int(try r.int()); c.pagesCount = Int(try r.int()); c.warnings = Int(try r.int())
             c.failed = try r.diagnostics()
             c.problems = try r.diagnostics()
+            c.spareMarker = try r.string()
+            c.spareChanges = try r.strings()
             let readsLength = Int(try r.int())
             if withReads {
                 let nReads = try r.count()
@@ -106,6 +106,7 @@ struct BuildCache {
         for (p, k) in outputs.sorted(by: { $0.key < $1.key }) { w.string(p); w.string(k) }
         w.int(Int64(reportsCount)); w.int(Int64(pagesCount)); w.int(Int64(warnings))
         w.diagnostics(failed); w.diagnostics(problems)
+        w.string(spareMarker); w.strings(spareChanges)
         var rw = ByteWriter()
         rw.int(Int64(reads.count))
         for (p, read) in reads.sorted(by: { $0.key < $1.key }) {
@@ -123,18 +124,37 @@ struct BuildCache {
 
     /// Writes atomically (temporary file, then rename); a failure to write only costs the next build time.
     func write(to path: String) {
-        let dir = (path as NSString).deletingLastPathComponent
         let fm = FileManager.default
-        if !fm.fileExists(atPath: dir) {
-            try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            _ = fm.createFile(atPath: dir + "/.gitignore", contents: Data("# Fazhi's build cache: never committed.\n*\n".utf8))
-        }
+        guard CacheFolder.make(for: path) else { return }
         let tmp = path + ".tmp-\(getpid())"
         guard fm.createFile(atPath: tmp, contents: Data(encoded())) else { return }
         if rename(tmp, path) != 0 { unlink(tmp) }
     }
 
     static func remove(_ path: String) { unlink(path) }
+}
+
+/// `.fazhi-cache/` beside an output folder: the build cache and the spare tree (see OutputTree). The same
+/// file system as the output, so trees move between them by rename.
+enum CacheFolder {
+    /// `<dir of output>/.fazhi-cache/<name of output>` (a prefix: callers add `.build`, `.spare`).
+    static func location(for output: String) -> String {
+        var o = output
+        while o.count > 1, o.hasSuffix("/") { o.removeLast() }
+        let ns = o as NSString
+        let parent = ns.deletingLastPathComponent
+        return (parent.isEmpty ? "." : parent) + "/.fazhi-cache/" + ns.lastPathComponent
+    }
+
+    /// Creates the folder of a path in it, with its `.gitignore` (`*`), if missing; false when it cannot.
+    static func make(for path: String) -> Bool {
+        let dir = (path as NSString).deletingLastPathComponent
+        let fm = FileManager.default
+        if fm.fileExists(atPath: dir) { return true }
+        guard (try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true)) != nil else { return false }
+        _ = fm.createFile(atPath: dir + "/.gitignore", contents: Data("# Fazhi's build cache: never committed.\n*\n".utf8))
+        return true
+    }
 }
 
 /// Size, modification time (ns) and SHA-256 of an input file.

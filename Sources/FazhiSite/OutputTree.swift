@@ -8,9 +8,16 @@ import Darwin
 
 /// The output folder, replaced whole and atomically: a build writes into `<output>.tmp-build` beside it and
 /// swaps it in only when complete, so a failed or killed build leaves the previous site as it was, and files
-/// no longer produced disappear. An incremental build writes only the changed files there and hard-links the
-/// unchanged ones (`linkUnchanged`) before the same swap. A folder without the `.fazhi-site` marker is never
-/// replaced unless empty.
+/// no longer produced disappear. A folder without the `.fazhi-site` marker is never replaced unless empty.
+///
+/// An incremental build does not start from an empty staging folder. After each swap the replaced tree is
+/// kept as the *spare* (`.fazhi-cache/<output name>.spare`); the next build moves it back to the staging
+/// path and brings it up to date with the site (`bringUpToDate`: the files the last build wrote or removed,
+/// hard-linked from the site), then writes its own changes as new files and removes what it no longer
+/// makes (`remove`). The cost is the number of changed files, not the size of the site. Without a spare
+/// (first incremental build, after a kill or `--clean`), the unchanged files are hard-linked one by one
+/// (`linkUnchanged`). Files are never written in place: every write replaces the staging folder's entry, so
+/// a file shared (hard-linked) with the site is never changed through it.
 public struct OutputTree: Sendable {
     public static let marker = ".fazhi-site"
     public let output: String
@@ -23,6 +30,8 @@ public struct OutputTree: Sendable {
 
     public var staging: String { output + ".tmp-build" }
     public var old: String { output + ".old" }
+    /// The tree the last swap replaced, kept for the next build (see above).
+    public var spare: String { CacheFolder.location(for: output) + ".spare" }
 
     enum Kind { case missing, file, emptyDir, site, foreign }
 
@@ -35,8 +44,11 @@ public struct OutputTree: Sendable {
         return entries.allSatisfy({ $0 == ".gitkeep" }) ? .emptyDir : .foreign
     }
 
-    /// Checks the output may be replaced, clears leftovers of an interrupted build, and creates the staging folder.
-    public func prepare() throws {
+    /// Checks the output may be replaced, clears leftovers of an interrupted build, and makes the staging
+    /// folder: the spare moved there when `reuseSpare` (the caller knows which files it must bring up to date;
+    /// returns true), an empty folder otherwise (a spare not reused is removed).
+    @discardableResult
+    public func prepare(reuseSpare: Bool = false) throws -> Bool {
         let fm = FileManager.default
         // A build killed between its two renames leaves `<output>.old` and no `<output>`: put the old site back.
         if Self.kind(output) == .missing, Self.kind(old) == .site {
@@ -54,8 +66,19 @@ public struct OutputTree: Sendable {
             case .file, .foreign: throw Diagnostic(file: leftover, "is in the way of the build and is not Fazhi's; refusing to remove it")
             }
         }
-        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        var reused = false
+        if reuseSpare, Self.kind(spare) == .site, rename(spare, staging) == 0 {
+            reused = true
+        } else {
+            switch Self.kind(spare) {
+            case .site, .emptyDir: try fm.removeItem(atPath: spare)
+            default: break
+            }
+            try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        }
+        // A new marker (a new inode): a reused spare no longer matches the stamp the cache kept of it.
         try write(Self.marker, Array("This folder is built by `fazhi build` and replaced whole on every build.\n".utf8))
+        return reused
     }
 
     public func makeDirectories(for paths: [String]) throws {
@@ -67,10 +90,14 @@ public struct OutputTree: Sendable {
         for d in dirs.sorted() { try FileManager.default.createDirectory(atPath: staging + "/" + d, withIntermediateDirectories: true) }
     }
 
-    /// Writes a file into the staging folder (its folder must exist).
+    /// Writes a file into the staging folder (its folder must exist), as a new file: an entry already there
+    /// may be a hard link to the site's file, which must not change.
     public func write(_ relative: String, _ bytes: [UInt8]) throws {
         let path = staging + "/" + relative
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if unlink(path) != 0, errno != ENOENT {
+            throw Diagnostic(file: path, "cannot replace: \(String(cString: strerror(errno)))")
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var off = 0
@@ -96,9 +123,10 @@ public struct OutputTree: Sendable {
     }
 
     /// Swaps the staging folder in. Returns how many files of the previous site are gone, counted by
-    /// comparing the two trees unless the caller knows (`removed`: an incremental build).
+    /// comparing the two trees unless the caller knows (`removed`: an incremental build). With `keepPrevious`
+    /// the replaced tree becomes the spare; otherwise it is removed.
     @discardableResult
-    public func commit(removed known: Int? = nil) throws -> Int {
+    public func commit(removed known: Int? = nil, keepPrevious: Bool = false) throws -> Int {
         let fm = FileManager.default
         var removed = known ?? 0
         let previous = Self.kind(output)
@@ -111,13 +139,18 @@ public struct OutputTree: Sendable {
                 let newFiles = Set(Self.files(under: staging))
                 removed = Self.files(under: output).filter { !newFiles.contains($0) && $0 != ".gitkeep" }.count
             }
+            let replaced: String
             if renameExchange(staging, output) {
-                try fm.removeItem(atPath: staging)
+                replaced = staging
             } else {
                 try fm.moveItem(atPath: output, toPath: old)
                 try fm.moveItem(atPath: staging, toPath: output)
-                try fm.removeItem(atPath: old)
+                replaced = old
             }
+            if previous == .site, keepPrevious, CacheFolder.make(for: spare), Self.kind(spare) == .missing, rename(replaced, spare) == 0 {
+                return removed
+            }
+            try fm.removeItem(atPath: replaced)
         } else {
             try fm.moveItem(atPath: staging, toPath: output)
         }
@@ -129,6 +162,58 @@ public struct OutputTree: Sendable {
     /// Whether `<output>` is a site Fazhi built (to update incrementally).
     public var isSite: Bool { Self.kind(output) == .site }
 
+    /// Makes a staging folder that was the spare (the site before the previous one) equal to the site again:
+    /// every file in `changed` (what the previous build wrote or removed) is replaced by a hard link to the
+    /// site's file, or removed when the site has none. The site is only read.
+    public func bringUpToDate(changed: [String]) throws {
+        var made = Set<String>()
+        for rel in changed where Self.isPlain(rel) && rel != Self.marker {
+            let src = output + "/" + rel, dst = staging + "/" + rel
+            if unlink(dst) != 0, errno != ENOENT {
+                throw Diagnostic(file: dst, "cannot replace: \(String(cString: strerror(errno)))")
+            }
+            if link(src, dst) == 0 { continue }
+            guard errno == ENOENT else { throw Diagnostic(file: dst, "cannot link: \(String(cString: strerror(errno)))") }
+            var st = stat()
+            if lstat(src, &st) != 0 { removeEmptyFolders(above: rel); continue } // gone from the site too
+            try makeFolders(above: rel, made: &made)
+            if link(src, dst) != 0 { throw Diagnostic(file: dst, "cannot link: \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    /// Removes files from the staging folder (with the folders they leave empty).
+    public func remove(_ paths: [String]) throws {
+        for rel in paths where Self.isPlain(rel) && rel != Self.marker {
+            if unlink(staging + "/" + rel) != 0, errno != ENOENT {
+                throw Diagnostic(file: staging + "/" + rel, "cannot remove: \(String(cString: strerror(errno)))")
+            }
+            removeEmptyFolders(above: rel)
+        }
+    }
+
+    /// A relative path inside the tree: not empty, not absolute, no `..`.
+    static func isPlain(_ rel: String) -> Bool {
+        !rel.isEmpty && !rel.hasPrefix("/") && !rel.split(separator: "/").contains("..")
+    }
+
+    /// Creates the staging folders of a relative file path that are not there yet.
+    private func makeFolders(above rel: String, made: inout Set<String>) throws {
+        var comps = rel.split(separator: "/").dropLast()
+        var missing: [String] = []
+        while !comps.isEmpty, !made.contains(comps.joined(separator: "/")) { missing.append(comps.joined(separator: "/")); comps = comps.dropLast() }
+        for d in missing.reversed() {
+            if mkdir(staging + "/" + d, 0o755) != 0, errno != EEXIST {
+                throw Diagnostic(file: staging + "/" + d, "cannot create the folder: \(String(cString: strerror(errno)))")
+            }
+            made.insert(d)
+        }
+    }
+
+    private func removeEmptyFolders(above rel: String) {
+        var comps = rel.split(separator: "/").dropLast()
+        while !comps.isEmpty, rmdir(staging + "/" + comps.joined(separator: "/")) == 0 { comps = comps.dropLast() }
+    }
+
     /// For an incremental build, whose staging folder holds only the files that changed (and a new marker):
     /// hard-links every other file of the previous site that the new site keeps into the staging folder, so
     /// that it becomes the whole new site, ready for `commit` to swap in at once. Links cost no copy; the
@@ -137,23 +222,14 @@ public struct OutputTree: Sendable {
     /// the marker and anything under `except` (a folder the caller rebuilds) are skipped.
     public func linkUnchanged(_ keep: [String], except: String) throws {
         var made = Set<String>()
-        for rel in keep where rel != Self.marker && !rel.hasPrefix(except + "/") {
-            guard !rel.isEmpty, !rel.hasPrefix("/"), !rel.split(separator: "/").contains("..") else { continue }
+        for rel in keep where rel != Self.marker && !rel.hasPrefix(except + "/") && Self.isPlain(rel) {
             let src = output + "/" + rel, dst = staging + "/" + rel
             if link(src, dst) == 0 { continue }
             switch errno {
             case EEXIST: continue // staged: the new bytes
             case ENOENT:
                 // The folder is not in the staging tree yet (or the file is gone from the site: nothing to keep).
-                var comps = rel.split(separator: "/").dropLast()
-                var missing: [String] = []
-                while !comps.isEmpty, !made.contains(comps.joined(separator: "/")) { missing.append(comps.joined(separator: "/")); comps = comps.dropLast() }
-                for d in missing.reversed() {
-                    if mkdir(staging + "/" + d, 0o755) != 0, errno != EEXIST {
-                        throw Diagnostic(file: staging + "/" + d, "cannot create the folder: \(String(cString: strerror(errno)))")
-                    }
-                    made.insert(d)
-                }
+                try makeFolders(above: rel, made: &made)
                 if link(src, dst) != 0, errno != ENOENT, errno != EEXIST {
                     throw Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
                 }

@@ -84,23 +84,29 @@ public struct SearchIndex: Sendable {
     }
 
     /// Indexes `site` (a finished site folder). `previous` is the site it replaces, whose index is carried
-    /// over when no indexed page changed; it may be the same folder. Never throws: a missing or failing
+    /// over when no indexed page changed. Never throws: a missing or failing
     /// Pagefind leaves the site without an index and says so in the outcome.
     public func update(site: String, previous: String?) -> SearchOutcome {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let fm = FileManager.default
         let bundleDir = site + "/" + Self.bundle
+        // `site` may already hold an index: the one of the site before the previous, when the build reuses that
+        // tree (see OutputTree.prepare). It is kept only if it was made from exactly these pages.
         guard options.enabled else {
-            if previous == site { try? fm.removeItem(atPath: bundleDir) }
+            try? fm.removeItem(atPath: bundleDir)
             return SearchOutcome(state: .disabled)
         }
         let pages = Self.pages(in: site)
         let fingerprint = Self.fingerprint(site: site, pages: pages, arguments: arguments(site: "SITE"))
+        if Self.readStamp(bundleDir) == fingerprint {
+            return SearchOutcome(state: .reused, pages: pages.count, seconds: elapsed())
+        }
+        try? fm.removeItem(atPath: bundleDir)
 
         // Carry the previous index over when it was made from the same pages.
-        if let previous, Self.readStamp(previous + "/" + Self.bundle) == fingerprint {
-            if previous == site || Self.linkTree(from: previous + "/" + Self.bundle, to: bundleDir) {
+        if let previous, previous != site, Self.readStamp(previous + "/" + Self.bundle) == fingerprint {
+            if Self.linkTree(from: previous + "/" + Self.bundle, to: bundleDir) {
                 return SearchOutcome(state: .reused, pages: pages.count, seconds: elapsed())
             }
             try? fm.removeItem(atPath: bundleDir)

@@ -65,10 +65,10 @@ public struct SiteBuilder {
     /// Incremental unless `clean` (see `BuildCache`): inputs are compared with the last build's by size and
     /// modification time, hashed only when those differ; with nothing changed the build stops there. Otherwise
     /// only changed Markdown files are parsed, only pages whose inputs changed are rendered, only files whose
-    /// bytes changed are written (as new files) into `<output>.tmp-build`, the unchanged ones are hard-linked
-    /// there (`OutputTree.linkUnchanged`), and the folder is swapped in whole. Without a usable previous site, or
-    /// with `clean`, every file is written there. Either way the result is the same bytes, and a kill at any
-    /// moment leaves one whole site.
+    /// bytes changed are written (as new files) into `<output>.tmp-build`, which already holds the rest (the
+    /// spare tree brought up to date, or hard links made now: see OutputTree), and the folder is swapped in
+    /// whole. Without a usable previous site, or with `clean`, every file is written there. Either way the
+    /// result is the same bytes, and a kill at any moment leaves one whole site.
     public func build(clean: Bool = false) throws -> BuildSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         let scannedAt = FileStamp.nowNanos()
@@ -127,7 +127,16 @@ public struct SiteBuilder {
         let reuseReads = old != nil && old!.globalKey == globalKey
         // In place when there is a site to update; a whole new tree otherwise (first build, --clean).
         let incremental = previousSite && !clean
-        try out.prepare()
+        // The staging folder starts as the spare (the site before the previous one) when the cache says which
+        // files differ between the two; as an empty folder otherwise.
+        let spareChanges = incremental ? old.flatMap { $0.spareMarker == Self.markerStamp(out.spare) ? $0.spareChanges : nil } : nil
+        let fromSpare = try out.prepare(reuseSpare: spareChanges != nil)
+        if fromSpare, let spareChanges {
+            do { try out.bringUpToDate(changed: spareChanges) } catch {
+                out.abort()
+                throw error
+            }
+        }
         let fragments = out.staging + "/.fragments"
         let base = BaseURL(baseURL ?? config.baseURL)
 
@@ -187,6 +196,7 @@ public struct SiteBuilder {
         let rendered = PathBox()
         let unchanged = Counter()
         var produced: [String: String] = [:]
+        var removedFiles: [String] = []
         do {
             // Which files to make: all of them, or those whose inputs changed.
             var todo: [Int] = []
@@ -246,16 +256,23 @@ public struct SiteBuilder {
             if incremental {
                 let before: [String] = old.map { Array($0.outputs.keys) }
                     ?? OutputTree.files(under: out.output).filter { $0 != OutputTree.marker && $0 != ".gitkeep" }
-                let removed = before.filter { produced[$0] == nil && !$0.hasPrefix(SearchIndex.bundle + "/") }.sorted()
-                // The staging folder becomes the whole new site: the changed files are there, the rest is linked.
-                try out.linkUnchanged(before.filter { produced[$0] != nil }.sorted(), except: SearchIndex.bundle)
-                summary.filesRemoved = removed.count
+                removedFiles = before.filter { produced[$0] == nil && !$0.hasPrefix(SearchIndex.bundle + "/") }.sorted()
+                // The staging folder becomes the whole new site: the changed files are there; the rest is there
+                // already (the spare, brought up to date) or is linked now.
+                if fromSpare {
+                    try out.remove(removedFiles)
+                } else {
+                    try out.linkUnchanged(before.filter { produced[$0] != nil }.sorted(), except: SearchIndex.bundle)
+                }
+                summary.filesRemoved = removedFiles.count
             }
             // Index the staged pages before the swap, so the published site carries its own pages' index (the
             // previous index is carried over when the report pages are the same).
             progress?("[search] indexing")
             summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output)
-            summary.filesRemoved = try out.commit(removed: incremental ? summary.filesRemoved : nil)
+            // The replaced site is kept as the next build's spare after an incremental build (a clean build
+            // replaces everything, so the next one would gain nothing from it).
+            summary.filesRemoved = try out.commit(removed: incremental ? summary.filesRemoved : nil, keepPrevious: incremental)
         } catch {
             out.abort()
             throw error
@@ -278,6 +295,8 @@ public struct SiteBuilder {
         cache.warnings = summary.warnings
         cache.failed = summary.failed
         cache.problems = summary.problems
+        cache.spareMarker = Self.markerStamp(out.spare)
+        if cache.spareMarker != "none" { cache.spareChanges = staged.sorted() + removedFiles }
         for (f, r) in zip(files, allResults) {
             switch r {
             case .success(let (e, ds)): cache.reads[f] = .entry(e, ds)
@@ -302,8 +321,11 @@ public struct SiteBuilder {
         return "v\(BuildCache.version)|exe=\(e)|base=\(baseURL ?? "(config)")|content=\(layout.content)|templates=\(layout.templates)|output=\(layout.output)"
     }
 
-    static func markerStamp(_ out: OutputTree) -> String {
-        FileStamp.look(out.output + "/" + OutputTree.marker).map { "\($0.inode):\($0.mtime):\($0.size)" } ?? "none"
+    static func markerStamp(_ out: OutputTree) -> String { markerStamp(out.output) }
+
+    /// The stamp of a site folder's `.fazhi-site` marker (a new inode on every build), or "none".
+    static func markerStamp(_ folder: String) -> String {
+        FileStamp.look(folder + "/" + OutputTree.marker).map { "\($0.inode):\($0.mtime):\($0.size)" } ?? "none"
     }
 
     struct InputScan {

@@ -206,29 +206,40 @@ import Testing
     @Test func anIncrementalBuildNeverWritesIntoThePreviousSite() throws {
         let site = try FixtureSite(); defer { site.remove() }
         try site.build()
-        let snapshot = site.root + "/snapshot"
-        var bytes: [String: Data] = [:]
-        for f in site.files() {
-            let dst = snapshot + "/" + f
-            try FileManager.default.createDirectory(atPath: (dst as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            #expect(link(site.output + "/" + f, dst) == 0)
-            bytes[f] = FileManager.default.contents(atPath: dst)
+        let out = OutputTree(site.output)
+        let original = try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
+        // Four edits: the first incremental build links the unchanged files; later ones start from the spare
+        // (the site before the previous one) brought up to date.
+        for (step, publisher) in ["武冈市政府", "武冈市人民政府办公室", "武冈市司法局", "武冈市政府"].enumerated() {
+            let snapshot = site.root + "/snapshot-\(step)"
+            var bytes: [String: Data] = [:]
+            for f in site.files() {
+                let dst = snapshot + "/" + f
+                try FileManager.default.createDirectory(atPath: (dst as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                #expect(link(site.output + "/" + f, dst) == 0)
+                bytes[f] = FileManager.default.contents(atPath: dst)
+            }
+            let spareFolder = Self.inode(out.spare)
+            #expect((spareFolder != nil) == (step > 0), "step \(step): a spare only after an incremental build")
+            try site.write("markdown/430581-2023.md", original.replacingOccurrences(of: "publisher: \"武冈市人民政府\"", with: "publisher: \"\(publisher)\""))
+            let summary = try site.build()
+            #expect(summary.filesWritten > 1 && summary.filesUnchanged > 0)
+            var shared = 0, changed = 0
+            for (f, old) in bytes {
+                #expect(FileManager.default.contents(atPath: snapshot + "/" + f) == old, "step \(step): \(f) of the previous site was written to")
+                if Self.inode(snapshot + "/" + f) == Self.inode(site.output + "/" + f) { shared += 1 } else { changed += 1 }
+            }
+            // Unchanged files are the same inodes (linked, not copied); the changed ones are new files.
+            #expect(shared == summary.filesUnchanged && changed >= summary.filesWritten - 1, "step \(step): shared \(shared), changed \(changed)")
+            #expect(!FileManager.default.fileExists(atPath: out.staging))
+            if let spareFolder { #expect(Self.inode(site.output) == spareFolder, "step \(step): the spare was not reused") }
+            // The replaced site is the spare now, byte for byte.
+            #expect(Self.differences(out.spare, snapshot).isEmpty, "step \(step)")
+            let reference = site.root + "/reference"
+            try site.build(output: reference)
+            #expect(Self.differences(site.output, reference).isEmpty, "step \(step)")
+            try FileManager.default.removeItem(atPath: reference)
         }
-        try site.write("markdown/430581-2023.md", try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
-            .replacingOccurrences(of: "publisher: \"武冈市人民政府\"", with: "publisher: \"武冈市政府\""))
-        let summary = try site.build()
-        #expect(summary.filesWritten > 1 && summary.filesUnchanged > 0)
-        var shared = 0, changed = 0
-        for (f, old) in bytes {
-            #expect(FileManager.default.contents(atPath: snapshot + "/" + f) == old, "\(f) of the previous site was written to")
-            if Self.inode(snapshot + "/" + f) == Self.inode(site.output + "/" + f) { shared += 1 } else { changed += 1 }
-        }
-        // Unchanged files are the same inodes (linked, not copied); the changed ones are new files.
-        #expect(shared == summary.filesUnchanged && changed >= summary.filesWritten - 1, "shared \(shared), changed \(changed)")
-        #expect(!FileManager.default.fileExists(atPath: OutputTree(site.output).staging))
-        let reference = site.root + "/reference"
-        try site.build(output: reference)
-        #expect(Self.differences(site.output, reference).isEmpty)
     }
 
     @Test func cachedEntriesRoundTrip() throws {
