@@ -266,25 +266,85 @@ extension SitePages {
     }
 
     /// Localities (rows) × years (columns).
-    func indicatorTable(_ d: IndicatorDefinition) -> DataTable {
+    /// The matrix of an indicator: a row per locality with a value (all of them, or those of one province), a
+    /// column per year. `csvOnly` leaves out what only the HTML table shows (links, titles, sort keys): the
+    /// national matrix is made for the CSV download alone.
+    func indicatorTable(_ d: IndicatorDefinition, province: ProvinceGroup? = nil, csvOnly: Bool = false) -> DataTable {
         let m = model
         let obs = m.observations[d.id] ?? []
-        let years = Set(obs.map(\.year)).sorted()
-        let locs = Set(obs.map(\.adcode)).sorted().compactMap { m.locality($0) }
+        let locs: [Locality]
+        let years: [Int]
+        if let province {
+            locs = province.localities
+            let codes = Set(locs.map(\.adcode))
+            years = Set(obs.filter { codes.contains($0.adcode) }.map(\.year)).sorted()
+        } else {
+            locs = Set(obs.map(\.adcode)).sorted().compactMap { m.locality($0) }
+            years = Set(obs.map(\.year)).sorted()
+        }
         var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
         columns += years.map { .init("\($0)年", numeric: true, csv: "\($0)") }
         let rows: [[DataTable.Cell]] = locs.map { l in
-            [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { valueCell(m.observation(d.id, adcode: l.adcode, year: $0)) }
+            if csvOnly {
+                return [DataTable.Cell(l.name), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { y in
+                    DataTable.Cell(m.observation(d.id, adcode: l.adcode, year: y).map { NumberFormat.plain($0.value.value) } ?? "")
+                }
+            }
+            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { valueCell(m.observation(d.id, adcode: l.adcode, year: $0)) }
         }
-        return DataTable(id: "by-locality", caption: "\(d.name)：各地区各年度", csvHref: base.url("data/indicators/\(d.id).csv"),
+        let caption = province.map { "\(d.name)：\($0.name)各地区各年度" } ?? "\(d.name)：各地区各年度"
+        return DataTable(id: "by-locality", caption: caption, csvHref: base.url("data/indicators/\(d.id).csv"),
                          columns: columns, rows: rows, note: "≥ 表示原文为“余”“多”“以上”等下限，约 表示约数，≤ 表示上限；— 表示该报告未给出。")
     }
 
-    func indicator(_ d: IndicatorDefinition) -> String {
+    /// The localities with a value of an indicator in one province.
+    struct ProvinceGroup: Sendable {
+        /// The province's division code: the locality codes' first two digits and `0000`.
+        var code: String
+        var name: String
+        var localities: [Locality]
+    }
+
+    /// An indicator's localities with values, grouped by province in code order. Each group's matrix has its
+    /// own page (`indicators/<id>/<province code>/`): a national matrix grows with the corpus (megabytes at
+    /// 5,000 reports), and a new report re-renders only its province's page.
+    func provinceGroups(_ d: IndicatorDefinition) -> [ProvinceGroup] {
+        var groups: [ProvinceGroup] = []
+        for code in Set((model.observations[d.id] ?? []).map(\.adcode)).sorted() {
+            guard let l = model.locality(code) else { continue }
+            let p = SiteModel.provinceCode(of: code)
+            if groups.last?.code == p { groups[groups.count - 1].localities.append(l); continue }
+            groups.append(ProvinceGroup(code: p, name: l.province.isEmpty ? l.name : l.province, localities: [l]))
+        }
+        return groups
+    }
+
+    func indicatorProvince(_ d: IndicatorDefinition, _ g: ProvinceGroup) -> String {
         let m = model
-        let table = indicatorTable(d)
+        let table = indicatorTable(d, province: g)
+        let ctx: [String: Any] = [
+            "name": d.name, "id": d.id, "unit": opt(d.unit), "province": g.name, "indicator_href": m.indicatorURL(d.id),
+            "table": table.context, "locality_count": g.localities.count,
+        ]
+        return page("indicator-province", title: "\(d.name) · \(g.name)", section: .indicators,
+                    crumbs: [("指标", base.url("indicators/")), (m.themeName(d.theme), m.themeURL(d.theme)), (d.name, m.indicatorURL(d.id)), (g.name, nil)],
+                    path: "indicators/\(d.id)/\(g.code)/index.html", description: nil, ctx)
+    }
+
+    func indicator(_ d: IndicatorDefinition, provinces: [ProvinceGroup]) -> String {
+        let m = model
         let obs = m.observations[d.id] ?? []
         let years = Set(obs.map(\.year)).sorted()
+        var valuesIn: [String: Int] = [:]
+        for o in obs { valuesIn[SiteModel.provinceCode(of: o.adcode), default: 0] += 1 }
+        let provinceRows: [[DataTable.Cell]] = provinces.map { g in
+            let n = valuesIn[g.code] ?? 0
+            return [DataTable.Cell(g.name, href: m.indicatorURL(d.id) + g.code + "/"),
+                    DataTable.Cell(String(g.localities.count), sort: String(g.localities.count)), DataTable.Cell(String(n), sort: String(n))]
+        }
+        let table = DataTable(id: "by-province", caption: "\(d.name)：各省份", csvHref: base.url("data/indicators/\(d.id).csv"),
+                              columns: [.init("省份"), .init("地区数", numeric: true), .init("数值数", numeric: true)], rows: provinceRows,
+                              note: "点省份名，看该省各地区各年度的数值。")
         let limit = 30
         var rankings: [[String: Any]] = []
         for y in years.reversed() {

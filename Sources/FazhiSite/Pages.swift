@@ -65,8 +65,14 @@ public struct SitePages: Sendable {
         }
         jobs.append(PageJob(path: "indicators/index.html", inputs: common + ["template:indicators", "corpus"]) { self.indicatorsIndex() })
         for d in m.catalog.indicators {
-            jobs.append(PageJob(path: "indicators/\(d.id)/index.html", inputs: common + ["template:indicator", "corpus"]) { self.indicator(d) })
-            jobs.append(PageJob(path: "data/indicators/\(d.id).csv", inputs: common + ["corpus"]) { self.indicatorTable(d).csv })
+            let groups = provinceGroups(d)
+            jobs.append(PageJob(path: "indicators/\(d.id)/index.html", inputs: common + ["template:indicator", "corpus"]) { self.indicator(d, provinces: groups) })
+            for g in groups {
+                jobs.append(PageJob(path: "indicators/\(d.id)/\(g.code)/index.html", inputs: common + ["template:indicator-province", "corpus"]) {
+                    self.indicatorProvince(d, g)
+                })
+            }
+            jobs.append(PageJob(path: "data/indicators/\(d.id).csv", inputs: common + ["corpus"]) { self.indicatorTable(d, csvOnly: true).csv })
         }
         jobs.append(PageJob(path: "review/index.html", inputs: common + ["template:review", "corpus"]) { self.review() })
         jobs.append(PageJob(path: "data/index.html", inputs: common + ["template:data"]) { self.dataPage() })

@@ -415,6 +415,12 @@ public struct SiteBuilder {
         var byIndicator: [String: String] = [:]
         for (id, d) in zip(indicatorIDs, indicatorDigests) { byIndicator[id] = d }
         let indicatorKeys = byIndicator
+        // An indicator's province page: the reports with a value of it in that province.
+        var withValuesIn: [String: [Int]] = [:]
+        for (id, reports) in reportsWith {
+            for i in reports { withValuesIn[id + "/" + SiteModel.provinceCode(of: m.reports[i].adcode), default: []].append(i) }
+        }
+        let reportsWithIn = withValuesIn
         return ParallelMap.map(jobs.map(\.path)) { path -> String in
             let parts = path.split(separator: "/").map(String.init)
             var key = global + "\n" + path + "\n"
@@ -449,6 +455,8 @@ public struct SiteBuilder {
                 // An indicator (page or CSV): the reports with a value of it, and their localities.
                 let id = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
                 key += "indicator " + (indicatorKeys[id] ?? "none")
+            } else if parts.count == 4 && parts[0] == "indicators" && parts[3] == "index.html" {
+                key += "indicator in province " + reportsKey(reportsWithIn[parts[1] + "/" + parts[2]] ?? [])
             } else {
                 // Everything else (home, indexes, theme overviews, feeds, sitemap, data files) reads the whole corpus;
                 // these pages are small or cheap to make.

@@ -192,6 +192,9 @@ public final class SiteModel: Sendable {
     public func themeYearURL(_ id: String, _ year: Int) -> String { base.url("themes/\(id)/\(year)/") }
     public func indicatorURL(_ id: String) -> String { base.url("indicators/\(id)/") }
 
+    /// The province of a division code: its first two digits and `0000` (`430581` → `430000`).
+    public static func provinceCode(of adcode: String) -> String { String(adcode.prefix(2)) + "0000" }
+
     /// The link to an indicator value's sentence, or to the report when its anchor is not in the body.
     public func sourceURL(_ o: Observation) -> String { sourceURL(report: o.report, anchor: o.value.anchor) }
 

@@ -81,7 +81,14 @@ import FazhiModel
         let rate = site.read("indicators/mediation-success-rate/index.html")
         #expect(rate.contains(">≥99%</a>"))     // 滨海新区: 99%以上
         #expect(rate.contains(">96.9%</a>"))
-        #expect(rate.contains("title=\"无数据\">—</td>"))
+        // The overview links each province's page; the locality × year table is there, with missing years marked.
+        #expect(rate.contains("href=\"/indicators/mediation-success-rate/120000/\"") && rate.contains("href=\"/indicators/mediation-success-rate/420000/\""))
+        #expect(!rate.contains("title=\"无数据\">—</td>"))
+        let hubei = site.read("indicators/mediation-success-rate/420000/index.html")
+        #expect(hubei.contains("<h1>人民调解成功率 · 湖北省</h1>") && hubei.contains("<th scope=\"row\""))
+        #expect(site.read("indicators/admin-review-received/420000/index.html").contains("title=\"无数据\">—</td>")) // 茅箭 2022 only
+        #expect(site.read("indicators/mediation-success-rate/120000/index.html").contains(">≥99%</a>"))
+        #expect(!hubei.contains(">≥99%</a>")) // 滨海新区 is in 天津
         #expect(!rate.contains(">0%<"))
         #expect(rate.contains("<svg class=\"chart bars\""))
         #expect(rate.contains("role=\"img\""))
