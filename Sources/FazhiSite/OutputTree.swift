@@ -181,6 +181,18 @@ public struct OutputTree: Sendable {
         }
     }
 
+    /// Removes every file of the staging folder that is not in `keep` (nor the marker, `.gitkeep` or the search
+    /// bundle, which the build handles itself): a file put into the site by hand is never carried into a later
+    /// site through the spare. Returns how many were removed.
+    @discardableResult
+    public func removeStrays(keeping keep: Set<String>) throws -> Int {
+        let strays = FileWalk.files(under: staging, skipHidden: false).filter {
+            !keep.contains($0) && $0 != Self.marker && $0 != ".gitkeep" && !$0.hasPrefix(SearchIndex.bundle + "/")
+        }
+        try remove(strays)
+        return strays.count
+    }
+
     /// Removes files from the staging folder (with the folders they leave empty).
     public func remove(_ paths: [String]) throws {
         for rel in paths where Self.isPlain(rel) && rel != Self.marker {

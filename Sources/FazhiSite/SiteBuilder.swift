@@ -132,7 +132,10 @@ public struct SiteBuilder {
         let spareChanges = incremental ? old.flatMap { $0.spareMarker == Self.markerStamp(out.spare) ? $0.spareChanges : nil } : nil
         let fromSpare = try out.prepare(reuseSpare: spareChanges != nil)
         if fromSpare, let spareChanges {
-            do { try out.bringUpToDate(changed: spareChanges) } catch {
+            do {
+                try out.bringUpToDate(changed: spareChanges)
+                try out.removeStrays(keeping: Set(old!.outputs.keys))
+            } catch {
                 out.abort()
                 throw error
             }
