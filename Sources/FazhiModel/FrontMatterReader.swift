@@ -15,7 +15,10 @@ public enum FrontMatterReader {
     /// YAML between the fences, where the body starts and its 1-based line; nil without front matter. Lines end
     /// with "\n" or "\r\n" (a lone "\r" is not a line end); the fence lines are `---` (or `...` to close), and
     /// one blank line after the closing fence belongs to the format. On bytes: every report of every build, and
-    /// every Markdown file convert looks at, passes here.
+    /// every Markdown file convert looks at, passes here. Inlinable, so that each caller's module specializes
+    /// it for its collection: unspecialized (through protocol witnesses), convert's scan of 5,000 Markdown
+    /// files after they were written took 6 s instead of a fraction of one.
+    @inlinable
     public static func bounds<C: BidirectionalCollection>(_ u: C, from start: C.Index)
         -> (yaml: Range<C.Index>, body: C.Index, bodyLine: Int)? where C.Element == UInt8 {
         let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
