@@ -320,20 +320,24 @@ run_case() { # $1 = base URL path (/ or /fazhi/)
   done
   if [ -z "$url" ]; then cat "$proj/serve.err"; fail "[base $base] fazhi serve did not start"; stop_server; return; fi
   pass "[base $base] fazhi serve at $url$base ($(grep -m1 'rebuilt' "$proj/serve.err"))"
-  if [ -f "$proj/public/pagefind/pagefind-ui.js" ] && [ -f "$proj/public/pagefind/pagefind-entry.json" ]; then
-    pass "[base $base] the served site has a Pagefind index ($(find "$proj/public/pagefind" -type f | wc -l) files)"
+  # One Pagefind bundle per report year, listed newest first in pagefind/shards.json.
+  local shards first
+  shards=$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["shards"]))' "$proj/public/pagefind/shards.json" 2>/dev/null || true)
+  first=${shards%% *}
+  if [ "$shards" = "2024 2023 2022" ] && [ -f "$proj/public/pagefind/$first/pagefind-ui.js" ] && [ -f "$proj/public/pagefind/$first/pagefind-entry.json" ]; then
+    pass "[base $base] the served site has a Pagefind index per year ($shards; $(find "$proj/public/pagefind" -type f | wc -l) files)"
   else
-    fail "[base $base] no pagefind/ in the served site"; cat "$proj/serve.err"
+    fail "[base $base] no year indexes in pagefind/ of the served site (shards: '$shards')"; cat "$proj/serve.err"
   fi
 
-  # Content types of the bundle as served.
+  # Content types of the list and of the first year's bundle as served.
   local f rel want got
-  for f in pagefind-ui.js pagefind-ui.css pagefind-entry.json pagefind.js \
-           "$(cd "$proj/public/pagefind" && ls wasm.*.pagefind | head -1)" \
-           "$(cd "$proj/public/pagefind" && ls *.pf_meta | head -1)" \
-           "index/$(ls "$proj/public/pagefind/index" | head -1)" \
-           "fragment/$(ls "$proj/public/pagefind/fragment" | head -1)" \
-           "filter/$(ls "$proj/public/pagefind/filter" | head -1)"; do
+  for f in shards.json "$first/pagefind-ui.js" "$first/pagefind-ui.css" "$first/pagefind-entry.json" "$first/pagefind.js" \
+           "$first/$(cd "$proj/public/pagefind/$first" && ls wasm.*.pagefind | head -1)" \
+           "$first/$(cd "$proj/public/pagefind/$first" && ls *.pf_meta | head -1)" \
+           "$first/index/$(ls "$proj/public/pagefind/$first/index" | head -1)" \
+           "$first/fragment/$(ls "$proj/public/pagefind/$first/fragment" | head -1)" \
+           "$first/filter/$(ls "$proj/public/pagefind/$first/filter" | head -1)"; do
     case "$f" in
       *.js) want="text/javascript" ;; *.css) want="text/css" ;; *.json) want="application/json" ;;
       *) want="application/octet-stream" ;;
@@ -350,7 +354,7 @@ import glob, gzip, json, os, re, sys
 site = sys.argv[1]
 reports = sorted(glob.glob(site + "/reports/*/index.html"))
 frags = {}
-for f in glob.glob(site + "/pagefind/fragment/*.pf_fragment"):
+for f in glob.glob(site + "/pagefind/*/fragment/*.pf_fragment"):
     data = gzip.decompress(open(f, "rb").read())
     j = json.loads(data[data.index(b"{"):])
     frags[j["url"]] = j

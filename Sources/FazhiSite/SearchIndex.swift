@@ -35,9 +35,15 @@ public struct SearchOutcome: Sendable, Equatable {
     public var seconds: Double = 0
     /// Pagefind's output when it failed.
     public var detail: String = ""
+    /// Pages indexed again, and year bundles (of `shards`) made again, when `indexed`.
+    public var reindexed: Int = 0
+    public var shards: Int = 0
+    public var shardsIndexed: Int = 0
 
-    public init(state: State, pages: Int = 0, seconds: Double = 0, detail: String = "") {
+    public init(state: State, pages: Int = 0, reindexed: Int? = nil, shards: Int = 0, shardsIndexed: Int = 0,
+                seconds: Double = 0, detail: String = "") {
         self.state = state; self.pages = pages; self.seconds = seconds; self.detail = detail
+        self.reindexed = reindexed ?? pages; self.shards = shards; self.shardsIndexed = shardsIndexed
     }
 
     /// One line for the build summary.
@@ -46,96 +52,152 @@ public struct SearchOutcome: Sendable, Equatable {
         switch state {
         case .disabled: return "search is off (--no-search)"
         case .missing: return "search is off (pagefind not found: \(SearchIndex.installHint))"
-        case .indexed: return "search: indexed \(pages) pages in \(t) s"
+        case .indexed where reindexed == pages: return "search: indexed \(pages) pages in \(t) s"
+        case .indexed: return "search: indexed \(reindexed) of \(pages) pages (\(shardsIndexed) of \(shards) year indexes; the others kept) in \(t) s"
         case .reused: return "search: \(pages) pages unchanged, index kept (\(t) s)"
         case .failed: return "search is off (pagefind failed in \(t) s)"
         }
     }
 }
 
-/// The Pagefind index of the built site, in `<site>/pagefind/`.
+/// The Pagefind index of the built site, in `<site>/pagefind/`: one Pagefind bundle per report year
+/// (`pagefind/2024/`, …, `pagefind/undated/`), listed newest first in `pagefind/shards.json`. The search page
+/// (`assets/search.js`) opens the first and merges the others (Pagefind's `mergeIndex`), so a visitor searches
+/// all years at once, with the filters of all.
 ///
 /// Runs `python3 -m pagefind` (PyPI `pagefind[extended]`, whose extended build segments Chinese) over a
 /// finished site folder: the builder calls it on its staging folder before the swap, so a published site
-/// always carries the index of its own pages. Only report pages are indexed (`--glob reports/**/*.html`), and
-/// within them only what `data-pagefind-body` marks (the report text), without tables.
+/// always carries the index of its own pages. Only report pages are indexed, and within them only what
+/// `data-pagefind-body` marks (the report text), without tables.
 ///
-/// Incremental: the index is stamped with a fingerprint of every indexed page (path and bytes) and of the
-/// Pagefind arguments. When the previous site's stamp matches, its `pagefind/` folder is carried over
-/// (hard links) and Pagefind does not run.
+/// Incremental, per year: each year's bundle is stamped with a fingerprint of its pages (path and bytes) and of
+/// the Pagefind arguments. A bundle whose stamp matches is kept (already in the staging folder) or carried
+/// over from the previous site (hard links); only the years whose pages changed are indexed again. Pagefind
+/// cannot update an index, so this is what bounds the cost of adding one report: its year's pages, not all.
 public struct SearchIndex: Sendable {
     public static let pagefindVersion = "1.5.2"
     public static let installHint = "pip install 'pagefind[extended]==\(pagefindVersion)'"
-    /// The bundle's folder under the site root (the search page loads `<base>pagefind/pagefind-ui.js`).
+    /// The index's folder under the site root.
     public static let bundle = "pagefind"
-    /// Written into the bundle: the fingerprint of what it indexes.
+    /// Written into each year's bundle: the fingerprint of what it indexes.
     public static let stamp = ".fazhi-index"
-    /// The pages Pagefind reads, relative to the site root.
+    /// The list of year bundles the search page loads, newest first.
+    public static let manifest = "shards.json"
+    /// The pages Pagefind reads, relative to the folder it is given.
     public static let glob = "reports/**/*.html"
+
+    /// The report pages of one year (or `undated`), indexed as one Pagefind bundle.
+    public struct Shard: Sendable, Equatable {
+        public var name: String
+        /// Relative to the site: `reports/<id>/index.html`.
+        public var pages: [String]
+        public init(name: String, pages: [String]) { self.name = name; self.pages = pages }
+    }
 
     public let options: SearchOptions
 
     public init(options: SearchOptions = SearchOptions()) { self.options = options }
 
-    /// Pagefind's arguments, after `-m pagefind`.
-    func arguments(site: String) -> [String] {
-        ["--site", site, "--output-subdir", Self.bundle, "--glob", Self.glob, "--force-language", "zh",
+    /// Pagefind's arguments, after `-m pagefind`: index `site` (a folder of report pages) into `output`.
+    func arguments(site: String, output: String) -> [String] {
+        ["--site", site, "--output-path", output, "--glob", Self.glob, "--force-language", "zh",
          "--exclude-selectors", "table", "--exclude-selectors", "nav", "--quiet"]
     }
 
-    /// Indexes `site` (a finished site folder). `previous` is the site it replaces, whose index is carried
-    /// over when no indexed page changed. Never throws: a missing or failing
+    /// The shards of a site's report pages: by year, newest first, `undated` last; pages sorted.
+    public static func shards(_ pages: [(path: String, year: Int?)]) -> [Shard] {
+        var byYear: [Int: [String]] = [:]
+        var undated: [String] = []
+        for p in pages {
+            if let y = p.year { byYear[y, default: []].append(p.path) } else { undated.append(p.path) }
+        }
+        var out = byYear.keys.sorted(by: >).map { Shard(name: String($0), pages: byYear[$0]!.sorted()) }
+        if !undated.isEmpty { out.append(Shard(name: "undated", pages: undated.sorted())) }
+        return out
+    }
+
+    /// Indexes the report pages of `site` (a finished site folder), one bundle per shard. `previous` is the
+    /// site it replaces, whose year bundles are carried over when their pages did not change; `site` may
+    /// already hold some (when the build started from the spare tree). Never throws: a missing or failing
     /// Pagefind leaves the site without an index and says so in the outcome.
-    public func update(site: String, previous: String?) -> SearchOutcome {
+    public func update(site: String, previous: String?, shards: [Shard]) -> SearchOutcome {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let fm = FileManager.default
-        let bundleDir = site + "/" + Self.bundle
-        // `site` may already hold an index: the one of the site before the previous, when the build reuses that
-        // tree (see OutputTree.prepare). It is kept only if it was made from exactly these pages.
+        let root = site + "/" + Self.bundle
         guard options.enabled else {
-            try? fm.removeItem(atPath: bundleDir)
+            try? fm.removeItem(atPath: root)
             return SearchOutcome(state: .disabled)
         }
-        let pages = Self.pages(in: site)
-        let fingerprint = Self.fingerprint(site: site, pages: pages, arguments: arguments(site: "SITE"))
-        if Self.readStamp(bundleDir) == fingerprint {
-            return SearchOutcome(state: .reused, pages: pages.count, seconds: elapsed())
+        // Only this build's year bundles stay.
+        let names = Set(shards.map(\.name))
+        for entry in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where !names.contains(entry) {
+            try? fm.removeItem(atPath: root + "/" + entry)
         }
-        try? fm.removeItem(atPath: bundleDir)
+        try? fm.createDirectory(atPath: root, withIntermediateDirectories: true)
 
-        // Carry the previous index over when it was made from the same pages.
-        if let previous, previous != site, Self.readStamp(previous + "/" + Self.bundle) == fingerprint {
-            if Self.linkTree(from: previous + "/" + Self.bundle, to: bundleDir) {
-                return SearchOutcome(state: .reused, pages: pages.count, seconds: elapsed())
+        // Keep or carry over every bundle whose pages did not change; list the others.
+        let fingerprints: [String] = ParallelMap.map(shards) { shard in
+            Self.fingerprint(site: site, pages: shard.pages, arguments: arguments(site: "SITE", output: "OUT"))
+        }
+        var toIndex: [Int] = []
+        for (k, shard) in shards.enumerated() {
+            let dir = root + "/" + shard.name
+            if Self.readStamp(dir) == fingerprints[k] { continue }
+            try? fm.removeItem(atPath: dir)
+            if let previous, previous != site, Self.readStamp(previous + "/" + Self.bundle + "/" + shard.name) == fingerprints[k],
+               Self.linkTree(from: previous + "/" + Self.bundle + "/" + shard.name, to: dir) {
+                continue
             }
-            try? fm.removeItem(atPath: bundleDir)
+            try? fm.removeItem(atPath: dir)
+            toIndex.append(k)
         }
+        let total = shards.reduce(0) { $0 + $1.pages.count }
 
-        // A fresh index: Pagefind adds to its output folder, so clear it first.
-        try? fm.removeItem(atPath: bundleDir)
-        let run = Self.run(options.python, ["-m", "pagefind"] + arguments(site: site))
-        guard let run else { return SearchOutcome(state: .missing, seconds: elapsed()) }
-        if run.status != 0 {
-            if run.output.contains("No module named pagefind") || run.status == 127 {
+        // Index the rest, two at a time (Pagefind mostly uses one core), each from a folder of links to its pages.
+        let scratch = site + "/.pagefind-pages"
+        defer { try? fm.removeItem(atPath: scratch) }
+        let results: [Run?] = ParallelMap.map(toIndex) { k -> Run? in
+            let shard = shards[k]
+            let src = scratch + "/" + shard.name
+            for page in shard.pages {
+                let dst = src + "/" + page
+                try? fm.createDirectory(atPath: (dst as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                if link(site + "/" + page, dst) != 0 { try? fm.copyItem(atPath: site + "/" + page, toPath: dst) }
+            }
+            let dir = root + "/" + shard.name
+            let run = Self.run(options.python, ["-m", "pagefind"] + arguments(site: src, output: dir))
+            if let run, run.status == 0, fm.fileExists(atPath: dir + "/pagefind-ui.js") {
+                fm.createFile(atPath: dir + "/" + Self.stamp, contents: Data((fingerprints[k] + "\n").utf8))
+            }
+            return run
+        }
+        for (j, result) in results.enumerated() {
+            guard let run = result, run.status == 0 || !(run.output.contains("No module named pagefind") || run.status == 127) else {
+                try? fm.removeItem(atPath: root)
                 return SearchOutcome(state: .missing, seconds: elapsed())
             }
-            try? fm.removeItem(atPath: bundleDir)
-            return SearchOutcome(state: .failed, seconds: elapsed(), detail: run.output)
+            let dir = root + "/" + shards[toIndex[j]].name
+            if run.status != 0 || !fm.fileExists(atPath: dir + "/pagefind-ui.js") {
+                try? fm.removeItem(atPath: root)
+                let why = run.status != 0 ? run.output : "pagefind wrote no \(Self.bundle)/\(shards[toIndex[j]].name)/pagefind-ui.js\n" + run.output
+                return SearchOutcome(state: .failed, seconds: elapsed(), detail: why)
+            }
         }
-        guard fm.fileExists(atPath: bundleDir + "/pagefind-ui.js") else {
-            return SearchOutcome(state: .failed, seconds: elapsed(), detail: "pagefind wrote no \(Self.bundle)/pagefind-ui.js\n" + run.output)
+        // The list the search page reads; rewritten only when it changes (a kept file keeps its inode).
+        let list = Array(("{\"pagefind\":\"\(Self.pagefindVersion)\",\"shards\":[" + shards.map { JSONText.quoted($0.name) }.joined(separator: ",") + "]}\n").utf8)
+        let listPath = root + "/" + Self.manifest
+        if fm.contents(atPath: listPath).map({ [UInt8]($0) }) != list {
+            unlink(listPath)
+            fm.createFile(atPath: listPath, contents: Data(list))
         }
-        fm.createFile(atPath: bundleDir + "/" + Self.stamp, contents: Data((fingerprint + "\n").utf8))
-        return SearchOutcome(state: .indexed, pages: pages.count, seconds: elapsed())
+        if toIndex.isEmpty { return SearchOutcome(state: .reused, pages: total, seconds: elapsed()) }
+        let reindexed = toIndex.reduce(0) { $0 + shards[$1].pages.count }
+        return SearchOutcome(state: .indexed, pages: total, reindexed: reindexed, shards: shards.count,
+                             shardsIndexed: toIndex.count, seconds: elapsed())
     }
 
     // MARK: - Pages and fingerprint
-
-    /// The pages the glob selects: `reports/<id>/index.html`, relative, sorted.
-    static func pages(in site: String) -> [String] {
-        OutputTree.files(under: site + "/reports").filter { $0.hasSuffix(".html") }.map { "reports/" + $0 }
-    }
 
     /// A hash of the Pagefind version and arguments and of every indexed page's path and bytes.
     static func fingerprint(site: String, pages: [String], arguments: [String]) -> String {

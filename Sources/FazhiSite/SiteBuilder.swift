@@ -102,7 +102,7 @@ public struct SiteBuilder {
             // Nothing changed, so the index the site has is the one for its pages.
             if !search.enabled {
                 summary.search = SearchOutcome(state: .disabled)
-            } else if FileManager.default.fileExists(atPath: layout.output + "/" + SearchIndex.bundle + "/pagefind-ui.js") {
+            } else if FileManager.default.fileExists(atPath: layout.output + "/" + SearchIndex.bundle + "/" + SearchIndex.manifest) {
                 summary.search = SearchOutcome(state: .reused, pages: old.reportsCount)
             } else {
                 summary.search = SearchOutcome(state: .missing)
@@ -272,7 +272,13 @@ public struct SiteBuilder {
             // Index the staged pages before the swap, so the published site carries its own pages' index (the
             // previous index is carried over when the report pages are the same).
             progress?("[search] indexing")
-            summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output)
+            // One index per report year (see SearchIndex): the report pages this site has, by year.
+            let reportPages = produced.keys.compactMap { path -> (path: String, year: Int?)? in
+                let parts = path.split(separator: "/")
+                guard parts.count == 3, parts[0] == "reports", parts[2] == "index.html", let i = model.byID[String(parts[1])] else { return nil }
+                return (path, model.reports[i].year)
+            }
+            summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages))
             // The replaced site is kept as the next build's spare after an incremental build (a clean build
             // replaces everything, so the next one would gain nothing from it).
             summary.filesRemoved = try out.commit(removed: incremental ? summary.filesRemoved : nil, keepPrevious: incremental)

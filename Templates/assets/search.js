@@ -1,7 +1,9 @@
-// The search page (/search/): loads Pagefind's default UI from the site's own bundle (<base>pagefind/),
+// The search page (/search/): loads Pagefind's default UI from the site's own index (<base>pagefind/),
 // with Chinese labels, runs the query in ?q=, and keeps ?q= in the address bar while typing. A query of
 // Chinese characters only is searched as an exact phrase (see phrase()).
-// Result links and the bundle are taken from data attributes, so the site works under a subpath.
+// The index is one Pagefind bundle per report year, listed newest first in <base>pagefind/shards.json: the
+// first is opened and the others merged into it (mergeIndex), so one search covers every year.
+// Result links and the index folder are taken from data attributes, so the site works under a subpath.
 (function () {
   'use strict';
   var el = document.getElementById('search');
@@ -33,12 +35,13 @@
     return /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}$/.test(t) ? '"' + t + '"' : term;
   }
 
-  function start() {
+  function start(shards) {
     if (typeof window.PagefindUI !== 'function') { off(); return; }
     var q = new URLSearchParams(window.location.search).get('q') || '';
     var ui = new window.PagefindUI({
       element: '#search',
-      bundlePath: bundle,
+      bundlePath: bundle + shards[0] + '/',
+      mergeIndex: shards.slice(1).map(function (s) { return { bundlePath: bundle + s + '/', baseUrl: base }; }),
       baseUrl: base,
       showImages: false,
       showSubResults: true,
@@ -71,13 +74,21 @@
     });
   }
 
-  var css = document.createElement('link');
-  css.rel = 'stylesheet';
-  css.href = bundle + 'pagefind-ui.css';
-  document.head.appendChild(css);
-  var script = document.createElement('script');
-  script.src = bundle + 'pagefind-ui.js';
-  script.onload = start;
-  script.onerror = off;
-  document.head.appendChild(script);
+  // The list of year indexes; then Pagefind's UI (script and styles) from the first of them.
+  fetch(bundle + 'shards.json').then(function (r) {
+    if (!r.ok) throw new Error(String(r.status));
+    return r.json();
+  }).then(function (list) {
+    var shards = (list && list.shards) || [];
+    if (!shards.length) { off(); return; }
+    var css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = bundle + shards[0] + '/pagefind-ui.css';
+    document.head.appendChild(css);
+    var script = document.createElement('script');
+    script.src = bundle + shards[0] + '/pagefind-ui.js';
+    script.onload = function () { start(shards); };
+    script.onerror = off;
+    document.head.appendChild(script);
+  }).catch(off);
 })();

@@ -87,30 +87,43 @@ import FazhiModel
         let build = { @Sendable (on: Bool) throws -> BuildSummary in try site.build(search: SearchOptions(enabled: on)) }
         var summary = try await Self.offPool { try build(true) }
         #expect(summary.search.state == .indexed, "\(summary.search.detail)")
+        #expect(summary.search.shardsIndexed == 3)
         #expect(summary.search.pages == 6)
-        for f in ["pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json", "pagefind.js", SearchIndex.stamp] {
-            #expect(site.exists("pagefind/" + f), "\(f)")
+        // One bundle per report year, newest first in the list the search page reads.
+        #expect(site.read("pagefind/shards.json") == #"{"pagefind":"1.5.2","shards":["2024","2023","2022"]}"# + "\n")
+        var pageCount = 0
+        for year in ["2024", "2023", "2022"] {
+            for f in ["pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json", "pagefind.js", SearchIndex.stamp] {
+                #expect(site.exists("pagefind/\(year)/" + f), "\(year)/\(f)")
+            }
+            // One language (zh) per bundle.
+            let entry = site.read("pagefind/\(year)/pagefind-entry.json")
+            #expect(entry.contains(#""zh""#), "\(entry)")
+            if let r = entry.range(of: #""page_count":"#) { pageCount += Int(entry[r.upperBound...].prefix { $0.isNumber }) ?? 0 }
         }
-        #expect(!site.exists(".fragments"))
-        // One language (zh), the six report pages, the four filters.
-        let entry = site.read("pagefind/pagefind-entry.json")
-        #expect(entry.contains(#""zh""#) && entry.contains(#""page_count":6"#), "\(entry)")
+        #expect(pageCount == 6)
+        #expect(!site.exists(".fragments") && !site.exists(".pagefind-pages"))
         #expect(!FileManager.default.fileExists(atPath: site.output + ".tmp-build"))
 
         // No page changed: the index is carried over, not rebuilt.
-        let before = site.read("pagefind/pagefind-entry.json")
+        let before = site.read("pagefind/2024/pagefind-entry.json")
         summary = try await Self.offPool { try build(true) }
         #expect(summary.search.state == .reused)
-        #expect(site.read("pagefind/pagefind-entry.json") == before)
-        #expect(site.exists("pagefind/pagefind-ui.js"))
+        #expect(site.read("pagefind/2024/pagefind-entry.json") == before)
+        #expect(site.exists("pagefind/2024/pagefind-ui.js"))
 
-        // A report changes: indexed again.
+        // A 2024 report changes: the 2024 bundle is made again, the others are the previous site's files.
+        let kept = IncrementalBuildTests.inode(site.output + "/pagefind/2023/pagefind-entry.json")
         let md = site.markdown + "/429006-2024.md"
         var text = try String(contentsOfFile: md, encoding: .utf8)
         text = text.replacingOccurrences(of: "审结行政复议申请358件", with: "审结行政复议申请359件")
         try text.write(toFile: md, atomically: true, encoding: .utf8)
         summary = try await Self.offPool { try build(true) }
         #expect(summary.search.state == .indexed)
+        #expect(summary.search.shardsIndexed == 1 && summary.search.shards == 3 && summary.search.pages == 6)
+        #expect(summary.search.reindexed == 3) // 天门, 长治上党, 天津滨海 2024
+        #expect(summary.search.line.hasPrefix("search: indexed 3 of 6 pages (1 of 3 year indexes; the others kept) in "))
+        #expect(IncrementalBuildTests.inode(site.output + "/pagefind/2023/pagefind-entry.json") == kept)
 
         // --no-search afterwards: the new site has no index.
         summary = try await Self.offPool { try build(false) }
@@ -125,7 +138,7 @@ import FazhiModel
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("search: indexed 6 pages in "), "\(r.out)")
         #expect(r.err.contains("[search] indexing"))
-        #expect(site.exists("pagefind/pagefind-ui.js"))
+        #expect(site.exists("pagefind/2024/pagefind-ui.js") && site.exists("pagefind/shards.json"))
     }
 
     @Test func fingerprintFollowsPageBytes() throws {
@@ -133,8 +146,7 @@ import FazhiModel
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/reports/a", withIntermediateDirectories: true)
         try "<p>甲</p>".write(toFile: dir + "/reports/a/index.html", atomically: true, encoding: .utf8)
-        let pages = SearchIndex.pages(in: dir)
-        #expect(pages == ["reports/a/index.html"])
+        let pages = ["reports/a/index.html"]
         let one = SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"])
         #expect(one == SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"]))
         #expect(one != SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["y"]))
