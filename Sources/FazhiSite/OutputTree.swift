@@ -176,32 +176,9 @@ public struct OutputTree: Sendable {
             guard errno == ENOENT else { throw Diagnostic(file: dst, "cannot link: \(String(cString: strerror(errno)))") }
             var st = stat()
             if lstat(src, &st) != 0 { removeEmptyFolders(above: rel); continue } // gone from the site too
-            try Self.makeFolders(above: rel, in: staging, made: &made)
+            try makeFolders(above: rel, made: &made)
             if link(src, dst) != 0 { throw Diagnostic(file: dst, "cannot link: \(String(cString: strerror(errno)))") }
         }
-    }
-
-    /// After a build that replaced the whole site (the first, or `--clean`): makes the spare a copy of the site
-    /// in hard links (its own marker), so that the next incremental build starts from it instead of linking
-    /// every file then. Best effort: false (and no spare) when anything fails.
-    @discardableResult
-    public func makeSpare() -> Bool {
-        let fm = FileManager.default
-        guard Self.kind(spare) == .missing || (try? fm.removeItem(atPath: spare)) != nil, CacheFolder.make(for: spare),
-              mkdir(spare, 0o755) == 0 else { return false }
-        var made = Set<String>()
-        for rel in FileWalk.files(under: output, skipHidden: false) where rel != Self.marker {
-            let dst = spare + "/" + rel
-            if link(output + "/" + rel, dst) == 0 { continue }
-            if (try? Self.makeFolders(above: rel, in: spare, made: &made)) == nil || link(output + "/" + rel, dst) != 0 {
-                try? fm.removeItem(atPath: spare)
-                return false
-            }
-        }
-        guard fm.createFile(atPath: spare + "/" + Self.marker, contents: Data("This folder is built by `fazhi build` and replaced whole on every build.\n".utf8)) else {
-            try? fm.removeItem(atPath: spare); return false
-        }
-        return true
     }
 
     /// Removes every file of the staging folder that is not in `keep` (nor the marker, `.gitkeep` or the search
@@ -231,14 +208,14 @@ public struct OutputTree: Sendable {
         !rel.isEmpty && !rel.hasPrefix("/") && !rel.split(separator: "/").contains("..")
     }
 
-    /// Creates the folders (under `root`) of a relative file path that are not there yet.
-    private static func makeFolders(above rel: String, in root: String, made: inout Set<String>) throws {
+    /// Creates the staging folders of a relative file path that are not there yet.
+    private func makeFolders(above rel: String, made: inout Set<String>) throws {
         var comps = rel.split(separator: "/").dropLast()
         var missing: [String] = []
         while !comps.isEmpty, !made.contains(comps.joined(separator: "/")) { missing.append(comps.joined(separator: "/")); comps = comps.dropLast() }
         for d in missing.reversed() {
-            if mkdir(root + "/" + d, 0o755) != 0, errno != EEXIST {
-                throw Diagnostic(file: root + "/" + d, "cannot create the folder: \(String(cString: strerror(errno)))")
+            if mkdir(staging + "/" + d, 0o755) != 0, errno != EEXIST {
+                throw Diagnostic(file: staging + "/" + d, "cannot create the folder: \(String(cString: strerror(errno)))")
             }
             made.insert(d)
         }
@@ -264,7 +241,7 @@ public struct OutputTree: Sendable {
             case EEXIST: continue // staged: the new bytes
             case ENOENT:
                 // The folder is not in the staging tree yet (or the file is gone from the site: nothing to keep).
-                try Self.makeFolders(above: rel, in: staging, made: &made)
+                try makeFolders(above: rel, made: &made)
                 if link(src, dst) != 0, errno != ENOENT, errno != EEXIST {
                     throw Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
                 }

@@ -304,11 +304,8 @@ public struct SiteBuilder {
         cache.warnings = summary.warnings
         cache.failed = summary.failed
         cache.problems = summary.problems
-        // The spare: the replaced tree after an incremental build (it differs from the site in the files this
-        // build wrote or removed); after a whole new site, a copy of it in hard links (it differs in nothing).
-        if !incremental { out.makeSpare() }
         cache.spareMarker = Self.markerStamp(out.spare)
-        if cache.spareMarker != "none", incremental { cache.spareChanges = staged.sorted() + removedFiles }
+        if cache.spareMarker != "none" { cache.spareChanges = staged.sorted() + removedFiles }
         for (f, r) in zip(files, allResults) {
             switch r {
             case .success(let (e, ds)): cache.reads[f] = .entry(e, ds)
