@@ -3,8 +3,8 @@
 #   bash bench/incremental.sh            # bundled corpus and 5,000 synthetic reports
 #   BENCH_REPORTS=1000 bash bench/incremental.sh
 # For each corpus prints the wall time of `fazhi build` (the whole command: convert, then render) for: a clean
-# build (--clean); a rebuild with nothing changed; a rebuild after adding one report; a rebuild after editing
-# one template (report.mustache) — each with the files written, unchanged and removed, from the build's
+# build (--clean); a rebuild with nothing changed; a rebuild after adding one report, and after adding another;
+# a rebuild after editing one template (report.mustache) — each with the files written, unchanged and removed, from the build's
 # summary line. FAZHI=path uses an already built binary instead of building release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 # One extra report to add: a synthetic one from another seed.
 "$FAZHI" gen-corpus --reports 1 --seed 424242 --out "$WORK/extra" >/dev/null
 EXTRA=$(find "$WORK/extra" -type f | head -1)
+"$FAZHI" gen-corpus --reports 1 --seed 434343 --out "$WORK/extra2" >/dev/null
+EXTRA2=$(find "$WORK/extra2" -type f | head -1)
 
 # project NAME REPORTS_DIR: a project folder with its own copy of the templates.
 project() {
@@ -56,6 +58,10 @@ bench() {
   cp "$EXTRA" "$dir/content/reports/bench-added-$(basename "$EXTRA")"
   run "add 1 report" "$dir"
   run "no change" "$dir"
+  # A second report added: the first incremental build that changed the site linked every file into its
+  # staging folder; from now on each build starts from the spare tree (docs/incremental.md).
+  cp "$EXTRA2" "$dir/content/reports/bench-added-2-$(basename "$EXTRA2")"
+  run "add another" "$dir"
   printf '\n<!-- bench edit -->\n' >>"$dir/Templates/report.mustache"
   run "edit template" "$dir"
 }
