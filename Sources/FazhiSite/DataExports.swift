@@ -42,7 +42,13 @@ public struct DataExports: Sendable {
         .init(name: "source_url", doc: "原句在本站报告页面中的地址（含 #锚点）", numeric: false),
     ]
 
-    public init(model: SiteModel) { self.model = model }
+    /// The indicator rows, made once for both `indicators.csv` and `indicators.json` (the largest files).
+    private let indicatorRowsOnce: Once<[[String]]>
+
+    public init(model: SiteModel) {
+        self.model = model
+        self.indicatorRowsOnce = Once()
+    }
 
     func reportRows() -> [[String]] {
         model.reports.map { r in
@@ -98,16 +104,23 @@ public struct DataExports: Sendable {
 
     public func reportsCSV() -> String { Self.csv(Self.reportColumns, reportRows()) }
     public func reportsJSON() -> String { Self.json(Self.reportColumns, reportRows()) }
-    public func indicatorsCSV() -> String { Self.csv(Self.indicatorColumns, indicatorRows()) }
-    public func indicatorsJSON() -> String { Self.json(Self.indicatorColumns, indicatorRows()) }
+    public func indicatorsCSV() -> String { Self.csv(Self.indicatorColumns, indicatorRowsOnce.value { indicatorRows() }) }
+    public func indicatorsJSON() -> String { Self.json(Self.indicatorColumns, indicatorRowsOnce.value { indicatorRows() }) }
 }
+
 
 /// The Atom feed, the sitemap and robots.txt. Dates come from the reports, never from the clock.
 public struct Feeds: Sendable {
     public let model: SiteModel
     public static let feedLimit = 50
 
-    public init(model: SiteModel) { self.model = model }
+    /// The indicator rows, made once for both `indicators.csv` and `indicators.json` (the largest files).
+    private let indicatorRowsOnce: Once<[[String]]>
+
+    public init(model: SiteModel) {
+        self.model = model
+        self.indicatorRowsOnce = Once()
+    }
 
     /// `2025-03-13` → `2025-03-13T00:00:00Z`; a report without a valid date uses 1 January after its year.
     static func timestamp(_ r: ReportEntry) -> String {
