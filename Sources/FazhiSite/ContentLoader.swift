@@ -59,7 +59,7 @@ public struct ContentLoader: Sendable {
     /// `fragment`, when given, receives the parsed document (facts and body included) and returns the path of
     /// a file it wrote the report page's heavy parts into, so the page need not parse the file again.
     public static func read(file: String, catalog: Catalog,
-                            fragment: (@Sendable (ReportDocument) -> String?)? = nil) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
+                            fragment: (@Sendable (ReportDocument) -> FragmentStore.Ref?)? = nil) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
         let text: String
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -104,33 +104,11 @@ public struct ContentLoader: Sendable {
         }
         let headings = Set(fm.sections.map(\.anchor)).intersection(found)
         let factCount = fm.facts.count
-        let fragmentPath = fragment?(doc)
+        let stored = fragment?(doc)
         fm.facts = []
         var entry = ReportEntry(file: file, meta: fm, factCount: factCount, linkedAnchors: linked, headingAnchors: headings, problems: messages)
-        entry.fragment = fragmentPath
+        entry.fragment = stored
         return .success((entry, problems))
-    }
-
-    /// Reads every report, in parallel; files that fail are listed with file and line, the rest load.
-    /// `fragment` receives each parsed document with its index in the sorted file list (see `read`).
-    public func reports(catalog: Catalog, fragment: (@Sendable (Int, ReportDocument) -> String?)? = nil,
-                        progress: (@Sendable (String) -> Void)? = nil) -> Loaded {
-        let files = markdownFiles()
-        let n = files.count
-        let step = n <= 100 ? 1 : n / 100
-        let counter = Counter()
-        let indexed: [(Int, String)] = Array(files.enumerated()).map { ($0.offset, $0.element) }
-        let results: [Result<(ReportEntry, [Diagnostic]), Diagnostic>] = ParallelMap.map(indexed) { item in
-            let (k, file) = item
-            var sink: (@Sendable (ReportDocument) -> String?)? = nil
-            if let fragment { sink = { doc in fragment(k, doc) } }
-            let r = Self.read(file: file, catalog: catalog, fragment: sink)
-            counter.next { done in
-                if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] read \(file)") }
-            }
-            return r
-        }
-        return Self.merge(files: files, results: results)
     }
 
     /// Entries from the read results of `files` (in the same order): failures listed, duplicate ids skipped.

@@ -39,26 +39,6 @@ public struct SiteBuilder {
         self.progress = progress
     }
 
-    /// Reads the content and makes the model. With `fragments` (a folder), each report's body and facts
-    /// table are rendered while its file is parsed and kept there for its page, so no file is parsed twice
-    /// and no body is held in memory.
-    public func model(fragments: String? = nil) throws -> (SiteModel, ContentLoader.Loaded) {
-        let loader = ContentLoader(layout: layout)
-        let config = try loader.config()
-        let catalog = try loader.catalog()
-        let base = BaseURL(baseURL ?? config.baseURL)
-        var sink: (@Sendable (Int, ReportDocument) -> String?)? = nil
-        if let fragments {
-            sink = { k, doc in
-                let path = fragments + "/\(k).html"
-                let text = ReportFragment.make(doc, base: base).encoded
-                return FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) ? path : nil
-            }
-        }
-        let loaded = loader.reports(catalog: catalog, fragment: sink, progress: progress)
-        return (SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries, contentPath: layout.content), loaded)
-    }
-
     /// Builds the site. Throws only when nothing sensible can be built (bad config, catalog or templates; an
     /// output folder that is not Fazhi's); a bad report is listed in `failed` and skipped.
     ///
@@ -140,7 +120,7 @@ public struct SiteBuilder {
                 throw error
             }
         }
-        let fragments = out.staging + "/.fragments"
+        let fragmentsPath = out.staging + "/.fragments"
         let base = BaseURL(baseURL ?? config.baseURL)
 
         // The model: cached entries for unchanged files, parsed (with their page fragments) for the rest.
@@ -158,11 +138,9 @@ public struct SiteBuilder {
                 toParse.append(k)
             }
         }
-        do {
-            try FileManager.default.createDirectory(atPath: fragments, withIntermediateDirectories: true)
-        } catch {
+        guard let fragments = FragmentStore(path: fragmentsPath) else {
             out.abort()
-            throw error
+            throw Diagnostic(file: fragmentsPath, "cannot create: \(String(cString: strerror(errno)))")
         }
         let progress = self.progress
         let parseCount = toParse.count
@@ -170,10 +148,8 @@ public struct SiteBuilder {
         let counter = Counter()
         let parsed: [Read] = ParallelMap.map(toParse) { k in
             let file = files[k]
-            let sink: @Sendable (ReportDocument) -> String? = { doc in
-                let path = fragments + "/\(k).html"
-                let text = ReportFragment.make(doc, base: base).encoded
-                return FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) ? path : nil
+            let sink: @Sendable (ReportDocument) -> FragmentStore.Ref? = { doc in
+                fragments.append(Array(ReportFragment.make(doc, base: base).encoded.utf8))
             }
             let r = ContentLoader.read(file: file, catalog: catalog, fragment: sink)
             counter.next { done in
@@ -261,7 +237,7 @@ public struct SiteBuilder {
             let done = Set(rendered.sorted())
             let todoSet = Set(todoList)
             for (i, job) in jobs.enumerated() where !todoSet.contains(i) || done.contains(job.path) { produced[job.path] = keys[i] }
-            try FileManager.default.removeItem(atPath: fragments)
+            fragments.remove()
             if incremental {
                 let before: [String] = old.map { Array($0.outputs.keys) }
                     ?? OutputTree.files(under: out.output).filter { $0 != OutputTree.marker && $0 != ".gitkeep" }
