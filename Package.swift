@@ -62,13 +62,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers more than one test target uses (the gold file and its scoring, a raw HTTP client).
+        .target(name: "FazhiTestSupport", path: "Tests/FazhiTestSupport"),
         .testTarget(name: "FazhiModelTests", dependencies: ["FazhiModel"]),
-        .testTarget(name: "FazhiIndicatorsTests", dependencies: ["FazhiIndicators", "FazhiModel"], exclude: ["gold.yaml", "Bench"]),
-        .testTarget(name: "FazhiCorpusTests", dependencies: ["FazhiCorpus", "FazhiModel", "FazhiIndicators", "CCmarkGFM"]),
+        .testTarget(name: "FazhiIndicatorsTests", dependencies: ["FazhiIndicators", "FazhiModel", "FazhiTestSupport"], exclude: ["gold.yaml", "Bench"]),
+        .testTarget(name: "FazhiCorpusTests", dependencies: ["FazhiCorpus", "FazhiModel", "FazhiIndicators", "CCmarkGFM", "FazhiTestSupport"]),
         .testTarget(name: "FazhiSiteTests", dependencies: ["FazhiSite", "FazhiCorpus", "FazhiModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "FazhiPreviewTests", dependencies: ["FazhiPreview"]),
+        .testTarget(name: "FazhiPreviewTests", dependencies: ["FazhiPreview", "FazhiTestSupport"]),
         .testTarget(name: "FazhiSyntheticTests", dependencies: ["FazhiSynthetic"]),
         // Hostile and broken input: fixtures, output safety, no data lost, fuzzing, preview path guard.
-        .testTarget(name: "FazhiHostileTests", dependencies: ["FazhiCorpus", "FazhiSite", "FazhiModel", "FazhiIndicators", "FazhiPreview"]),
+        .testTarget(name: "FazhiHostileTests", dependencies: ["FazhiCorpus", "FazhiSite", "FazhiModel", "FazhiIndicators", "FazhiPreview", "FazhiTestSupport"]),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FazhiCorpus
 import FazhiModel
+import FazhiTestSupport
 
 /// The indicator gold (Tests/FazhiIndicatorsTests/gold.yaml) checked through the real converter: the five seeds
 /// and the real catalog in a throw-away project, `Converter.run()`, then the front matter each Markdown file
@@ -44,25 +45,10 @@ import FazhiModel
                 extracted.append(.init(report: s.id, indicator: i.indicator, value: i.value, qualifier: i.qualifier.rawValue))
             }
         }
-        func same(_ a: GoldFile.Entry, _ b: GoldFile.Entry) -> Bool {
-            a.report == b.report && a.indicator == b.indicator && abs(a.value - b.value) < 1e-6 && a.qualifier == b.qualifier
-        }
-        let truePositives = extracted.filter { e in gold.values.contains { same($0, e) } }
-        let found = gold.values.filter { g in extracted.contains { same($0, g) } }
-        for e in extracted where !gold.values.contains(where: { same($0, e) }) {
-            print("false positive (through convert): \(e.report) \(e.indicator) = \(e.value) \(e.qualifier)")
-        }
-        for g in gold.values where !extracted.contains(where: { same($0, g) }) {
-            print("missed (through convert): \(g.report) \(g.indicator) = \(g.value) \(g.qualifier)")
-        }
-        let precision = extracted.isEmpty ? 0 : Double(truePositives.count) / Double(extracted.count)
-        let recall = Double(found.count) / Double(gold.values.count)
-        print("indicators vs gold through convert: precision \(round3(precision)) (\(truePositives.count)/\(extracted.count)), recall \(round3(recall)) (\(found.count)/\(gold.values.count))")
+        let (precision, recall) = gold.score(extracted, label: "through convert")
         #expect(precision >= 0.95)
         #expect(recall >= 0.90)
-        for a in gold.absent {
-            #expect(!extracted.contains { $0.report == a.report && $0.indicator == a.indicator }, "\(a.report) \(a.indicator) should be absent")
-        }
+        for a in gold.absentButFound(extracted) { Issue.record("\(a.report) \(a.indicator) should be absent") }
     }
 
     /// Every fact links to where it was said: its marker is in the body, and the text there (escapes removed)
@@ -126,49 +112,4 @@ import FazhiModel
         return (0x21...0x2F).contains(v) || (0x3A...0x40).contains(v) || (0x5B...0x60).contains(v) || (0x7B...0x7E).contains(v)
     }
 
-    func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
-}
-
-/// gold.yaml, read with a small line parser (flow mappings under report ids), as in FazhiIndicatorsTests.
-private struct GoldFile {
-    struct Entry: Hashable { var report: String; var indicator: String; var value: Double; var qualifier: String }
-    var values: [Entry] = []
-    var absent: [(report: String, indicator: String)] = []
-
-    static func load(_ path: String) -> GoldFile {
-        var g = GoldFile()
-        let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
-        var report = ""
-        var section = ""
-        func trim<S: StringProtocol>(_ s: S) -> String { s.trimmingCharacters(in: .whitespaces) }
-        for raw in text.split(separator: "\n") {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            let t = trim(line)
-            if t.isEmpty { continue }
-            if !line.hasPrefix(" ") { report = String(t.dropLast()); continue }
-            if t == "values:" || t == "absent:" { section = String(t.dropLast()); continue }
-            guard t.hasPrefix("- {"), let close = t.lastIndex(of: "}") else { continue }
-            var fields: [String: String] = [:]
-            let body = t[t.index(t.startIndex, offsetBy: 3)..<close]
-            var cur = ""
-            var inQuote = false
-            var pieces: [String] = []
-            for ch in body {
-                if ch == "\"" { inQuote.toggle() }
-                if ch == ",", !inQuote { pieces.append(cur); cur = "" } else { cur.append(ch) }
-            }
-            pieces.append(cur)
-            for p in pieces {
-                let kv = p.split(separator: ":", maxSplits: 1)
-                if kv.count == 2 { fields[trim(kv[0])] = trim(kv[1]) }
-            }
-            if section == "values" {
-                g.values.append(Entry(report: report, indicator: fields["indicator"]!, value: Double(fields["value"]!)!,
-                                      qualifier: fields["qualifier"] ?? "exact"))
-            } else {
-                g.absent.append((report, fields["indicator"]!))
-            }
-        }
-        return g
-    }
 }

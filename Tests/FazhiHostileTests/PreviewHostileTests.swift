@@ -4,38 +4,7 @@ import Glibc
 import Foundation
 import Testing
 @testable import FazhiPreview
-
-/// A raw HTTP/1.1 exchange: the request target goes on the wire exactly as given.
-func rawHTTP(port: Int, _ requestLine: String, timeout: Int = 5) -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return "" }
-    defer { close(fd) }
-    var tv = timeval(tv_sec: timeout, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let ok = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard ok == 0 else { return "" }
-    let request = Array("\(requestLine)\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, request.count, 0) }
-    var data = [UInt8]()
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = recv(fd, &buf, buf.count, 0)
-        if n <= 0 { break }
-        data.append(contentsOf: buf[0..<n])
-    }
-    return String(decoding: data, as: UTF8.self)
-}
-
-func httpStatus(_ response: String) -> Int {
-    let parts = response.split(separator: " ", maxSplits: 2)
-    return parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-}
+import FazhiTestSupport
 
 final class HostileServer: @unchecked Sendable {
     let site: String
@@ -132,13 +101,13 @@ let traversalRequests: [String] = [
         let port = try await s.start()
         let secret = (s.site as NSString).lastPathComponent + "-secret.txt"
         for line in traversalRequests + ["GET /../\(secret) HTTP/1.1", "GET /%2e%2e/\(secret) HTTP/1.1", "GET /..%2f\(secret) HTTP/1.1"] {
-            let r = rawHTTP(port: port, line)
-            let code = httpStatus(r)
+            let r = rawHTTP(port: port, line, timeout: 5)
+            let code = statusCode(r)
             #expect([400, 404, 405, 501].contains(code) || (code == 0 && r.isEmpty), "\(line.prefix(80)) → \(code)")
             #expect(!r.contains("root:") && !r.contains("SECRET"), "\(line.prefix(80)) leaked a file outside the site")
         }
         // And the server still serves.
-        #expect(httpStatus(rawHTTP(port: port, "GET /reports/a/ HTTP/1.1")) == 200)
+        #expect(statusCode(rawHTTP(port: port, "GET /reports/a/ HTTP/1.1", timeout: 5)) == 200)
         await s.stop()
     }
 

@@ -4,36 +4,13 @@ import Glibc
 import Foundation
 import Testing
 import FazhiPreview
+import FazhiTestSupport
 
-/// A raw HTTP/1.1 client: sends the request line exactly as given (URL libraries would normalise `..` away).
+/// A raw HTTP/1.1 request (see `rawHTTP`). Generous timeout: in a parallel test run, other suites' synchronous
+/// work can hold the 2-thread cooperative pool the in-process server runs on for many seconds; a real hang
+/// still fails, after the timeout.
 func rawRequest(port: Int, _ target: String, method: String = "GET", until marker: String? = nil, timeout: Double = 60) -> String {
-    // Generous: in a parallel test run, other suites' synchronous work can hold the 2-thread cooperative pool the
-    // in-process server runs on for many seconds. A real hang still fails, after the timeout.
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return "" }
-    defer { close(fd) }
-    var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let ok = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard ok == 0 else { return "" }
-    let request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    _ = request.withCString { send(fd, $0, strlen($0), 0) }
-    var data = [UInt8]()
-    var buf = [UInt8](repeating: 0, count: 65536)
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        let n = recv(fd, &buf, buf.count, 0)
-        if n <= 0 { break }
-        data.append(contentsOf: buf[0..<n])
-        if let marker, String(decoding: data, as: UTF8.self).contains(marker) { break }
-    }
-    return String(decoding: data, as: UTF8.self)
+    rawHTTP(port: port, "\(method) \(target) HTTP/1.1", until: marker, timeout: timeout)
 }
 
 /// `rawRequest` on a thread of its own: a blocking call on Swift's cooperative pool (two threads on two cores)
@@ -42,11 +19,6 @@ func fetch(port: Int, _ target: String, method: String = "GET", until marker: St
     await withCheckedContinuation { continuation in
         Thread { continuation.resume(returning: rawRequest(port: port, target, method: method, until: marker, timeout: timeout)) }.start()
     }
-}
-
-func statusCode(_ response: String) -> Int {
-    let parts = response.split(separator: " ", maxSplits: 2)
-    return parts.count > 1 ? Int(parts[1]) ?? 0 : 0
 }
 
 /// A small site on disk, a server on a free port, and a way to stop it.

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Testing
+import FazhiTestSupport
 
 /// The package root, from this file's path (Tests/FazhiPreviewTests/…).
 let packageRoot: String = {
