@@ -9,14 +9,7 @@ import FazhiTestSupport
 /// carries, read back with `FrontMatterReader`. The FazhiIndicators gold test feeds the extractor blocks from a
 /// stand-in splitter; this one sees what a user gets.
 @Suite struct GoldThroughConvertTests {
-    /// Gold report ids → seed files (the same pairs as Tests/FazhiIndicatorsTests/SeedBlocks.swift).
-    static let seeds: [(id: String, file: String)] = [
-        ("tianmen-2024", "湖北省天门市-2024-法治政府建设情况报告.txt"),
-        ("maojian-2022", "湖北省十堰市茅箭区-2022-法治政府建设工作报告.txt"),
-        ("binhai-2024", "天津市滨海新区-2024-法治政府建设情况的报告.txt"),
-        ("shangdang-2024", "山西省长治市上党区-2024-法治政府建设情况的报告.txt"),
-        ("wugang-2023", "湖南省武冈市-2023-法治政府建设工作报告.txt"),
-    ]
+    static let seeds = GoldFile.seeds
 
     /// Converts the seeds once; the documents by gold report id.
     static func convertSeeds() throws -> (project: TempProject, documents: [String: ReportDocument]) {

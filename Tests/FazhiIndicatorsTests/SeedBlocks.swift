@@ -1,5 +1,6 @@
 import FazhiModel
 import FazhiIndicators
+import FazhiTestSupport
 
 /// A stand-in for the convert stage in these tests: splits a seed report into outline blocks.
 /// Drops header and page debris, normalises full-width digits and ％﹪, and levels headings:
@@ -12,13 +13,7 @@ enum SeedBlocks {
         return parts.joined(separator: "/")
     }()
 
-    static let seeds: [(id: String, file: String)] = [
-        ("tianmen-2024", "湖北省天门市-2024-法治政府建设情况报告.txt"),
-        ("maojian-2022", "湖北省十堰市茅箭区-2022-法治政府建设工作报告.txt"),
-        ("binhai-2024", "天津市滨海新区-2024-法治政府建设情况的报告.txt"),
-        ("shangdang-2024", "山西省长治市上党区-2024-法治政府建设情况的报告.txt"),
-        ("wugang-2023", "湖南省武冈市-2023-法治政府建设工作报告.txt"),
-    ]
+    static let seeds = GoldFile.seeds
 
     static func read(_ path: String) -> String { FileText.read(path) ?? "" }
 

@@ -16,6 +16,15 @@ public struct GoldFile: Sendable {
     public var values: [Entry] = []
     public var absent: [(report: String, indicator: String)] = []
 
+    /// The gold's report ids and the seed files (`../shared/seeds/`) they are.
+    public static let seeds: [(id: String, file: String)] = [
+        ("tianmen-2024", "湖北省天门市-2024-法治政府建设情况报告.txt"),
+        ("maojian-2022", "湖北省十堰市茅箭区-2022-法治政府建设工作报告.txt"),
+        ("binhai-2024", "天津市滨海新区-2024-法治政府建设情况的报告.txt"),
+        ("shangdang-2024", "山西省长治市上党区-2024-法治政府建设情况的报告.txt"),
+        ("wugang-2023", "湖南省武冈市-2023-法治政府建设工作报告.txt"),
+    ]
+
     public static func load(_ path: String) -> GoldFile {
         var g = GoldFile()
         let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
