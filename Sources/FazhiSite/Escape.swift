@@ -2,10 +2,11 @@ import FazhiModel
 
 /// Escaping for every output format the site writes. Everything user-supplied passes through one of these.
 public enum Escape {
-    /// Text for HTML element content or a double-quoted attribute value: `& < > " '` escaped.
+    /// Text for HTML element content or a double-quoted attribute value: `& < > " '` escaped, and ASCII control
+    /// characters other than tab, LF and CR dropped (HTML does not allow them in text).
     public static func html(_ s: String) -> String {
         var needs = false
-        for b in s.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 { needs = true; break }
+        for b in s.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 || isControl(b) { needs = true; break }
         if !needs { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
@@ -16,11 +17,15 @@ public enum Escape {
             case 0x3E: out.append(contentsOf: "&gt;".utf8)
             case 0x22: out.append(contentsOf: "&quot;".utf8)
             case 0x27: out.append(contentsOf: "&#39;".utf8)
+            case _ where isControl(b): continue
             default: out.append(b)
             }
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// An ASCII control character that HTML text may not hold: C0 but tab, LF, CR; and DEL.
+    @inline(__always) static func isControl(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F }
 
     /// Text for XML (feed, sitemap): like `html`, and control characters XML 1.0 forbids are dropped.
     public static func xml(_ s: String) -> String {

@@ -60,6 +60,8 @@ import FazhiModel
 
     @Test func escaping() {
         #expect(Escape.html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        // Control characters HTML text may not hold are dropped; tab, LF and CR stay.
+        #expect(Escape.html("天门\u{0}\u{7}市\u{1B}[0m\t\n\r\u{7F}") == "天门市[0m\t\n\r")
         #expect(Escape.csv("a,b") == "\"a,b\"")
         #expect(Escape.csv("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(Escape.csv("line\nbreak") == "\"line\nbreak\"")
