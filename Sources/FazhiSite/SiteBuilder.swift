@@ -105,7 +105,7 @@ public struct SiteBuilder {
             if old?.settings != settings { old = nil }
         }
         let reuseReads = old != nil && old!.globalKey == globalKey
-        // In place when there is a site to update; a whole new tree otherwise (first build, --clean).
+        // Incremental when there is a site to update; a whole new tree otherwise (first build, --clean).
         let incremental = previousSite && !clean
         // The staging folder starts as the spare (the site before the previous one) when the cache says which
         // files differ between the two; as an empty folder otherwise.
