@@ -108,19 +108,12 @@ public struct DataExports: Sendable {
     public func indicatorsJSON() -> String { Self.json(Self.indicatorColumns, indicatorRowsOnce.value { indicatorRows() }) }
 }
 
-
 /// The Atom feed, the sitemap and robots.txt. Dates come from the reports, never from the clock.
 public struct Feeds: Sendable {
     public let model: SiteModel
     public static let feedLimit = 50
 
-    /// The indicator rows, made once for both `indicators.csv` and `indicators.json` (the largest files).
-    private let indicatorRowsOnce: Once<[[String]]>
-
-    public init(model: SiteModel) {
-        self.model = model
-        self.indicatorRowsOnce = Once()
-    }
+    public init(model: SiteModel) { self.model = model }
 
     /// `2025-03-13` → `2025-03-13T00:00:00Z`; a report without a valid date uses 1 January after its year.
     static func timestamp(_ r: ReportEntry) -> String {

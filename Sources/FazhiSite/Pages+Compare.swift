@@ -265,7 +265,6 @@ extension SitePages {
         return page("indicators", title: "指标", section: .indicators, crumbs: [("指标", nil)], path: "indicators/index.html", ctx)
     }
 
-    /// Localities (rows) × years (columns).
     /// The matrix of an indicator: a row per locality with a value (all of them, or those of one province), a
     /// column per year. `csvOnly` leaves out what only the HTML table shows (links, titles, sort keys): the
     /// national matrix is made for the CSV download alone.
