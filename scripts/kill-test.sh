@@ -23,7 +23,7 @@ mkdir -p "$T/content"
 "$BIN" gen-corpus --reports "$REPORTS" --seed 1 --out "$T/content/reports" >/dev/null
 cp content/catalog.yaml content/config.yaml "$T/content/"
 
-# --no-search: Pagefind writes different filter file names for the same pages indexed in different folders
+# --no-search: Pagefind is not reproducible from run to run (the order of a multi-valued filter; docs/search.md)
 # (docs/search.md), so sites built into two folders are compared without the index.
 build() { "$BIN" build --no-search --content "$T/content" --templates "$ROOT/Templates" --output "$1" >"$T/build.log" 2>&1; }
 now() { date +%s.%N; }

@@ -168,7 +168,8 @@ public struct SearchIndex: Sendable {
             let dir = root + "/" + shard.name
             let run = Self.run(options.python, ["-m", "pagefind"] + arguments(site: src, output: dir))
             if let run, run.status == 0, fm.fileExists(atPath: dir + "/pagefind-ui.js") {
-                fm.createFile(atPath: dir + "/" + Self.stamp, contents: Data((fingerprints[k] + "\n").utf8))
+                // Without its stamp the bundle is only made again next time.
+                _ = fm.createFile(atPath: dir + "/" + Self.stamp, contents: Data((fingerprints[k] + "\n").utf8))
             }
             return run
         }
@@ -189,7 +190,10 @@ public struct SearchIndex: Sendable {
         let listPath = root + "/" + Self.manifest
         if fm.contents(atPath: listPath).map({ [UInt8]($0) }) != list {
             unlink(listPath)
-            fm.createFile(atPath: listPath, contents: Data(list))
+            guard fm.createFile(atPath: listPath, contents: Data(list)) else {
+                try? fm.removeItem(atPath: root)
+                return SearchOutcome(state: .failed, seconds: elapsed(), detail: "cannot write \(listPath)")
+            }
         }
         if toIndex.isEmpty { return SearchOutcome(state: .reused, pages: total, seconds: elapsed()) }
         let reindexed = toIndex.reduce(0) { $0 + shards[$1].pages.count }
