@@ -24,7 +24,7 @@ mkdir -p "$T/content"
 cp content/catalog.yaml content/config.yaml "$T/content/"
 
 # --no-search: Pagefind is not reproducible from run to run (the order of a multi-valued filter; docs/search.md)
-# (docs/search.md), so sites built into two folders are compared without the index.
+# so sites built into two folders are compared without the index.
 build() { "$BIN" build --no-search --content "$T/content" --templates "$ROOT/Templates" --output "$1" >"$T/build.log" 2>&1; }
 now() { date +%s.%N; }
 fail() {

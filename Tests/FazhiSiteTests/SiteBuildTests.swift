@@ -180,7 +180,7 @@ import FazhiModel
         try site.build()
         #expect(site.exists("reports/430581-2023/index.html") && !site.exists("stray.txt"))
         try "stray".write(toFile: site.output + "/stray.txt", atomically: true, encoding: .utf8)
-        try SiteBuilder(layout: site.layout()).build(clean: true)
+        _ = try SiteBuilder(layout: site.layout()).build(clean: true)
         #expect(!site.exists("stray.txt"))
         #expect(!FileManager.default.fileExists(atPath: site.output + ".tmp-build"))
         #expect(!FileManager.default.fileExists(atPath: site.output + ".old"))
