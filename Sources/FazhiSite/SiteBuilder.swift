@@ -288,11 +288,14 @@ public struct SiteBuilder {
         cache.problems = summary.problems
         cache.spareMarker = Self.markerStamp(out.spare)
         if cache.spareMarker != "none" { cache.spareChanges = staged.sorted() + removedFiles }
+        let parsedFiles = Set(toParse.map { files[$0] })
         for (f, r) in zip(files, allResults) {
             switch r {
             case .success(let (e, ds)): cache.reads[f] = .entry(e, ds)
             case .failure(let d): cache.reads[f] = .failure(d)
             }
+            // An entry taken from the cache is written back as the bytes it was read from.
+            if !parsedFiles.contains(f), let bytes = old?.encodedReads[f] { cache.encodedReads[f] = bytes }
         }
         cache.write(to: cachePath)
         summary.seconds = seconds()

@@ -258,6 +258,24 @@ import Testing
         }
     }
 
+    /// A rebuild writes the entries it took from the cache back as the bytes it read them from: the file must
+    /// be exactly what encoding every entry would give.
+    @Test func entriesKeptFromTheCacheAreWrittenBackUnchanged() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        try site.build()
+        try site.write("markdown/430581-2023.md", try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
+            .replacingOccurrences(of: "publisher: \"武冈市人民政府\"", with: "publisher: \"武冈市政府\""))
+        try site.build()
+        let path = BuildCache.path(for: site.output)
+        let written = try #require(FileManager.default.contents(atPath: path))
+        var cache = try #require(BuildCache.read(path, withReads: true))
+        #expect(cache.encodedReads.count == 6)
+        cache.encodedReads = [:]
+        #expect(cache.encoded() == [UInt8](written))
+        guard case .entry(let e, _) = cache.reads[site.markdown + "/430581-2023.md"] else { Issue.record("no entry"); return }
+        #expect(e.meta.publisher == "武冈市政府")
+    }
+
     /// Convert looks at an input's size and modification time first: the same stat, older than the last scan
     /// by more than a second, means the same bytes (so the file is not read); anything else is read and hashed.
     @Test func convertTrustsSizeAndTimeOnlyForFilesOlderThanTheLastScan() throws {
