@@ -27,16 +27,12 @@ public enum Escape {
     /// An ASCII control character that HTML text may not hold: C0 but tab, LF, CR; and DEL.
     @inline(__always) static func isControl(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F }
 
-    /// Text for XML (feed, sitemap): like `html`, and control characters XML 1.0 forbids are dropped.
+    /// Text for XML (feed, sitemap): like `html` (which already drops the C0 controls XML 1.0 forbids), and
+    /// the noncharacters U+FFFE and U+FFFF dropped too.
     public static func xml(_ s: String) -> String {
         var clean = ""
         clean.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
-        for u in s.unicodeScalars {
-            let v = u.value
-            if v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D { continue }
-            if v == 0xFFFE || v == 0xFFFF { continue }
-            clean.unicodeScalars.append(u)
-        }
+        for u in s.unicodeScalars where u.value != 0xFFFE && u.value != 0xFFFF { clean.unicodeScalars.append(u) }
         return html(clean).replacingOccurrences(of: "&#39;", with: "&apos;")
     }
 

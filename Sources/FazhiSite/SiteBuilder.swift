@@ -255,10 +255,9 @@ public struct SiteBuilder {
             // previous index is carried over when the report pages are the same).
             progress?("[search] indexing")
             // One index per report year (see SearchIndex): the report pages this site has, by year.
-            let reportPages = produced.keys.compactMap { path -> (path: String, year: Int?)? in
-                let parts = path.split(separator: "/")
-                guard parts.count == 3, parts[0] == "reports", parts[2] == "index.html", let i = model.byID[String(parts[1])] else { return nil }
-                return (path, model.reports[i].year)
+            let reportPages = model.reports.compactMap { r -> (path: String, year: Int?)? in
+                let path = "reports/\(r.id)/index.html"
+                return produced[path] == nil ? nil : (path, r.year)
             }
             summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages))
             // The replaced site is kept as the next build's spare after an incremental build (a clean build
