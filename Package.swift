@@ -14,7 +14,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -39,7 +38,7 @@ let package = Package(
         // Render: site model, pages, tables, charts, feeds, data downloads, link checking.
         .target(
             name: "FazhiSite",
-            dependencies: ["FazhiModel", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["FazhiModel", "CCmarkGFM"],
             swiftSettings: testable
         ),
         // Preview: HTTP server for the built site, file watcher, live reload.

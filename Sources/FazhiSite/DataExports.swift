@@ -42,70 +42,84 @@ public struct DataExports: Sendable {
         .init(name: "source_url", doc: "原句在本站报告页面中的地址（含 #锚点）", numeric: false),
     ]
 
-    /// The indicator rows, made once for both `indicators.csv` and `indicators.json` (the largest files).
-    private let indicatorRowsOnce: Once<[[String]]>
-
     public init(model: SiteModel) {
         self.model = model
-        self.indicatorRowsOnce = Once()
     }
 
-    func reportRows() -> [[String]] {
-        model.reports.map { r in
+    /// Each report's row, in model order.
+    func reportRows(_ each: ([String]) -> Void) {
+        for r in model.reports {
             let f = r.meta
-            return [f.id, f.title, f.year.map(String.init) ?? "", f.locality, f.prefecture, f.province, f.adcode,
-                    f.level?.rawValue ?? "", f.kind?.rawValue ?? "", f.published, f.publisher, model.reportURL(f.id)]
+            each([f.id, f.title, f.year.map(String.init) ?? "", f.locality, f.prefecture, f.province, f.adcode,
+                  f.level?.rawValue ?? "", f.kind?.rawValue ?? "", f.published, f.publisher, model.reportURL(f.id)])
         }
     }
 
-    /// Every indicator value of every report (not only the ones chosen for comparisons), by report id then catalog order.
-    func indicatorRows() -> [[String]] {
+    /// Every indicator value of every report (not only the ones chosen for comparisons), by report id then
+    /// catalog order.
+    func indicatorRows(_ each: ([String]) -> Void) {
         let m = model
         var order: [String: Int] = [:]
         for (i, d) in m.catalog.indicators.enumerated() { order[d.id] = i }
-        var rows: [[String]] = []
-        for (i, r) in m.reports.enumerated() {
+        for r in m.reports {
+            // The report page's address, made once per report (`sourceURL`, without a lookup per value).
+            let page = m.reportURL(r.id)
             let vals = r.meta.indicators.filter { $0.value.isFinite }.sorted {
                 let a = order[$0.indicator] ?? Int.max, b = order[$1.indicator] ?? Int.max
                 return a != b ? a < b : $0.indicator < $1.indicator
             }
             for v in vals {
                 let d = m.catalog.indicator(v.indicator)
-                rows.append([r.id, r.adcode, r.meta.locality, r.meta.province, r.year.map(String.init) ?? "", d?.theme ?? "",
-                             v.indicator, d?.name ?? "", NumberFormat.plain(v.value), v.unit, v.qualifier.rawValue,
-                             m.sourceURL(report: i, anchor: v.anchor)])
+                each([r.id, r.adcode, r.meta.locality, r.meta.province, r.year.map(String.init) ?? "", d?.theme ?? "",
+                      v.indicator, d?.name ?? "", NumberFormat.plain(v.value), v.unit, v.qualifier.rawValue,
+                      r.linkedAnchors.contains(v.anchor) ? page + "#" + v.anchor : page])
             }
         }
-        return rows
     }
 
-    static func csv(_ columns: [ColumnDoc], _ rows: [[String]]) -> String {
-        var out = "\u{FEFF}" + Escape.csvLine(columns.map { Escape.csv($0.name) })
-        for row in rows {
-            out += Escape.csvLine(zip(columns, row).map { Escape.csv($1, text: !$0.numeric) })
-        }
-        return out
-    }
-
-    static func json(_ columns: [ColumnDoc], _ rows: [[String]]) -> String {
-        var out = "[\n"
-        let keys = columns.enumerated().map { j, c in (j > 0 ? ", " : "") + Escape.json(c.name) + ": " }
-        for (k, row) in rows.enumerated() {
-            out += "  {"
-            for (j, (c, v)) in zip(columns, row).enumerated() {
-                out += keys[j]
-                out += c.numeric ? (v.isEmpty ? "null" : v) : Escape.json(v)
+    /// The rows as CSV, written as bytes as they come (the indicator export is tens of megabytes).
+    static func csv(_ columns: [ColumnDoc], _ rows: (([String]) -> Void) -> Void) -> String {
+        var out = Array("\u{FEFF}".utf8)
+        func line(_ fields: [String], numeric: (Int) -> Bool) {
+            for (j, v) in fields.enumerated() {
+                if j > 0 { out.append(UInt8(ascii: ",")) }
+                Escape.appendCSV(v, text: !numeric(j), to: &out)
             }
-            out += k == rows.count - 1 ? "}\n" : "},\n"
+            out.append(0x0D); out.append(0x0A)
         }
-        out += "]\n"
-        return out
+        line(columns.map(\.name)) { _ in false }
+        rows { line($0) { columns[$0].numeric } }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    public func reportsCSV() -> String { Self.csv(Self.reportColumns, reportRows()) }
-    public func reportsJSON() -> String { Self.json(Self.reportColumns, reportRows()) }
-    public func indicatorsCSV() -> String { Self.csv(Self.indicatorColumns, indicatorRowsOnce.value { indicatorRows() }) }
-    public func indicatorsJSON() -> String { Self.json(Self.indicatorColumns, indicatorRowsOnce.value { indicatorRows() }) }
+    /// The rows as a JSON array of objects, one per line, written as bytes as they come.
+    static func json(_ columns: [ColumnDoc], _ rows: (([String]) -> Void) -> Void) -> String {
+        var out = Array("[\n".utf8)
+        let keys = columns.enumerated().map { j, c in Array(((j > 0 ? ", " : "") + Escape.json(c.name) + ": ").utf8) }
+        var first = true
+        rows { row in
+            out.append(contentsOf: (first ? "  {" : ",\n  {").utf8)
+            first = false
+            for (j, v) in row.enumerated() where j < columns.count {
+                out.append(contentsOf: keys[j])
+                if !columns[j].numeric {
+                    JSONText.appendQuoted(v, to: &out)
+                } else if v.isEmpty {
+                    out.append(contentsOf: "null".utf8)
+                } else {
+                    out.append(contentsOf: v.utf8)
+                }
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: (first ? "]\n" : "\n]\n").utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public func reportsCSV() -> String { Self.csv(Self.reportColumns, reportRows) }
+    public func reportsJSON() -> String { Self.json(Self.reportColumns, reportRows) }
+    public func indicatorsCSV() -> String { Self.csv(Self.indicatorColumns, indicatorRows) }
+    public func indicatorsJSON() -> String { Self.json(Self.indicatorColumns, indicatorRows) }
 }
 
 /// The Atom feed, the sitemap and robots.txt. Dates come from the reports, never from the clock.

@@ -10,18 +10,32 @@ public enum Escape {
         if !needs { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
-        for b in s.utf8 {
-            switch b {
-            case 0x26: out.append(contentsOf: "&amp;".utf8)
-            case 0x3C: out.append(contentsOf: "&lt;".utf8)
-            case 0x3E: out.append(contentsOf: "&gt;".utf8)
-            case 0x22: out.append(contentsOf: "&quot;".utf8)
-            case 0x27: out.append(contentsOf: "&#39;".utf8)
-            case _ where isControl(b): continue
-            default: out.append(b)
-            }
-        }
+        appendHTML(s, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `html(s)`, appended to `out` as UTF-8 bytes (how templates write `{{value}}`).
+    public static func appendHTML(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { u in
+            var run = 0 // start of the bytes not yet copied
+            for (k, b) in u.enumerated() {
+                let replacement: StaticString
+                switch b {
+                case 0x26: replacement = "&amp;"
+                case 0x3C: replacement = "&lt;"
+                case 0x3E: replacement = "&gt;"
+                case 0x22: replacement = "&quot;"
+                case 0x27: replacement = "&#39;"
+                case _ where isControl(b): replacement = ""
+                default: continue
+                }
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[run..<k]))
+                out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                run = k + 1
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[run...]))
+        }
     }
 
     /// An ASCII control character that HTML text may not hold: C0 but tab, LF, CR; and DEL.
@@ -39,20 +53,32 @@ public enum Escape {
     /// One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF; quotes doubled.
     /// Text fields that a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab, CR) get a leading `'`.
     public static func csv(_ s: String, text: Bool = true) -> String {
-        var s = s
-        if text, let f = s.utf8.first, f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-")
-            || f == UInt8(ascii: "@") || f == 0x09 || f == 0x0D {
-            s = "'" + s
-        }
-        var needs = false
-        for b in s.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needs = true; break }
-        if !needs { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 2)
+        appendCSV(s, text: text, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// A CSV line of fields, CRLF-terminated as RFC 4180 says.
-    public static func csvLine(_ fields: [String]) -> String {
-        fields.joined(separator: ",") + "\r\n"
+    /// `csv(s, text:)`, appended to `out` as UTF-8 bytes (the data exports write hundreds of thousands of fields).
+    public static func appendCSV(_ s: String, text: Bool = true, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { u in
+            let formula = text && !u.isEmpty && (u[0] == UInt8(ascii: "=") || u[0] == UInt8(ascii: "+") || u[0] == UInt8(ascii: "-")
+                || u[0] == UInt8(ascii: "@") || u[0] == 0x09 || u[0] == 0x0D)
+            var needs = false
+            for b in u where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needs = true; break }
+            if needs { out.append(0x22) }
+            if formula { out.append(UInt8(ascii: "'")) }
+            if needs {
+                for b in u {
+                    if b == 0x22 { out.append(0x22) }
+                    out.append(b)
+                }
+                out.append(0x22)
+            } else {
+                out.append(contentsOf: u)
+            }
+        }
     }
 
     /// A JSON string literal, safe to embed in HTML (`JSONText.quoted`).

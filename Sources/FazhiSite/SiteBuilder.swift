@@ -53,6 +53,7 @@ public struct SiteBuilder {
         let start = DispatchTime.now().uptimeNanoseconds
         let scannedAt = FileStamp.nowNanos()
         var summary = BuildSummary()
+        var clock = PhaseClock()
         let out = OutputTree(layout.output)
         let cachePath = BuildCache.path(for: layout.output)
         // Turning search on or off is a change of settings: the next build is not a no-change build.
@@ -64,6 +65,7 @@ public struct SiteBuilder {
             old = c
         }
         let scan = scanInputs(old: old)
+        clock.lap("scan")
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
         // Nothing changed: the site is what the last build made.
@@ -105,6 +107,7 @@ public struct SiteBuilder {
             if old?.settings != settings { old = nil }
         }
         let reuseReads = old != nil && old!.globalKey == globalKey
+        clock.lap("cache read")
         // Incremental when there is a site to update; a whole new tree otherwise (first build, --clean).
         let incremental = previousSite && !clean
         // The staging folder starts as the spare (the site before the previous one) when the cache says which
@@ -120,6 +123,7 @@ public struct SiteBuilder {
                 throw error
             }
         }
+        clock.lap("staging")
         let fragmentsPath = out.staging + "/.fragments"
         let base = BaseURL(baseURL ?? config.baseURL)
 
@@ -161,6 +165,7 @@ public struct SiteBuilder {
         let allResults = results.map { $0! }
         let loaded = ContentLoader.merge(files: files, results: allResults)
         let model = SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries, contentPath: layout.content)
+        clock.lap("model")
         progress?("[model] \(model.reports.count) reports (\(parseCount) read), \(model.localities.count) localities, \(model.years.count) years")
         summary.failed = loaded.failed
         summary.problems = loaded.problems
@@ -170,6 +175,7 @@ public struct SiteBuilder {
         let pages = SitePages(model: model, templates: templates)
         let jobs = pages.jobs() + pages.searchJobs()
         let keys = Self.keys(jobs: jobs, model: model, global: globalKey, markdown: files, shas: scan.shas)
+        clock.lap("keys")
         let assets = assetFiles()
         let staged = PathBox()
         let rendered = PathBox()
@@ -192,7 +198,8 @@ public struct SiteBuilder {
             // Writes `bytes` unless the site already has exactly them.
             let output = out.output
             @Sendable func put(_ path: String, _ bytes: [UInt8]) throws {
-                if incremental, let old = FileManager.default.contents(atPath: output + "/" + path), old.elementsEqual(bytes) {
+                if incremental, let old = FileManager.default.contents(atPath: output + "/" + path), old.count == bytes.count,
+                   old.withUnsafeBytes({ o in bytes.withUnsafeBytes { memcmp(o.baseAddress!, $0.baseAddress!, bytes.count) == 0 } }) {
                     _ = unchanged.next()
                     return
                 }
@@ -213,8 +220,11 @@ public struct SiteBuilder {
             let errors = DiagnosticBox()
             let writeErrors = DiagnosticBox()
             let step = n <= 100 ? 1 : n / 100
+            let jobTimes = JobTimes(enabled: clock.enabled)
             DispatchQueue.concurrentPerform(iterations: n) { t in
                 let job = jobs[todoList[t]]
+                let jobStart = DispatchTime.now().uptimeNanoseconds
+                defer { jobTimes.add(job.path, since: jobStart) }
                 do {
                     let text = try job.render()
                     // A page that cannot be written (full disk) is not a bad input: the whole build fails.
@@ -231,6 +241,8 @@ public struct SiteBuilder {
                     if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
                 }
             }
+            clock.lap("render")
+            jobTimes.printSlowest(8)
             if let w = writeErrors.sorted().first { throw w }
             summary.failed += errors.sorted()
             // What the site has now: pages not rendered (unchanged) and pages rendered without error.
@@ -253,6 +265,7 @@ public struct SiteBuilder {
             }
             // Index the staged pages before the swap, so the published site carries its own pages' index (the
             // previous index is carried over when the report pages are the same).
+            clock.lap("removals")
             progress?("[search] indexing")
             // One index per report year (see SearchIndex): the report pages this site has, by year.
             let reportPages = model.reports.compactMap { r -> (path: String, year: Int?)? in
@@ -262,7 +275,9 @@ public struct SiteBuilder {
             summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages))
             // The replaced site is kept as the next build's spare after an incremental build (a clean build
             // replaces everything, so the next one would gain nothing from it).
+            clock.lap("search")
             summary.filesRemoved = try out.commit(removed: incremental ? summary.filesRemoved : nil, keepPrevious: incremental)
+            clock.lap("commit")
         } catch {
             out.abort()
             throw error
@@ -297,6 +312,7 @@ public struct SiteBuilder {
             if !parsedFiles.contains(f), let bytes = old?.encodedReads[f] { cache.encodedReads[f] = bytes }
         }
         cache.write(to: cachePath)
+        clock.lap("cache write")
         summary.seconds = seconds()
         return summary
     }
@@ -476,19 +492,6 @@ final class Counter: @unchecked Sendable {
     func next(_ report: (Int) -> Void) { lock.lock(); defer { lock.unlock() }; n += 1; report(n) }
 }
 
-/// A value computed by the first caller; the others wait for it.
-final class Once<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-    func value(_ make: () -> Value) -> Value {
-        lock.lock(); defer { lock.unlock() }
-        if let stored { return stored }
-        let v = make()
-        stored = v
-        return v
-    }
-}
-
 final class PathBox: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [String] = []
@@ -503,5 +506,39 @@ final class DiagnosticBox: @unchecked Sendable {
     func sorted() -> [Diagnostic] {
         lock.lock(); defer { lock.unlock() }
         return items.sorted { $0.file != $1.file ? $0.file < $1.file : ($0.line ?? 0) < ($1.line ?? 0) }
+    }
+}
+
+/// Phase timings of one build, printed to standard error when the environment has `FAZHI_TIMINGS=1`
+/// (for benchmarks: `bench/incremental.sh` shows them). Never written into the site.
+struct PhaseClock {
+    let enabled = ProcessInfo.processInfo.environment["FAZHI_TIMINGS"] == "1"
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap(_ phase: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        FileHandle.standardError.write(Data(String(format: "timing %-14@ %.3f s\n", phase, Double(now - last) / 1e9).utf8))
+        last = now
+    }
+}
+
+/// How long each page took to render and write, when timings are on; the slowest are printed.
+final class JobTimes: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+    private var items: [(String, UInt64)] = []
+    init(enabled: Bool) { self.enabled = enabled }
+    func add(_ path: String, since start: UInt64) {
+        guard enabled else { return }
+        let t = DispatchTime.now().uptimeNanoseconds - start
+        lock.lock(); items.append((path, t)); lock.unlock()
+    }
+    func printSlowest(_ k: Int) {
+        guard enabled else { return }
+        let total = items.reduce(0) { $0 + $1.1 }
+        var text = String(format: "timing   %d pages, %.3f s in all\n", items.count, Double(total) / 1e9)
+        for (path, t) in items.sorted(by: { $0.1 > $1.1 }).prefix(k) { text += String(format: "timing   %.3f s %@\n", Double(t) / 1e9, path) }
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

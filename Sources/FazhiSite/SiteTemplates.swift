@@ -1,12 +1,11 @@
 import FazhiModel
 import Foundation
-import Mustache
 
-/// The mustache templates of `<templates>/`, compiled once. Every `*.mustache` file is registered under its
+/// The Mustache templates of `<templates>/`, compiled once (see PageTemplate for what they may hold). Every `*.mustache` file is registered under its
 /// name without the extension (`layout`, `report`, `partials/table` → `table`), so pages and partials are
 /// edited without recompiling.
 public struct SiteTemplates: Sendable {
-    let library: MustacheLibrary
+    let renderer: TemplateRenderer
     public let names: [String]
     /// Template files, for a future dependency graph (`template:<name>` inputs).
     public let files: [String: String]
@@ -16,7 +15,7 @@ public struct SiteTemplates: Sendable {
 
     public init(directory: String) throws {
         let fm = FileManager.default
-        var lib = MustacheLibrary()
+        var compiled: [String: PageTemplate] = [:]
         var names: [String] = []
         var files: [String: String] = [:]
         let base = directory.hasSuffix("/") ? directory : directory + "/"
@@ -28,11 +27,9 @@ public struct SiteTemplates: Sendable {
             var name = String(rel.dropLast(".mustache".count))
             if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
             do {
-                try lib.register(MustacheTemplate(string: text), named: name)
-            } catch let e as MustacheTemplate.ParserError {
-                throw Diagnostic(file: path, line: e.context.lineNumber, column: e.context.columnNumber, "template error: \(e.error)")
-            } catch {
-                throw Diagnostic(file: path, "template error: \(error)")
+                compiled[name] = try PageTemplate(text)
+            } catch let e as PageTemplate.SyntaxError {
+                throw Diagnostic(file: path, line: e.line, column: e.column, "template error: \(e.message)")
             }
             names.append(name)
             files[name] = path
@@ -40,12 +37,19 @@ public struct SiteTemplates: Sendable {
         for r in Self.required where files[r] == nil {
             throw Diagnostic(file: base + r + ".mustache", "required template is missing")
         }
-        self.library = lib
+        // A partial that does not exist is a mistake in the templates, not an empty string.
+        for name in names {
+            for use in compiled[name]!.partials where compiled[use.name] == nil {
+                throw Diagnostic(file: files[name]!, line: use.line, "template error: no partial named \(use.name) (no \(use.name).mustache under \(base))")
+            }
+        }
+        self.renderer = TemplateRenderer(templates: compiled)
         self.names = names
         self.files = files
     }
 
     public func render(_ name: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: name) ?? ""
+        guard let template = renderer.templates[name] else { return "" }
+        return renderer.render(template, context)
     }
 }

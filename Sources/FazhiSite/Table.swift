@@ -107,18 +107,21 @@ public struct DataTable: Sendable {
 
     /// The table as CSV: UTF-8 with a byte-order mark, RFC 4180, CRLF line ends.
     public var csv: String {
-        var out = "\u{FEFF}"
-        out += Escape.csvLine(columns.map { Escape.csv($0.csvLabel ?? $0.label) })
-        for row in rows {
-            var fields: [String] = []
-            fields.reserveCapacity(row.count)
-            for (i, c) in row.enumerated() {
-                let numeric = i < columns.count ? columns[i].numeric : false
-                fields.append(Escape.csv(c.csv ?? c.text, text: !numeric))
-            }
-            out += Escape.csvLine(fields)
+        var out = Array("\u{FEFF}".utf8)
+        for (j, c) in columns.enumerated() {
+            if j > 0 { out.append(UInt8(ascii: ",")) }
+            Escape.appendCSV(c.csvLabel ?? c.label, to: &out)
         }
-        return out
+        out.append(0x0D); out.append(0x0A)
+        for row in rows {
+            for (i, c) in row.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                let numeric = i < columns.count ? columns[i].numeric : false
+                Escape.appendCSV(c.csv ?? c.text, text: !numeric, to: &out)
+            }
+            out.append(0x0D); out.append(0x0A)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -1,0 +1,345 @@
+/// Fazhi's Mustache: a compiled template, rendered straight into UTF-8 bytes.
+///
+/// The templates under `Templates/` are Mustache (https://mustache.github.io/mustache.5.html). Supported:
+/// `{{name}}` (HTML-escaped), `{{{name}}}` and `{{&name}}` (as is), dotted names (`{{a.b}}`), `{{.}}`,
+/// sections `{{#name}}…{{/name}}` (a list repeats the body for each item; `false`, an empty list or a missing
+/// name skip it; any other value becomes the innermost context), inverted sections `{{^name}}…{{/name}}`,
+/// partials `{{>name}}` (a partial alone on its line is indented like its tag), comments `{{! … }}`, and the
+/// standalone-line rule (a section, partial or comment tag alone on its line takes the line with it).
+/// Not supported, and reported as errors with their line: set-delimiter tags, template inheritance,
+/// lambdas and transforms.
+///
+/// Values are the page contexts the program builds: `[String: Any]` dictionaries holding strings, numbers,
+/// booleans, lists and dictionaries. Names are looked up from the innermost context outwards.
+///
+/// Why not a library: page rendering is the largest cost of a build, and a general engine spent most of it
+/// on dynamic casts and reflection for every name and `Character`-by-`Character` escaping.
+struct PageTemplate: Sendable {
+    indirect enum Node: Sendable {
+        case text([UInt8])
+        /// A value: its name's parts (empty for `.`), whether only the innermost context is searched (`.name`).
+        case value(Name, escaped: Bool)
+        case section(Name, inverted: Bool, body: [Node])
+        /// A partial; `indentation` when its tag stood alone on its line.
+        case partial(String, indentation: [UInt8]?, line: Int)
+    }
+
+    struct Name: Sendable {
+        var parts: [String]
+        /// `.name`: look only in the innermost context.
+        var anchored: Bool
+    }
+
+    struct SyntaxError: Error, CustomStringConvertible {
+        var line: Int
+        var column: Int
+        var message: String
+        var description: String { message }
+    }
+
+    let nodes: [Node]
+
+    init(_ source: String) throws {
+        var parser = TemplateParser(Array(source.utf8))
+        nodes = try parser.parseAll()
+    }
+
+    /// The names of the partials this template uses, with their lines.
+    var partials: [(name: String, line: Int)] {
+        var found: [(String, Int)] = []
+        func walk(_ nodes: [Node]) {
+            for n in nodes {
+                switch n {
+                case .partial(let name, _, let line): found.append((name, line))
+                case .section(_, _, let body): walk(body)
+                default: break
+                }
+            }
+        }
+        walk(nodes)
+        return found
+    }
+}
+
+/// Renders compiled templates with a context. Partials are looked up by name in `templates`.
+struct TemplateRenderer {
+    let templates: [String: PageTemplate]
+
+    func render(_ template: PageTemplate, _ context: [String: Any]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 * 1024)
+        var stack: [Any] = [context]
+        render(template.nodes, &stack, &out, indentation: nil)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Renders `nodes`. Inside an indented partial, a node whose output starts a line (in this call's output)
+    /// is indented first.
+    private func render(_ nodes: [PageTemplate.Node], _ stack: inout [Any], _ out: inout [UInt8], indentation: [UInt8]?) {
+        guard let indentation, !indentation.isEmpty else {
+            for node in nodes { render(node, &stack, &out, indentation: indentation) }
+            return
+        }
+        let start = out.count
+        for node in nodes {
+            let atLineStart = out.count > start && out[out.count - 1] == 0x0A
+            let before = out.count
+            render(node, &stack, &out, indentation: indentation)
+            if atLineStart, out.count > before { out.insert(contentsOf: indentation, at: before) }
+        }
+    }
+
+    private func render(_ node: PageTemplate.Node, _ stack: inout [Any], _ out: inout [UInt8], indentation: [UInt8]?) {
+        switch node {
+        case .text(let bytes):
+            out.append(contentsOf: bytes)
+        case .value(let name, let escaped):
+            guard let v = Self.lookup(name, stack) else { return }
+            Self.append(v, escaped: escaped, to: &out)
+        case .section(let name, let inverted, let body):
+            let v = Self.lookup(name, stack)
+            if inverted {
+                if Self.isEmpty(v) { render(body, &stack, &out, indentation: indentation) }
+                return
+            }
+            switch v {
+            case nil: return
+            case let list as [[String: Any]]:
+                for item in list {
+                    stack.append(item)
+                    render(body, &stack, &out, indentation: indentation)
+                    stack.removeLast()
+                }
+            case let list as [Any]:
+                for item in list {
+                    stack.append(item)
+                    render(body, &stack, &out, indentation: indentation)
+                    stack.removeLast()
+                }
+            case let flag as Bool:
+                if flag { render(body, &stack, &out, indentation: indentation) }
+            case let value?:
+                stack.append(value)
+                render(body, &stack, &out, indentation: indentation)
+                stack.removeLast()
+            }
+        case .partial(let name, let own, _):
+            guard let partial = templates[name] else { return }
+            let inner: [UInt8]? = own.map { (indentation ?? []) + $0 } ?? indentation
+            render(partial.nodes, &stack, &out, indentation: inner)
+        }
+    }
+
+    /// Whether an inverted section shows: a missing name, `false`, an empty list.
+    private static func isEmpty(_ v: Any?) -> Bool {
+        switch v {
+        case nil: true
+        case let list as [[String: Any]]: list.isEmpty
+        case let list as [Any]: list.isEmpty
+        case let flag as Bool: !flag
+        default: false
+        }
+    }
+
+    private static func lookup(_ name: PageTemplate.Name, _ stack: [Any]) -> Any? {
+        guard let first = name.parts.first else { return stack.last }
+        var found: Any?
+        if name.anchored {
+            found = stack.last.flatMap { child(first, of: $0) }
+        } else {
+            for context in stack.reversed() {
+                if let v = child(first, of: context) { found = v; break }
+            }
+        }
+        for part in name.parts.dropFirst() {
+            guard let v = found else { return nil }
+            found = child(part, of: v)
+        }
+        return found
+    }
+
+    private static func child(_ name: String, of value: Any) -> Any? {
+        if let d = value as? [String: Any] { return d[name] }
+        if let d = value as? [String: String] { return d[name] }
+        return nil
+    }
+
+    private static func append(_ v: Any, escaped: Bool, to out: inout [UInt8]) {
+        let text: String
+        switch v {
+        case let s as String: text = s
+        case let i as Int: text = String(i)
+        case let b as Bool: text = b ? "true" : "false"
+        default: text = String(describing: v)
+        }
+        if escaped { Escape.appendHTML(text, to: &out) } else { out.append(contentsOf: text.utf8) }
+    }
+}
+
+/// Reads a template's bytes into nodes. Lines and columns in errors count from 1.
+private struct TemplateParser {
+    let s: [UInt8]
+    var i = 0
+
+    init(_ s: [UInt8]) { self.s = s }
+
+    mutating func parseAll() throws -> [PageTemplate.Node] {
+        try parseBody(closing: nil, newLine: true).nodes
+    }
+
+    func error(_ message: String, at offset: Int) -> PageTemplate.SyntaxError {
+        var line = 1, lineStart = 0
+        for k in 0..<min(offset, s.count) where s[k] == 0x0A { line += 1; lineStart = k + 1 }
+        let column = String(decoding: s[lineStart..<min(offset, s.count)], as: UTF8.self).count + 1
+        return PageTemplate.SyntaxError(line: line, column: column, message: message)
+    }
+
+    func line(at offset: Int) -> Int { error("", at: offset).line }
+
+    /// Whether the tag just read ends its line: only spaces or tabs up to a line end (consumed) or the end.
+    /// With `newLine` (the tag began its line, after spaces or tabs), the tag is standalone.
+    mutating func takeRestOfLine(newLine: Bool) -> Bool {
+        guard newLine else { return false }
+        if i >= s.count { return true }
+        var k = i
+        while k < s.count, s[k] == 0x20 || s[k] == 0x09 { k += 1 }
+        if k < s.count, s[k] == 0x0A { i = k + 1; return true }
+        if k + 1 < s.count, s[k] == 0x0D, s[k + 1] == 0x0A { i = k + 2; return true }
+        return false
+    }
+
+    /// Parses until the end, or until the closing tag of the section named `closing` (opened at `opened`).
+    /// Returns the nodes and whether the closing tag stood alone on its line.
+    mutating func parseBody(closing: (name: String, opened: Int)?, newLine startsLine: Bool) throws -> (nodes: [PageTemplate.Node], standalone: Bool) {
+        var nodes: [PageTemplate.Node] = []
+        var newLine = startsLine
+        var pending: [UInt8] = [] // spaces and tabs that began the line, not yet written
+        func flush() { if !pending.isEmpty { nodes.append(.text(pending)); pending = [] } }
+        while i < s.count {
+            if newLine {
+                let st = i
+                while i < s.count, s[i] == 0x20 || s[i] == 0x09 { i += 1 }
+                pending = Array(s[st..<i])
+            }
+            let st = i
+            var lineEnd = 0
+            while i < s.count {
+                if s[i] == 0x0A { lineEnd = 1; break }
+                if s[i] == 0x0D, i + 1 < s.count, s[i + 1] == 0x0A { lineEnd = 2; break }
+                if s[i] == 0x7B, i + 1 < s.count, s[i + 1] == 0x7B { break }
+                i += 1
+            }
+            if lineEnd > 0 {
+                nodes.append(.text(pending + s[st..<(i + lineEnd)]))
+                pending = []
+                i += lineEnd
+                newLine = true
+                continue
+            }
+            if i > st {
+                nodes.append(.text(pending + s[st..<i]))
+                pending = []
+                newLine = false
+            }
+            if i >= s.count { break }
+            let tagStart = i
+            i += 2
+            let kind: UInt8 = i < s.count ? s[i] : 0
+            switch kind {
+            case UInt8(ascii: "#"), UInt8(ascii: "^"):
+                i += 1
+                let name = try readName(tagStart)
+                let standalone = takeRestOfLine(newLine: newLine)
+                if !standalone { flush() }
+                pending = []
+                let body = try parseBody(closing: (name.parts.joined(separator: "."), tagStart), newLine: standalone)
+                nodes.append(.section(name, inverted: kind == UInt8(ascii: "^"), body: body.nodes))
+                newLine = body.standalone
+            case UInt8(ascii: "/"):
+                i += 1
+                let name = try readName(tagStart).parts.joined(separator: ".")
+                guard let closing else { throw error("{{/\(name)}} closes a section that is not open", at: tagStart) }
+                guard name == closing.name else {
+                    throw error("{{/\(name)}} does not close {{#\(closing.name)}} (line \(line(at: closing.opened)))", at: tagStart)
+                }
+                let standalone = takeRestOfLine(newLine: newLine)
+                if !standalone { flush() }
+                return (nodes, standalone)
+            case UInt8(ascii: "!"):
+                guard let end = find("}}", from: i) else { throw error("comment is not closed with }}", at: tagStart) }
+                i = end + 2
+                let standalone = takeRestOfLine(newLine: newLine)
+                if !standalone { flush() }
+                pending = []
+                newLine = standalone
+            case UInt8(ascii: "{"):
+                flush()
+                i += 1
+                let name = try readName(tagStart, closer: "}}}")
+                nodes.append(.value(name, escaped: false))
+                newLine = false
+            case UInt8(ascii: "&"):
+                flush()
+                i += 1
+                nodes.append(.value(try readName(tagStart), escaped: false))
+                newLine = false
+            case UInt8(ascii: ">"):
+                i += 1
+                let name = try readName(tagStart, partial: true).parts.joined(separator: ".")
+                // The spaces before a partial are written; when the tag stands alone they also indent the
+                // partial's later lines.
+                let indentation = pending
+                flush()
+                let standalone = takeRestOfLine(newLine: newLine)
+                nodes.append(.partial(name, indentation: standalone ? indentation : nil, line: line(at: tagStart)))
+                newLine = standalone
+            case UInt8(ascii: "="), UInt8(ascii: "<"), UInt8(ascii: "$"), UInt8(ascii: "%"):
+                let what = kind == UInt8(ascii: "=") ? "set-delimiter tags" : kind == UInt8(ascii: "%") ? "pragmas" : "template inheritance"
+                throw error("\(what) ({{\(String(UnicodeScalar(kind)))…}}) are not supported", at: tagStart)
+            default:
+                flush()
+                nodes.append(.value(try readName(tagStart), escaped: true))
+                newLine = false
+            }
+        }
+        if let closing { throw error("{{#\(closing.name)}} is not closed", at: closing.opened) }
+        return (nodes, false)
+    }
+
+    func find(_ needle: String, from start: Int) -> Int? {
+        let n = Array(needle.utf8)
+        var k = start
+        while k + n.count <= s.count {
+            if s[k] == n[0], Array(s[k..<(k + n.count)]) == n { return k }
+            k += 1
+        }
+        return nil
+    }
+
+    /// Reads a tag's name up to its closing braces: letters, digits, `_`, `-`, `?`, `.` (and `/` for partials).
+    mutating func readName(_ tagStart: Int, closer: String = "}}", partial: Bool = false) throws -> PageTemplate.Name {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while i < s.count, isSpace(s[i]) { i += 1 }
+        let st = i
+        while i < s.count {
+            let b = s[i]
+            let ok = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: "?") || b == UInt8(ascii: ".")
+                || (partial && b == UInt8(ascii: "/"))
+            if !ok { break }
+            i += 1
+        }
+        let text = String(decoding: s[st..<i], as: UTF8.self)
+        while i < s.count, isSpace(s[i]) { i += 1 }
+        let c = Array(closer.utf8)
+        guard i + c.count <= s.count, Array(s[i..<(i + c.count)]) == c, !text.isEmpty else {
+            if i < s.count, s[i] == UInt8(ascii: "(") { throw error("transforms such as {{f(x)}} are not supported", at: tagStart) }
+            throw error(text.isEmpty ? "a tag without a name" : "tag {{\(text) is not closed with \(closer)", at: tagStart)
+        }
+        i += c.count
+        if text == "." { return PageTemplate.Name(parts: [], anchored: false) }
+        let anchored = text.hasPrefix(".")
+        let parts = text.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
+        return PageTemplate.Name(parts: parts, anchored: anchored)
+    }
+}
