@@ -59,18 +59,20 @@ public struct DataExports: Sendable {
     /// catalog order.
     func indicatorRows(_ each: ([String]) -> Void) {
         let m = model
-        var order: [String: Int] = [:]
-        for (i, d) in m.catalog.indicators.enumerated() { order[d.id] = i }
+        // Catalog order, theme and name of each indicator, looked up once.
+        var known: [String: (order: Int, theme: String, name: String)] = [:]
+        for (i, d) in m.catalog.indicators.enumerated() where known[d.id] == nil { known[d.id] = (i, d.theme, d.name) }
         for r in m.reports {
             // The report page's address, made once per report (`sourceURL`, without a lookup per value).
             let page = m.reportURL(r.id)
+            let year = r.year.map(String.init) ?? ""
             let vals = r.meta.indicators.filter { $0.value.isFinite }.sorted {
-                let a = order[$0.indicator] ?? Int.max, b = order[$1.indicator] ?? Int.max
+                let a = known[$0.indicator]?.order ?? Int.max, b = known[$1.indicator]?.order ?? Int.max
                 return a != b ? a < b : $0.indicator < $1.indicator
             }
             for v in vals {
-                let d = m.catalog.indicator(v.indicator)
-                each([r.id, r.adcode, r.meta.locality, r.meta.province, r.year.map(String.init) ?? "", d?.theme ?? "",
+                let d = known[v.indicator]
+                each([r.id, r.adcode, r.meta.locality, r.meta.province, year, d?.theme ?? "",
                       v.indicator, d?.name ?? "", NumberFormat.plain(v.value), v.unit, v.qualifier.rawValue,
                       r.linkedAnchors.contains(v.anchor) ? page + "#" + v.anchor : page])
             }

@@ -87,14 +87,18 @@ public struct OutputTree: Sendable {
             var comps = p.split(separator: "/").dropLast()
             while !comps.isEmpty { dirs.insert(comps.joined(separator: "/")); comps = comps.dropLast() }
         }
-        for d in dirs.sorted() { try FileManager.default.createDirectory(atPath: staging + "/" + d, withIntermediateDirectories: true) }
+        // Sorted, a folder comes before the folders in it: one mkdir each.
+        for d in dirs.sorted() where mkdir(staging + "/" + d, 0o755) != 0 && errno != EEXIST {
+            throw Diagnostic(file: staging + "/" + d, "cannot create: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Writes a file into the staging folder (its folder must exist), as a new file: an entry already there
-    /// may be a hard link to the site's file, which must not change.
-    public func write(_ relative: String, _ bytes: [UInt8]) throws {
+    /// may be a hard link to the site's file, which must not change. `replacing: false` when the staging
+    /// folder started empty (it holds nothing to unlink).
+    public func write(_ relative: String, _ bytes: [UInt8], replacing: Bool = true) throws {
         let path = staging + "/" + relative
-        if unlink(path) != 0, errno != ENOENT {
+        if replacing, unlink(path) != 0, errno != ENOENT {
             throw Diagnostic(file: path, "cannot replace: \(String(cString: strerror(errno)))")
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)

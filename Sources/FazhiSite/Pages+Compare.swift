@@ -276,20 +276,27 @@ extension SitePages {
         if let province {
             locs = province.localities
             let codes = Set(locs.map(\.adcode))
-            years = Set(obs.filter { codes.contains($0.adcode) }.map(\.year)).sorted()
+            // By index: the province pages of an indicator each look through all its observations.
+            var ys = Set<Int>()
+            for k in obs.indices where codes.contains(obs[k].adcode) { ys.insert(obs[k].year) }
+            years = ys.sorted()
         } else {
             locs = Set(obs.map(\.adcode)).sorted().compactMap { m.locality($0) }
             years = Set(obs.map(\.year)).sorted()
         }
         var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
         columns += years.map { .init("\($0)年", numeric: true, csv: "\($0)") }
+        // Each locality's observations by year (the list holds one per locality and year), gathered once.
+        var byLocality: [String: [Int: Int]] = [:]
+        for k in obs.indices { byLocality[obs[k].adcode, default: [:]][obs[k].year] = k }
         let rows: [[DataTable.Cell]] = locs.map { l in
+            let mine = byLocality[l.adcode] ?? [:]
             if csvOnly {
                 return [DataTable.Cell(l.name), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { y in
-                    DataTable.Cell(m.observation(d.id, adcode: l.adcode, year: y).map { NumberFormat.plain($0.value.value) } ?? "")
+                    DataTable.Cell(mine[y].map { NumberFormat.plain(obs[$0].value.value) } ?? "")
                 }
             }
-            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { valueCell(m.observation(d.id, adcode: l.adcode, year: $0)) }
+            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { valueCell(mine[$0].map { obs[$0] }) }
         }
         let caption = province.map { "\(d.name)：\($0.name)各地区各年度" } ?? "\(d.name)：各地区各年度"
         return DataTable(id: "by-locality", caption: caption, csvHref: base.url("data/indicators/\(d.id).csv"),

@@ -38,15 +38,17 @@ public struct ReportFragment: Sendable {
 
     var encoded: String { bodyHTML + String(Self.separator) + factsTbody + String(Self.separator) + String(factCount) }
 
-    static func decode(_ s: String) -> ReportFragment? {
-        let parts = s.split(separator: separator, omittingEmptySubsequences: false)
-        guard parts.count == 3, let n = Int(parts[2]) else { return nil }
-        return ReportFragment(bodyHTML: String(parts[0]), factsTbody: String(parts[1]), factCount: n)
+    static func decode(_ bytes: [UInt8]) -> ReportFragment? {
+        // Two NUL separators (NUL never occurs in the HTML: Escape.html drops control characters).
+        guard let a = bytes.firstIndex(of: 0), let b = bytes[(a + 1)...].firstIndex(of: 0),
+              let n = Int(String(decoding: bytes[(b + 1)...], as: UTF8.self)) else { return nil }
+        return ReportFragment(bodyHTML: String(decoding: bytes[..<a], as: UTF8.self),
+                              factsTbody: String(decoding: bytes[(a + 1)..<b], as: UTF8.self), factCount: n)
     }
 
     /// The fragment for an entry: from the store, or made from the Markdown file when it has none.
     static func load(_ r: ReportEntry, base: BaseURL) throws -> ReportFragment {
-        if let ref = r.fragment, let bytes = ref.read(), let f = decode(String(decoding: bytes, as: UTF8.self)) {
+        if let ref = r.fragment, let bytes = ref.read(), let f = decode(bytes) {
             return f
         }
         let text: String

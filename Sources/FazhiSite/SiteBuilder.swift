@@ -203,7 +203,7 @@ public struct SiteBuilder {
                     _ = unchanged.next()
                     return
                 }
-                try out.write(path, bytes)
+                try out.write(path, bytes, replacing: fromSpare)
                 staged.append(path)
             }
             for a in assets {
