@@ -162,8 +162,10 @@ public struct SiteBuilder {
             return r
         }
         for (j, k) in toParse.enumerated() { results[k] = parsed[j] }
+        clock.lap("parse")
         let allResults = results.map { $0! }
         let loaded = ContentLoader.merge(files: files, results: allResults)
+        clock.lap("merge")
         let model = SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries, contentPath: layout.content)
         clock.lap("model")
         progress?("[model] \(model.reports.count) reports (\(parseCount) read), \(model.localities.count) localities, \(model.years.count) years")
@@ -174,6 +176,7 @@ public struct SiteBuilder {
 
         let pages = SitePages(model: model, templates: templates)
         let jobs = pages.jobs() + pages.searchJobs()
+        clock.lap("jobs")
         let keys = Self.keys(jobs: jobs, model: model, global: globalKey, markdown: files, shas: scan.shas)
         clock.lap("keys")
         let assets = assetFiles()

@@ -68,8 +68,8 @@ public final class SiteModel: Sendable {
     public let observationsByLocality: [String: [Observation]]
     /// Indicator ids that have at least one observation, in catalog order.
     public let indicatorsWithData: [String]
-    /// "indicator|adcode|year" → observation.
-    let observationIndex: [String: Observation]
+    /// Indicator → `observationKey` → position in `observations[indicator]`.
+    let observationIndex: [String: [ObservationKey: Int]]
     /// "province/prefecture" → indices of its localities (in `localities` order).
     let localitiesByPrefecture: [String: [Int]]
 
@@ -120,16 +120,16 @@ public final class SiteModel: Sendable {
         // Observations: for each (adcode, year, indicator) the first report, government reports before
         // department reports, then by id, that gives a value.
         let known = Set(catalog.indicators.map(\.id))
-        var chosen: [String: [String: Observation]] = [:] // indicator → "adcode|year" → obs
+        // Keyed by adcode and year as integers (`observationKey`): no string is made per value.
+        var chosen: [String: [ObservationKey: Observation]] = [:]
         let order = reports.indices.sorted { a, b in
             let ka = reports[a].meta.kind == .department ? 1 : 0, kb = reports[b].meta.kind == .department ? 1 : 0
             return ka != kb ? ka < kb : reports[a].id < reports[b].id
         }
         for i in order {
             let r = reports[i]
-            guard let y = r.year, SiteModel.isAdcode(r.adcode) else { continue }
+            guard let y = r.year, let key = SiteModel.observationKey(adcode: r.adcode, year: y) else { continue }
             for v in r.meta.indicators where known.contains(v.indicator) && v.value.isFinite {
-                let key = r.adcode + "|" + String(y)
                 if chosen[v.indicator]?[key] == nil {
                     chosen[v.indicator, default: [:]][key] = Observation(report: i, adcode: r.adcode, year: y, value: v)
                 }
@@ -137,18 +137,22 @@ public final class SiteModel: Sendable {
         }
         var obs: [String: [Observation]] = [:]
         var byLoc: [String: [Observation]] = [:]
+        var index: [String: [ObservationKey: Int]] = [:]
         var withData: [String] = []
         for ind in catalog.indicators {
-            guard let m = chosen[ind.id] else { continue }
-            let list = m.values.sorted { $0.adcode != $1.adcode ? $0.adcode < $1.adcode : $0.year < $1.year }
+            guard let m = chosen[ind.id], obs[ind.id] == nil else { continue }
+            let keys = m.keys.sorted()
+            let list = keys.map { m[$0]! }
             obs[ind.id] = list
+            var positions: [ObservationKey: Int] = [:]
+            positions.reserveCapacity(keys.count)
+            for (k, key) in keys.enumerated() { positions[key] = k }
+            index[ind.id] = positions
             withData.append(ind.id)
             for o in list { byLoc[o.adcode, default: []].append(o) }
         }
         self.observations = obs
         self.localityCount = obs.mapValues { Set($0.map(\.adcode)).count }
-        var index: [String: Observation] = [:]
-        for (ind, m) in chosen { for (key, o) in m { index[ind + "|" + key] = o } }
         self.observationIndex = index
         self.observationsByLocality = byLoc
         self.indicatorsWithData = withData
@@ -166,7 +170,21 @@ public final class SiteModel: Sendable {
     public func locality(_ adcode: String) -> Locality? { localityIndex[adcode].map { localities[$0] } }
 
     public func observation(_ indicator: String, adcode: String, year: Int) -> Observation? {
-        observationIndex[indicator + "|" + adcode + "|" + String(year)]
+        guard let key = Self.observationKey(adcode: adcode, year: year), let k = observationIndex[indicator]?[key] else { return nil }
+        return observations[indicator]?[k]
+    }
+
+    /// A six-digit adcode and a year, ordered by adcode then year; nil for any other adcode (such reports have
+    /// no observations).
+    struct ObservationKey: Hashable, Comparable {
+        var code: Int
+        var year: Int
+        static func < (a: Self, b: Self) -> Bool { a.code != b.code ? a.code < b.code : a.year < b.year }
+    }
+
+    static func observationKey(adcode: String, year: Int) -> ObservationKey? {
+        guard isAdcode(adcode), let code = Int(adcode) else { return nil }
+        return ObservationKey(code: code, year: year)
     }
 
     /// Newest first: year, then published date, then id.
