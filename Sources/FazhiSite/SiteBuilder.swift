@@ -378,39 +378,40 @@ public struct SiteBuilder {
     }
 
     /// The key of each job: a hash of exactly what its page is made from (see the rules inline). Equal keys
-    /// mean equal bytes; a page whose key is unchanged is not rendered.
+    /// mean equal bytes; a page whose key is unchanged is not rendered. Keys are hashed from texts and 128-bit
+    /// digests in binary (`KeyText`): a national corpus makes thousands of keys from thousands of reports each.
     static func keys(jobs: [PageJob], model m: SiteModel, global: String, markdown: [String], shas: [String: String]) -> [String] {
-        // A report, as its file and its bytes, in 24 hex digits (96 bits of SHA-256): keys hash thousands of them.
-        @Sendable func digest(_ text: String) -> String { String(SHA256.hex(Array(text.utf8)).prefix(24)) }
-        let fp: [String] = ParallelMap.map(m.reports.map(\.file)) { digest($0 + "=" + (shas["m:" + $0] ?? "")) }
-        var corpus = ""
-        for f in markdown { corpus += f + "=" + (shas["m:" + f] ?? "") + "\n" }
-        let corpusKey = SHA256.hex(Array(corpus.utf8))
+        // A report, as its file and its bytes.
+        let fp: [KeyText.Digest] = ParallelMap.map(m.reports.map(\.file)) { f in
+            var k = KeyText(); k.text(f); k.text(shas["m:" + f] ?? ""); return k.digest
+        }
+        var corpus = KeyText()
+        for f in markdown { corpus.text(f); corpus.text(shas["m:" + f] ?? "") }
+        let corpusKey = corpus.digest
         // Each locality's reports, once, as one digest (report pages, localities, years and indicators use it).
-        let localityDigests = ParallelMap.map(m.localities) { l in digest(l.adcode + ":" + l.reports.map { fp[$0] }.joined(separator: ",")) }
-        var byCode: [String: String] = [:]
-        for (l, d) in zip(m.localities, localityDigests) { byCode[l.adcode] = d }
-        let localityReports = byCode
-        @Sendable func reportsOf(_ l: Locality) -> String { localityReports[l.adcode] ?? "" }
+        let localityDigests: [KeyText.Digest] = ParallelMap.map(Array(m.localities.indices)) { li in
+            var k = KeyText(); k.text(m.localities[li].adcode)
+            for i in m.localities[li].reports { k.digest(fp[i]) }
+            return k.digest
+        }
+        let localityOf: [Int?] = m.reports.map { m.localityIndex[$0.adcode] }
         let years = m.years.map(String.init).joined(separator: ",")
         let withData = m.indicatorsWithData.joined(separator: ",")
         /// A set of reports and their localities (a locality's name comes from its newest report, whatever its
         /// year), as one digest.
-        @Sendable func reportsKey(_ reports: [Int]) -> String {
-            var key = ""
-            var seen = Set<String>()
+        @Sendable func reportsKey(_ reports: [Int]) -> KeyText.Digest {
+            var k = KeyText()
+            var seen = Set<Int>()
             for i in reports {
-                key += "\nreport " + fp[i]
-                let code = m.reports[i].adcode
-                if seen.insert(code).inserted, let l = m.locality(code) { key += "\nlocality " + reportsOf(l) }
+                k.tag(1); k.digest(fp[i])
+                if let li = localityOf[i], seen.insert(li).inserted { k.tag(2); k.digest(localityDigests[li]) }
             }
-            return SHA256.hex(Array(key.utf8))
+            return k.digest
         }
         let yearDigests = ParallelMap.map(m.years) { reportsKey(m.reportsByYear[$0] ?? []) }
-        var byYear: [Int: String] = [:]
+        var byYear: [Int: KeyText.Digest] = [:]
         for (y, d) in zip(m.years, yearDigests) { byYear[y] = d }
         let yearKeys = byYear
-        @Sendable func yearKey(_ y: Int) -> String { "\nyear " + (yearKeys[y] ?? "none") }
         // Each theme's page years (for the prev/next links of its year pages), from the page list itself.
         var yearsOfTheme: [String: [String]] = [:]
         for job in jobs {
@@ -418,63 +419,72 @@ public struct SiteBuilder {
             if parts.count == 4, parts[0] == "themes", parts[3] == "index.html" { yearsOfTheme[String(parts[1]), default: []].append(String(parts[2])) }
         }
         let themeYears = yearsOfTheme
-        // The reports with a value of each indicator, and their localities.
+        // The reports with a value of each indicator, and by province (an indicator's province page).
         var withValues: [String: [Int]] = [:]
-        for (i, r) in m.reports.enumerated() { for v in r.meta.indicators { withValues[v.indicator, default: []].append(i) } }
-        let reportsWith = withValues
+        var withValuesIn: [String: [String: [Int]]] = [:]
+        for i in m.reports.indices {
+            let province = SiteModel.provinceCode(of: m.reports[i].adcode)
+            for v in m.reports[i].meta.indicators {
+                withValues[v.indicator, default: []].append(i)
+                withValuesIn[v.indicator, default: [:]][province, default: []].append(i)
+            }
+        }
+        let reportsWith = withValues, reportsWithIn = withValuesIn
         let indicatorIDs = reportsWith.keys.sorted()
         let indicatorDigests = ParallelMap.map(indicatorIDs) { reportsKey(reportsWith[$0] ?? []) }
-        var byIndicator: [String: String] = [:]
+        var byIndicator: [String: KeyText.Digest] = [:]
         for (id, d) in zip(indicatorIDs, indicatorDigests) { byIndicator[id] = d }
         let indicatorKeys = byIndicator
-        // An indicator's province page: the reports with a value of it in that province.
-        var withValuesIn: [String: [Int]] = [:]
-        for (id, reports) in reportsWith {
-            for i in reports { withValuesIn[id + "/" + SiteModel.provinceCode(of: m.reports[i].adcode), default: []].append(i) }
-        }
-        let reportsWithIn = withValuesIn
         return ParallelMap.map(jobs.map(\.path)) { path -> String in
             let parts = path.split(separator: "/").map(String.init)
-            var key = global + "\n" + path + "\n"
+            var key = KeyText()
+            key.text(global); key.text(path)
+            func corpusWide() -> String { key.text("corpus"); key.digest(corpusKey); return key.hex }
             if parts.count == 3, parts[0] == "reports", parts[2] == "index.html", let i = m.byID[parts[1]] {
                 // A report page: the report, and the other reports of its locality (names, links, prev/next).
-                key += "report " + fp[i]
-                if let l = m.locality(m.reports[i].adcode) { key += " locality " + reportsOf(l) }
+                key.text("report"); key.digest(fp[i])
+                if let li = localityOf[i] { key.text("locality"); key.digest(localityDigests[li]) }
             } else if (parts.count == 3 && parts[0] == "localities" && parts[2] == "index.html")
                         || (parts.count == 3 && parts[0] == "data" && parts[1] == "localities") {
                 // A locality: its reports, its neighbours in the same prefecture, which indicators have data.
                 let code = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
-                guard let l = m.locality(code) else { return key + "corpus " + corpusKey }
-                key += "locality " + reportsOf(l) + "\nwithData " + withData
-                for n in m.neighbours(of: l) {
-                    key += "\nneighbour " + n.adcode + " " + reportsOf(n)
+                guard let li = m.localityIndex[code] else { return corpusWide() }
+                key.text("locality"); key.digest(localityDigests[li]); key.text(withData)
+                let l = m.localities[li]
+                if !l.prefecture.isEmpty {
+                    for n in m.localitiesByPrefecture[l.province + "/" + l.prefecture] ?? [] where n != li {
+                        key.text(m.localities[n].adcode); key.digest(localityDigests[n])
+                    }
                 }
             } else if (parts.count == 3 && parts[0] == "years" && parts[2] == "index.html")
                         || (parts.count == 3 && parts[0] == "data" && parts[1] == "years") {
                 // A year: its reports and their localities (names come from a locality's newest report), the year list.
                 let ys = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
-                guard let y = Int(ys) else { return key + "corpus " + corpusKey }
-                key += "years " + years + yearKey(y)
+                guard let y = Int(ys) else { return corpusWide() }
+                key.text("years"); key.text(years)
+                if let d = yearKeys[y] { key.digest(d) }
             } else if (parts.count == 4 && parts[0] == "themes" && parts[3] == "index.html")
                         || (parts.count == 4 && parts[0] == "data" && parts[1] == "themes") {
                 // A theme's year (page or CSV): that year's reports, the theme's other years (prev/next).
                 let ys = parts[0] == "data" ? String(parts[3].dropLast(4)) : parts[2]
                 let theme = parts[0] == "data" ? parts[2] : parts[1]
-                guard let y = Int(ys) else { return key + "corpus " + corpusKey }
-                key += "theme years " + (themeYears[theme] ?? []).joined(separator: ",") + yearKey(y)
+                guard let y = Int(ys) else { return corpusWide() }
+                key.text("theme years"); key.text((themeYears[theme] ?? []).joined(separator: ","))
+                if let d = yearKeys[y] { key.digest(d) }
             } else if (parts.count == 3 && parts[0] == "indicators" && parts[2] == "index.html")
                         || (parts.count == 3 && parts[0] == "data" && parts[1] == "indicators" && parts[2] != "index.html") {
                 // An indicator (page or CSV): the reports with a value of it, and their localities.
                 let id = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
-                key += "indicator " + (indicatorKeys[id] ?? "none")
+                key.text("indicator")
+                if let d = indicatorKeys[id] { key.digest(d) }
             } else if parts.count == 4 && parts[0] == "indicators" && parts[3] == "index.html" {
-                key += "indicator in province " + reportsKey(reportsWithIn[parts[1] + "/" + parts[2]] ?? [])
+                key.text("indicator in province"); key.digest(reportsKey(reportsWithIn[parts[1]]?[parts[2]] ?? []))
             } else {
                 // Everything else (home, indexes, theme overviews, feeds, sitemap, data files) reads the whole corpus;
                 // these pages are small or cheap to make.
-                key += "corpus " + corpusKey
+                return corpusWide()
             }
-            return SHA256.hex(Array(key.utf8))
+            return key.hex
         }
     }
 
@@ -544,4 +554,30 @@ final class JobTimes: @unchecked Sendable {
         for (path, t) in items.sorted(by: { $0.1 > $1.1 }).prefix(k) { text += String(format: "timing   %.3f s %@\n", Double(t) / 1e9, path) }
         FileHandle.standardError.write(Data(text.utf8))
     }
+}
+
+/// The bytes a page key is hashed from: texts (each ended by a 0 byte), one-byte tags and 128-bit digests, in
+/// order, so that different inputs never give the same bytes.
+struct KeyText {
+    /// The first 128 bits of a SHA-256.
+    struct Digest: Sendable, Equatable {
+        var a: UInt64
+        var b: UInt64
+    }
+
+    private(set) var bytes: [UInt8] = []
+
+    mutating func text(_ s: String) { bytes.append(contentsOf: s.utf8); bytes.append(0) }
+    mutating func tag(_ t: UInt8) { bytes.append(t) }
+    mutating func digest(_ d: Digest) {
+        withUnsafeBytes(of: d.a.bigEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: d.b.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    var digest: Digest {
+        let w = bytes.withUnsafeBufferPointer { SHA256.words($0) }
+        return Digest(a: UInt64(w.0) << 32 | UInt64(w.1), b: UInt64(w.2) << 32 | UInt64(w.3))
+    }
+
+    var hex: String { SHA256.hex(bytes) }
 }
