@@ -46,63 +46,117 @@ public struct DataExports: Sendable {
         self.model = model
     }
 
-    /// Each report's row, in model order.
-    func reportRows(_ each: ([String]) -> Void) {
-        for r in model.reports {
-            let f = r.meta
-            each([f.id, f.title, f.year.map(String.init) ?? "", f.locality, f.prefecture, f.province, f.adcode,
-                  f.level?.rawValue ?? "", f.kind?.rawValue ?? "", f.published, f.publisher, model.reportURL(f.id)])
-        }
-    }
-
     /// Every indicator value of every report (not only the ones chosen for comparisons), by report id then
-    /// catalog order.
-    func indicatorRows(_ each: ([String]) -> Void) {
+    /// catalog order. A row is a report's fields (0–4), its indicator's (5–7) and the value's (8–11); each
+    /// report's and each indicator's fields are encoded once, not once per row (the export has ~18 rows a report).
+    func indicatorExport(_ format: ExportFormat) -> String {
         let m = model
-        // Catalog order, theme and name of each indicator, looked up once.
-        var known: [String: (order: Int, theme: String, name: String)] = [:]
-        for (i, d) in m.catalog.indicators.enumerated() where known[d.id] == nil { known[d.id] = (i, d.theme, d.name) }
+        let encoder = ExportEncoder(format: format, columns: Self.indicatorColumns)
+        var out = encoder.header()
+        // Catalog order of each indicator, and its fields encoded.
+        var order: [String: Int] = [:]
+        var indicatorFields: [String: [UInt8]] = [:]
+        for (i, d) in m.catalog.indicators.enumerated() where order[d.id] == nil {
+            order[d.id] = i
+            indicatorFields[d.id] = encoder.encode([d.theme, d.id, d.name], from: 5)
+        }
+        var rows = 0
         for r in m.reports {
-            // The report page's address, made once per report (`sourceURL`, without a lookup per value).
+            // The values' positions, in catalog order (each value's order looked up once, not per comparison).
+            let all = r.meta.indicators
+            var keyed: [(order: Int, at: Int)] = []
+            for k in all.indices where all[k].value.isFinite { keyed.append((order[all[k].indicator] ?? Int.max, k)) }
+            keyed.sort { a, b in
+                if a.order != b.order { return a.order < b.order }
+                let x = all[a.at].indicator, y = all[b.at].indicator
+                return x != y ? x < y : a.at < b.at
+            }
+            let vals = keyed.map { all[$0.at] }
+            if vals.isEmpty { continue }
+            let reportFields = encoder.encode([r.id, r.adcode, r.meta.locality, r.meta.province, r.year.map(String.init) ?? ""], from: 0)
+            // The report page's address, made once per report (as `sourceURL` makes it).
             let page = m.reportURL(r.id)
-            let year = r.year.map(String.init) ?? ""
-            let vals = r.meta.indicators.filter { $0.value.isFinite }.sorted {
-                let a = known[$0.indicator]?.order ?? Int.max, b = known[$1.indicator]?.order ?? Int.max
-                return a != b ? a < b : $0.indicator < $1.indicator
-            }
             for v in vals {
-                let d = known[v.indicator]
-                each([r.id, r.adcode, r.meta.locality, r.meta.province, year, d?.theme ?? "",
-                      v.indicator, d?.name ?? "", NumberFormat.plain(v.value), v.unit, v.qualifier.rawValue,
-                      r.linkedAnchors.contains(v.anchor) ? page + "#" + v.anchor : page])
+                encoder.beginRow(rows, into: &out)
+                out += reportFields
+                if let known = indicatorFields[v.indicator] { out += known } else { out += encoder.encode(["", v.indicator, ""], from: 5) }
+                encoder.append([NumberFormat.plain(v.value), v.unit, v.qualifier.rawValue,
+                                r.linkedAnchors.contains(v.anchor) ? page + "#" + v.anchor : page], from: 8, into: &out)
+                encoder.endRow(into: &out)
+                rows += 1
             }
         }
-    }
-
-    /// The rows as CSV, written as bytes as they come (the indicator export is tens of megabytes).
-    static func csv(_ columns: [ColumnDoc], _ rows: (([String]) -> Void) -> Void) -> String {
-        var out = Array("\u{FEFF}".utf8)
-        func line(_ fields: [String], numeric: (Int) -> Bool) {
-            for (j, v) in fields.enumerated() {
-                if j > 0 { out.append(UInt8(ascii: ",")) }
-                Escape.appendCSV(v, text: !numeric(j), to: &out)
-            }
-            out.append(0x0D); out.append(0x0A)
-        }
-        line(columns.map(\.name)) { _ in false }
-        rows { line($0) { columns[$0].numeric } }
+        encoder.footer(rows: rows, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The rows as a JSON array of objects, one per line, written as bytes as they come.
-    static func json(_ columns: [ColumnDoc], _ rows: (([String]) -> Void) -> Void) -> String {
-        var out = Array("[\n".utf8)
-        let keys = columns.enumerated().map { j, c in Array(((j > 0 ? ", " : "") + Escape.json(c.name) + ": ").utf8) }
-        var first = true
-        rows { row in
-            out.append(contentsOf: (first ? "  {" : ",\n  {").utf8)
-            first = false
-            for (j, v) in row.enumerated() where j < columns.count {
+    /// Each report's row.
+    func reportExport(_ format: ExportFormat) -> String {
+        let encoder = ExportEncoder(format: format, columns: Self.reportColumns)
+        var out = encoder.header()
+        for (k, r) in model.reports.enumerated() {
+            let f = r.meta
+            encoder.beginRow(k, into: &out)
+            encoder.append([f.id, f.title, f.year.map(String.init) ?? "", f.locality, f.prefecture, f.province, f.adcode,
+                            f.level?.rawValue ?? "", f.kind?.rawValue ?? "", f.published, f.publisher, model.reportURL(f.id)],
+                           from: 0, into: &out)
+            encoder.endRow(into: &out)
+        }
+        encoder.footer(rows: model.reports.count, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public func reportsCSV() -> String { reportExport(.csv) }
+    public func reportsJSON() -> String { reportExport(.json) }
+    public func indicatorsCSV() -> String { indicatorExport(.csv) }
+    public func indicatorsJSON() -> String { indicatorExport(.json) }
+}
+
+public enum ExportFormat: Sendable { case csv, json }
+
+/// Writes the rows of an export as UTF-8 bytes. CSV: a byte-order mark and a header line, fields quoted as RFC
+/// 4180 says, CRLF line ends. JSON: an array with one object a line, the columns as keys in order, numeric
+/// columns as numbers (`null` when empty).
+struct ExportEncoder {
+    let format: ExportFormat
+    let columns: [DataExports.ColumnDoc]
+    /// JSON: `"name": ` of each column, with the `, ` before all but the first.
+    private let keys: [[UInt8]]
+
+    init(format: ExportFormat, columns: [DataExports.ColumnDoc]) {
+        self.format = format
+        self.columns = columns
+        keys = columns.enumerated().map { j, c in Array(((j > 0 ? ", " : "") + Escape.json(c.name) + ": ").utf8) }
+    }
+
+    func header() -> [UInt8] {
+        switch format {
+        case .json: return Array("[\n".utf8)
+        case .csv:
+            var out = Array("\u{FEFF}".utf8)
+            for (j, c) in columns.enumerated() {
+                if j > 0 { out.append(UInt8(ascii: ",")) }
+                Escape.appendCSV(c.name, to: &out)
+            }
+            out.append(0x0D); out.append(0x0A)
+            return out
+        }
+    }
+
+    /// Starts row number `index` (from 0).
+    func beginRow(_ index: Int, into out: inout [UInt8]) {
+        if format == .json { out.append(contentsOf: (index == 0 ? "  {" : ",\n  {").utf8) }
+    }
+
+    /// The fields `first…` of a row, as they stand in it.
+    func append(_ values: [String], from first: Int, into out: inout [UInt8]) {
+        for (k, v) in values.enumerated() {
+            let j = first + k
+            switch format {
+            case .csv:
+                if j > 0 { out.append(UInt8(ascii: ",")) }
+                Escape.appendCSV(v, text: !columns[j].numeric, to: &out)
+            case .json:
                 out.append(contentsOf: keys[j])
                 if !columns[j].numeric {
                     JSONText.appendQuoted(v, to: &out)
@@ -112,16 +166,25 @@ public struct DataExports: Sendable {
                     out.append(contentsOf: v.utf8)
                 }
             }
-            out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: (first ? "]\n" : "\n]\n").utf8)
-        return String(decoding: out, as: UTF8.self)
     }
 
-    public func reportsCSV() -> String { Self.csv(Self.reportColumns, reportRows) }
-    public func reportsJSON() -> String { Self.json(Self.reportColumns, reportRows) }
-    public func indicatorsCSV() -> String { Self.csv(Self.indicatorColumns, indicatorRows) }
-    public func indicatorsJSON() -> String { Self.json(Self.indicatorColumns, indicatorRows) }
+    func encode(_ values: [String], from first: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        append(values, from: first, into: &out)
+        return out
+    }
+
+    func endRow(into out: inout [UInt8]) {
+        switch format {
+        case .csv: out.append(0x0D); out.append(0x0A)
+        case .json: out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    func footer(rows: Int, into out: inout [UInt8]) {
+        if format == .json { out.append(contentsOf: (rows == 0 ? "]\n" : "\n]\n").utf8) }
+    }
 }
 
 /// The Atom feed, the sitemap and robots.txt. Dates come from the reports, never from the clock.
