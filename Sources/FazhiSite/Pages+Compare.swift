@@ -160,7 +160,13 @@ extension SitePages {
     }
 
     func passageCount(_ t: Theme) -> Int {
-        model.reports.reduce(0) { n, r in n + r.meta.sections.filter { $0.themes.contains(t.id) && r.headingAnchors.contains($0.anchor) }.count }
+        // By index, without copying each report.
+        let reports = model.reports
+        var n = 0
+        for i in reports.indices {
+            for s in reports[i].meta.sections where s.themes.contains(t.id) && reports[i].headingAnchors.contains(s.anchor) { n += 1 }
+        }
+        return n
     }
 
     func themeTable(_ t: Theme, year y: Int) -> DataTable {
