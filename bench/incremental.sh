@@ -5,7 +5,9 @@
 # For each corpus prints the wall time of `fazhi build` (the whole command: convert, then render) for: a clean
 # build (--clean); a rebuild with nothing changed; a rebuild after adding one report, and after adding another;
 # a rebuild after editing one template (report.mustache) — each with the files written, unchanged and removed, from the build's
-# summary line. FAZHI=path uses an already built binary instead of building release.
+# summary line. The synthetic corpus is built twice: with the search index (the default) and with --no-search.
+# Then the phase timings of each 'add another' build (FAZHI_TIMINGS=1). FAZHI=path uses an already built binary
+# instead of building release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -39,7 +41,8 @@ run() {
   local label=$1 dir=$2; shift 2
   local t0 t1 line
   t0=$(date +%s.%N)
-  (cd "$dir" && "$FAZHI" build "$@" >"$WORK/last.out" 2>"$WORK/last.err") || { echo "FAILED: $label"; tail -5 "$WORK/last.err"; exit 1; }
+  (cd "$dir" && FAZHI_TIMINGS=1 "$FAZHI" build "$@" "${EXTRA_ARGS[@]}" >"$WORK/last.out" 2>"$WORK/last.err") || { echo "FAILED: $label"; tail -5 "$WORK/last.err"; exit 1; }
+  if [ "$label" = "add another" ]; then PHASES+=("$CORPUS, add another:" "$(grep '^timing' "$WORK/last.err" | sed 's/^timing /  /')"); fi
   t1=$(date +%s.%N)
   line=$(grep '^built ' "$WORK/last.out")
   written=$(sed -E 's/.* ([0-9]+) files written.*/\1/' <<<"$line")
@@ -49,7 +52,7 @@ run() {
 }
 
 bench() {
-  CORPUS=$1; local dir=$2
+  CORPUS=$1; local dir=$2; shift 2; EXTRA_ARGS=("$@")
   run "clean" "$dir" --clean
   # The first rebuild after a build that converted many files reads those files again once (a file changed
   # within 1 s of being looked at is not trusted by its size and time); the second shows the steady state.
@@ -66,6 +69,7 @@ bench() {
   run "edit template" "$dir"
 }
 
+PHASES=()
 echo "fazhi: $FAZHI"
 echo "machine: $(nproc) cores, $(uname -sr)"
 echo
@@ -74,3 +78,7 @@ echo "|----------------------------|--------------|---------:|---------:|-------
 bench "bundled ($(ls "$ROOT/content/reports" | wc -l) reports)" "$(project bundled "$ROOT/content/reports")"
 "$FAZHI" gen-corpus --reports "$N" --seed 1 --out "$WORK/synthetic-reports" >/dev/null
 bench "synthetic ($N reports)" "$(project synthetic "$WORK/synthetic-reports")"
+bench "synthetic, --no-search" "$(project synthetic-nosearch "$WORK/synthetic-reports")" --no-search
+echo
+echo "Phases of the 'add another' builds (FAZHI_TIMINGS=1; the slowest pages indented):"
+for p in "${PHASES[@]}"; do echo "$p"; done

@@ -203,18 +203,101 @@ public struct SearchIndex: Sendable {
 
     // MARK: - Pages and fingerprint
 
-    /// A hash of the Pagefind version and arguments and of every indexed page's path and bytes.
+    /// A hash of the Pagefind version and arguments and, for every page, its path and the parts Pagefind reads
+    /// (`indexedParts`).
     static func fingerprint(site: String, pages: [String], arguments: [String]) -> String {
         var h = Hash64()
         h.add(Array(("pagefind \(pagefindVersion) " + arguments.joined(separator: " ") + "\n").utf8))
         for p in pages {
             h.add(Array((p + "\n").utf8))
             if let data = FileManager.default.contents(atPath: site + "/" + p) {
-                h.add(UInt64(data.count))
-                data.withUnsafeBytes { h.add(raw: $0) }
+                data.withUnsafeBytes { page in
+                    for part in indexedParts(page) {
+                        h.add(UInt64(part.count))
+                        h.add(raw: UnsafeRawBufferPointer(rebasing: page[part]))
+                    }
+                }
             }
         }
-        return "v1 \(pages.count) " + String(h.a, radix: 16) + String(h.b, radix: 16)
+        return "v2 \(pages.count) " + String(h.a, radix: 16) + String(h.b, radix: 16)
+    }
+
+    /// The byte ranges of a page that its index entry is made from. When the page marks its text with
+    /// `data-pagefind-body` (report pages do), Pagefind reads only the elements that carry a `data-pagefind-…`
+    /// attribute (the body, the title, the filters) and the first `<h1>`: those elements, with their content.
+    /// Otherwise it reads the whole page. So a report page whose list of its locality's other reports changed
+    /// (a report was added for another year) keeps its fingerprint, and its year's index is kept.
+    static func indexedParts(_ page: UnsafeRawBufferPointer) -> [Range<Int>] {
+        let marker = Array("data-pagefind-".utf8)
+        guard find(marker, in: page, from: 0) != nil, find(Array("data-pagefind-body".utf8), in: page, from: 0) != nil else {
+            return [0..<page.count]
+        }
+        var parts: [Range<Int>] = []
+        var covered = 0
+        var at = 0
+        while let hit = find(marker, in: page, from: at) {
+            at = hit + marker.count
+            guard hit >= covered, let open = lastIndex(of: UInt8(ascii: "<"), in: page, before: hit) else { continue }
+            let element = self.element(at: open, in: page)
+            parts.append(element)
+            covered = element.upperBound
+            at = max(at, covered)
+        }
+        if let h1 = find(Array("<h1".utf8), in: page, from: 0) { parts.append(element(at: h1, in: page)) }
+        return parts
+    }
+
+    /// The element whose start tag begins at `open` (a `<`): up to its matching end tag; the start tag alone for
+    /// a void or self-closed element; up to the end of the page when it is never closed.
+    static func element(at open: Int, in page: UnsafeRawBufferPointer) -> Range<Int> {
+        func isNameByte(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2D }
+        var k = open + 1
+        while k < page.count, isNameByte(page[k]) { k += 1 }
+        let name = Array(page[(open + 1)..<k]).map { $0 | 0x20 }
+        guard let tagEnd = find([UInt8(ascii: ">")], in: page, from: k) else { return open..<page.count }
+        let void: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+        if name.isEmpty || void.contains(String(decoding: name, as: UTF8.self)) || page[tagEnd - 1] == UInt8(ascii: "/") {
+            return open..<(tagEnd + 1)
+        }
+        // Same-name elements nest: count them.
+        var depth = 1
+        var i = tagEnd + 1
+        while i < page.count, let lt = find([UInt8(ascii: "<")], in: page, from: i) {
+            let closing = lt + 1 < page.count && page[lt + 1] == UInt8(ascii: "/")
+            let start = lt + (closing ? 2 : 1)
+            var e = start
+            while e < page.count, isNameByte(page[e]) { e += 1 }
+            if e - start == name.count, zip(page[start..<e], name).allSatisfy({ ($0 | 0x20) == $1 }) {
+                depth += closing ? -1 : 1
+                if depth == 0 {
+                    let end = find([UInt8(ascii: ">")], in: page, from: e).map { $0 + 1 } ?? page.count
+                    return open..<end
+                }
+            }
+            i = e
+        }
+        return open..<page.count
+    }
+
+    static func find(_ needle: [UInt8], in page: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard let first = needle.first, needle.count <= page.count else { return nil }
+        var i = start
+        let last = page.count - needle.count
+        while i <= last {
+            if page[i] == first {
+                var j = 1
+                while j < needle.count, page[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func lastIndex(of byte: UInt8, in page: UnsafeRawBufferPointer, before end: Int) -> Int? {
+        var i = end - 1
+        while i >= 0 { if page[i] == byte { return i }; i -= 1 }
+        return nil
     }
 
     static func readStamp(_ bundleDir: String) -> String? {

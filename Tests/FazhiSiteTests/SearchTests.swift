@@ -153,4 +153,37 @@ import FazhiModel
         try "<p>乙</p>".write(toFile: dir + "/reports/a/index.html", atomically: true, encoding: .utf8)
         #expect(one != SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"]))
     }
+
+    /// A report page's fingerprint covers what Pagefind reads of it (the marked body, title and filters), not
+    /// the rest: a new report of the same locality in another year changes the page's list of other reports,
+    /// and that must not make this page's year index again.
+    @Test func fingerprintCoversOnlyWhatTheIndexReads() throws {
+        let dir = NSTemporaryDirectory() + "fazhi-search-parts-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/reports/a", withIntermediateDirectories: true)
+        func page(others: String, body: String, filter: String) -> String {
+            """
+            <!DOCTYPE html><html lang="zh-CN"><head><title>T</title></head><body>
+            <h1 data-pagefind-meta="title">天门市2024年报告</h1>
+            <nav><a href="/x/">\(others)</a></nav>
+            <div hidden><span data-pagefind-filter="year">\(filter)</span></div>
+            <div class="body" data-pagefind-body><div><p>\(body)</p></div><p>尾</p></div>
+            <ul class="reports"><li>\(others)</li></ul>
+            </body></html>
+            """
+        }
+        func fingerprint(_ html: String) throws -> String {
+            try html.write(toFile: dir + "/reports/a/index.html", atomically: true, encoding: .utf8)
+            return SearchIndex.fingerprint(site: dir, pages: ["reports/a/index.html"], arguments: ["x"])
+        }
+        let one = try fingerprint(page(others: "2023年", body: "审结358件", filter: "2024"))
+        #expect(try fingerprint(page(others: "2023年、2025年", body: "审结358件", filter: "2024")) == one)
+        #expect(try fingerprint(page(others: "2023年", body: "审结359件", filter: "2024")) != one)
+        #expect(try fingerprint(page(others: "2023年", body: "审结358件", filter: "2025")) != one)
+        // The body's end is its own closing tag, past the nested <div>: text after the nested one counts.
+        let parts = Array(page(others: "", body: "甲", filter: "2024").utf8).withUnsafeBytes { SearchIndex.indexedParts($0) }
+        let text = Array(page(others: "", body: "甲", filter: "2024").utf8)
+        let covered = parts.map { String(decoding: text[$0], as: UTF8.self) }.joined()
+        #expect(covered.contains("<p>尾</p></div>") && covered.contains("data-pagefind-filter") && !covered.contains("<nav>"))
+    }
 }
