@@ -43,6 +43,19 @@ public struct SiteTemplates: Sendable {
                 throw Diagnostic(file: files[name]!, line: use.line, "template error: no partial named \(use.name) (no \(use.name).mustache under \(base))")
             }
         }
+        // A partial that includes itself, directly or through others, would never finish rendering.
+        var state: [String: Bool] = [:] // false: being visited, true: done
+        func visit(_ name: String, _ path: [String]) throws {
+            if state[name] == true { return }
+            if state[name] == false {
+                let cycle = (path.drop { $0 != name } + [name]).joined(separator: " → ")
+                throw Diagnostic(file: files[name]!, "template error: partials include each other in a circle: \(cycle)")
+            }
+            state[name] = false
+            for use in compiled[name]!.partials { try visit(use.name, path + [name]) }
+            state[name] = true
+        }
+        for name in names { try visit(name, []) }
         self.renderer = TemplateRenderer(templates: compiled)
         self.names = names
         self.files = files

@@ -83,5 +83,15 @@ struct PageTemplateTests {
         } catch let d as Diagnostic {
             #expect(d.file.hasSuffix("/home.mustache") && d.line == 2 && d.message.contains("no-such-partial"))
         }
+        // Partials that include each other would never finish.
+        try "{{>footer}}".write(toFile: dir + "/home.mustache", atomically: true, encoding: .utf8)
+        try "<footer>{{>loop}}</footer>".write(toFile: dir + "/partials/footer.mustache", atomically: true, encoding: .utf8)
+        try "{{#x}}{{>footer}}{{/x}}".write(toFile: dir + "/partials/loop.mustache", atomically: true, encoding: .utf8)
+        do {
+            _ = try SiteTemplates(directory: dir)
+            Issue.record("a circle of partials was accepted")
+        } catch let d as Diagnostic {
+            #expect(d.message.contains("circle") && d.message.contains("footer → loop → footer"), "\(d.message)")
+        }
     }
 }
