@@ -57,8 +57,8 @@ struct BuildCache {
     /// Reads a cache; nil when missing, of another version, or garbled. `withReads: false` skips the
     /// per-report entries (all a no-change build needs).
     static func read(_ path: String, withReads: Bool) -> BuildCache? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        var r = ByteReader([UInt8](data))
+        guard let bytes = FileText.bytes(path) else { return nil }
+        var r = ByteReader(bytes)
         var c = BuildCache()
         guard (try? r.string()) == magic, (try? r.int()) == Int64(version) else { return nil }
         do {
@@ -131,11 +131,19 @@ struct BuildCache {
 
     /// Writes atomically (temporary file, then rename); a failure to write only costs the next build time.
     func write(to path: String) {
-        let fm = FileManager.default
         guard CacheFolder.make(for: path) else { return }
         let tmp = path + ".tmp-\(getpid())"
-        guard fm.createFile(atPath: tmp, contents: Data(encoded())) else { return }
-        if rename(tmp, path) != 0 { unlink(tmp) }
+        let bytes = encoded()
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 { if errno == EINTR { continue }; break }
+            done += n
+        }
+        close(fd)
+        if done != bytes.count || rename(tmp, path) != 0 { unlink(tmp) }
     }
 
     static func remove(_ path: String) { unlink(path) }
