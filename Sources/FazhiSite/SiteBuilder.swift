@@ -394,17 +394,24 @@ public struct SiteBuilder {
             for i in m.localities[li].reports { k.digest(fp[i]) }
             return k.digest
         }
+        // What a page that only names a locality shows of it (name, chain, level: from its newest report).
+        let localityIdentity: [KeyText.Digest] = m.localities.map { l in
+            var k = KeyText()
+            for t in [l.adcode, l.name, l.prefecture, l.province, l.level?.rawValue ?? ""] { k.text(t) }
+            return k.digest
+        }
         let localityOf: [Int?] = m.reports.map { m.localityIndex[$0.adcode] }
         let years = m.years.map(String.init).joined(separator: ",")
         let withData = m.indicatorsWithData.joined(separator: ",")
-        /// A set of reports and their localities (a locality's name comes from its newest report, whatever its
-        /// year), as one digest.
+        /// A set of reports and how their localities are named (a locality's name comes from its newest report,
+        /// whatever its year), as one digest. Year, theme and indicator pages show no more of a locality than its
+        /// name: a report added to a locality for another year does not change them unless it renames it.
         @Sendable func reportsKey(_ reports: [Int]) -> KeyText.Digest {
             var k = KeyText()
             var seen = Set<Int>()
             for i in reports {
                 k.tag(1); k.digest(fp[i])
-                if let li = localityOf[i], seen.insert(li).inserted { k.tag(2); k.digest(localityDigests[li]) }
+                if let li = localityOf[i], seen.insert(li).inserted { k.tag(2); k.digest(localityIdentity[li]) }
             }
             return k.digest
         }

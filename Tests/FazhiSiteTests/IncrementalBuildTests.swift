@@ -82,6 +82,14 @@ import Testing
         #expect(site.exists("reports/430581-2024/index.html"))
         #expect(added.filesUnchanged > 0)
         #expect(Self.inode(otherPage) == otherInode)
+        // The newest report renames the locality: the pages of its other years that name it change too (no
+        // year is added or removed, so the year list does not re-render them anyway).
+        try edit(site.markdown + "/430581-2024.md") { $0.replacingOccurrences(of: "locality: \"武冈市\"", with: "locality: \"武冈区\"") }
+        try buildAndCompare(site, templates: templates, step: "rename-locality")
+        #expect(site.read("years/2023/index.html").contains("武冈区"))
+        try edit(site.markdown + "/430581-2024.md") { $0.replacingOccurrences(of: "locality: \"武冈区\"", with: "locality: \"武冈市\"") }
+        try buildAndCompare(site, templates: templates, step: "rename-undone")
+        #expect(!site.read("years/2023/index.html").contains("武冈区"))
         try source.replacingOccurrences(of: "id: \"430581-2023\"", with: "id: \"430582-2023\"")
             .replacingOccurrences(of: "adcode: \"430581\"", with: "adcode: \"430582\"")
             .replacingOccurrences(of: "locality: \"武冈市\"", with: "locality: \"邵东市\"")
