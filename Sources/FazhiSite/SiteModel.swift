@@ -140,7 +140,7 @@ public final class SiteModel: Sendable {
         var index: [String: [ObservationKey: Int]] = [:]
         var withData: [String] = []
         for ind in catalog.indicators {
-            guard let m = chosen[ind.id], obs[ind.id] == nil else { continue }
+            guard let m = chosen[ind.id] else { continue }
             let keys = m.keys.sorted()
             let list = keys.map { m[$0]! }
             obs[ind.id] = list
