@@ -185,5 +185,14 @@ import FazhiModel
         let text = Array(page(others: "", body: "甲", filter: "2024").utf8)
         let covered = parts.map { String(decoding: text[$0], as: UTF8.self) }.joined()
         #expect(covered.contains("<p>尾</p></div>") && covered.contains("data-pagefind-filter") && !covered.contains("<nav>"))
+
+        // What Pagefind is given: the head, then those parts in order; a page that marks nothing is given whole.
+        let view = try #require(text.withUnsafeBytes { SearchIndex.indexView($0) })
+        let shown = String(decoding: view, as: UTF8.self)
+        #expect(shown.hasPrefix("<!DOCTYPE html><html lang=\"zh-CN\"><head><title>T</title></head><body>"))
+        #expect(shown.hasSuffix("</body>\n</html>\n") && !shown.contains("<nav>") && !shown.contains("reports"))
+        let order = ["data-pagefind-meta", "data-pagefind-filter", "data-pagefind-body", "<p>尾</p>"].map { shown.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil } && order.map { $0! } == order.map { $0! }.sorted())
+        #expect(Array("<html><body><p>甲</p></body></html>".utf8).withUnsafeBytes { SearchIndex.indexView($0) } == nil)
     }
 }
