@@ -5,6 +5,7 @@
 # Prints, per N: pages written, wall time, pages/s, peak RSS for fazhi (cold, no change, one report added, all
 # with --no-search; then render + Pagefind search index, and no change with the index kept),
 # Hugo on the same Markdown, the ratios Fazhi/Hugo, and a plain copy of the output tree as the floor.
+# The trees stay in BENCH_DIR (default /tmp/fazhi-bench, about 11 GB for the three sizes) until the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${BENCH_SIZES:-"1000 5000 20000"}
@@ -30,6 +31,7 @@ measure() {
 count_pages() { find "$1" -name '*.html' | wc -l | tr -d ' '; }
 rate() { awk -v p="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", p / t; else print "-" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 hugo_site() { # $1 = site dir, $2 = markdown dir
@@ -74,7 +76,6 @@ for N in $SIZES; do
     cp -r "$dir/reports" "$dir/$run/content/reports"
     cp content/catalog.yaml "$dir/$run/content/"; [ -f content/config.yaml ] && cp content/config.yaml "$dir/$run/content/"
   done
-  best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
   cold=""; hugo_wall=""
   for run in a b; do
     measure "fazhi-cold-$N-$run" "$BIN" build --content "$dir/$run/content" --templates Templates --output "$dir/$run/public" --no-search

@@ -1,9 +1,9 @@
 import FazhiModel
 import Foundation
 
-/// The Mustache templates of `<templates>/`, compiled once (see PageTemplate for what they may hold). Every `*.mustache` file is registered under its
-/// name without the extension (`layout`, `report`, `partials/table` → `table`), so pages and partials are
-/// edited without recompiling.
+/// The Mustache templates of `<templates>/`, compiled once (PageTemplate says what they may hold). Every
+/// `*.mustache` file is registered under its name without the extension (`layout`, `report`, `partials/table`
+/// → `table`), so pages and partials are edited without recompiling.
 public struct SiteTemplates: Sendable {
     let renderer: TemplateRenderer
     public let names: [String]
