@@ -87,7 +87,7 @@ public struct Converter: Sendable {
         /// A document starts with its id line: `---`, then `id: "…"`; everything after it is the same for any id.
         static let idlessHead = "---\nid: " + FrontMatterWriter.quoted("") + "\n"
 
-        init(report: AnalyzedReport, spill: SpillFile?) {
+        init(report: AnalyzedReport, spill: ScratchFile?) {
             key = CacheEntry(sha: report.frontMatter.sourceSHA256, converter: Converter.version, id: "", idBase: report.idBase,
                              department: report.department, fixedID: report.fixedID)
             warnings = report.frontMatter.warnings.count
@@ -98,7 +98,7 @@ public struct Converter: Sendable {
         }
 
         /// The document with its id, or nil when it was not kept.
-        func document(id: String, from spill: SpillFile?) -> String? {
+        func document(id: String, from spill: ScratchFile?) -> String? {
             guard let spilled, let rest = spill?.read(spilled) else { return nil }
             return "---\nid: " + FrontMatterWriter.quoted(id) + "\n" + String(decoding: rest, as: UTF8.self)
         }
@@ -301,7 +301,7 @@ public struct Converter: Sendable {
                 } catch { return .failure(error) }
             }
         }
-        let spill = toAnalyze.isEmpty ? nil : SpillFile(directory: markdownDir)
+        let spill = toAnalyze.isEmpty ? nil : ScratchFile(directory: markdownDir)
         let prepared: [Result<PreparedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
             analyze(toAnalyze[j], extractor!).map { PreparedReport(report: $0, spill: spill) }
         }
@@ -721,91 +721,20 @@ public struct Converter: Sendable {
         }
     }
 
-    /// Writes to a temporary file in the same folder, then renames it over the target.
+    /// Writes to a temporary file in the same folder, then renames it over the target (`FileText.replace`).
     static func writeAtomically(_ text: String, to path: String) throws(Diagnostic) {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Diagnostic) {
-        let dir = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard writeNewFile(tmp, bytes) else {
-            throw Diagnostic(file: path, "cannot write the file")
-        }
-        if rename(tmp, path) != 0 {
-            let e = errno
-            unlink(tmp)
-            throw Diagnostic(file: path, "cannot write the file: \(String(cString: strerror(e)))")
-        }
-    }
-
-    /// Creates `path` (it must not exist) with `bytes`; on failure nothing is left behind. Plain POSIX calls:
-    /// FileManager.createFile writes through a temporary file of its own and syncs it to disk, which costs
-    /// more than the conversion for a corpus of small files (a lost Markdown file is converted again).
-    static func writeNewFile(_ path: String, _ bytes: [UInt8]) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { return false }
-        let ok = bytes.withUnsafeBytes { SpillFile.writeAll(fd, $0, at: nil) }
-        if close(fd) != 0 || !ok { unlink(path); return false }
-        return true
-    }
-}
-
-/// The documents pass 2 renders, kept on disk until pass 3 knows their ids: one temporary file, unlinked as
-/// soon as it is open (the system frees it when the run ends, even a killed run), appended to concurrently.
-final class SpillFile: @unchecked Sendable {
-    private let fd: Int32
-    private var end = 0
-    private let lock = NSLock()
-
-    init?(directory: String) {
-        var template = Array((directory + "/.spill-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { return nil }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        self.fd = fd
-    }
-
-    deinit { close(fd) }
-
-    /// Appends `bytes`; returns where they are, or nil when they could not be written.
-    func append(_ bytes: some Collection<UInt8>) -> Range<Int>? {
-        let data = Array(bytes)
-        lock.lock()
-        let start = end
-        end += data.count
-        lock.unlock()
-        let ok = data.withUnsafeBytes { SpillFile.writeAll(fd, $0, at: start) }
-        return ok ? start..<(start + data.count) : nil
-    }
-
-    func read(_ range: Range<Int>) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: range.count)
-        var done = 0
-        let ok = out.withUnsafeMutableBytes { buf -> Bool in
-            while done < range.count {
-                let n = pread(fd, buf.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { return false }
-                done += n
+        do throws(FileText.ReplaceFailure) {
+            try FileText.replace(path, with: bytes)
+        } catch {
+            switch error {
+            case .write: throw Diagnostic(file: path, "cannot write the file")
+            case .rename(let e): throw Diagnostic(file: path, "cannot write the file: \(String(cString: strerror(e)))")
             }
-            return true
         }
-        return ok ? out : nil
-    }
-
-    /// Writes all of `buffer` to `fd` (at `offset`, or at the current position when nil).
-    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int?) -> Bool {
-        var done = 0
-        while done < buffer.count {
-            let rest = buffer.count - done
-            let n = offset.map { pwrite(fd, buffer.baseAddress! + done, rest, off_t($0 + done)) } ?? write(fd, buffer.baseAddress! + done, rest)
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { return false }
-            done += n
-        }
-        return true
     }
 }
 

@@ -452,18 +452,7 @@ public struct FactExtractor: Sendable {
 
     /// Does `w` occur in `s[r]`?
     static func find(_ s: [S], _ r: Range<Int>, _ w: [S]) -> Bool {
-        guard let f = w.first, r.count >= w.count else { return false }
-        var i = r.lowerBound
-        let last = r.upperBound - w.count
-        while i <= last {
-            if s[i] == f {
-                var k = 1
-                while k < w.count, s[i + k] == w[k] { k += 1 }
-                if k == w.count { return true }
-            }
-            i += 1
-        }
-        return false
+        Occurrence.first(w, in: s, from: r.lowerBound, to: r.upperBound) != nil
     }
 
     static func hasPrefix(_ s: [S], _ r: Range<Int>, _ w: [S]) -> Bool {

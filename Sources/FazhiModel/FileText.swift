@@ -4,7 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a whole file without Foundation (this module does without it), for the command line, tests and tools.
+/// Reads and writes whole files with plain POSIX calls, without Foundation (this module does without it), for
+/// every stage: FileManager's writes go through temporary files of their own and sync to disk, which costs more
+/// than the work for a corpus of small files.
 public enum FileText {
     /// The file's bytes; nil when it cannot be opened. Read straight into one buffer of the file's size (the
     /// build cache is tens of megabytes), then to the end, for files that grow or have no size (pipes).
@@ -27,6 +29,53 @@ public enum FileText {
         return bytes
     }
 
+    /// Writes all of `buffer` to `fd`, at `offset` or, when nil, at the current position. 0 when done, otherwise
+    /// the error number.
+    public static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int? = nil) -> Int32 {
+        var done = 0
+        while done < buffer.count {
+            let rest = buffer.count - done
+            let n = offset.map { pwrite(fd, buffer.baseAddress! + done, rest, off_t($0 + done)) } ?? posixWrite(fd, buffer.baseAddress! + done, rest)
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { return errno }
+            if n == 0 { return EIO }
+            done += n
+        }
+        return 0
+    }
+
+    /// Creates `path`, which must not exist, with `bytes`. 0 when done; otherwise the error number, and nothing is
+    /// left behind.
+    public static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o666) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { return errno }
+        var failure = bytes.withUnsafeBytes { writeAll(fd, $0) }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure != 0 { unlink(path) }
+        return failure
+    }
+
+    /// Why `replace` failed, with the error number.
+    public enum ReplaceFailure: Error { case write(Int32), rename(Int32) }
+
+    /// Replaces `path` with `bytes` atomically: writes a new temporary file beside it, then renames it over it, so
+    /// a reader (or a kill) sees the old file or the new one, never a part.
+    public static func replace(_ path: String, with bytes: [UInt8]) throws(ReplaceFailure) {
+        var dir = "", name = path
+        if let slash = path.lastIndex(of: "/") {
+            dir = String(path[..<slash])
+            name = String(path[path.index(after: slash)...])
+        }
+        let tmp = (dir.isEmpty && !path.hasPrefix("/") ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let failure = writeNew(tmp, bytes)
+        if failure != 0 { throw .write(failure) }
+        if rename(tmp, path) != 0 {
+            let e = errno
+            unlink(tmp)
+            throw .rename(e)
+        }
+    }
+
     /// The file as text (invalid UTF-8 shows as U+FFFD); nil when it cannot be opened.
     public static func read(_ path: String) -> String? {
         bytes(path).map { String(decoding: $0, as: UTF8.self) }
@@ -35,6 +84,8 @@ public enum FileText {
 
 #if canImport(Glibc)
 private func posixRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { Glibc.read(fd, p, n) }
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
 #elseif canImport(Darwin)
 private func posixRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { Darwin.read(fd, p, n) }
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
 #endif

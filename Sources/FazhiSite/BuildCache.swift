@@ -132,18 +132,7 @@ struct BuildCache {
     /// Writes atomically (temporary file, then rename); a failure to write only costs the next build time.
     func write(to path: String) {
         guard CacheFolder.make(for: path) else { return }
-        let tmp = path + ".tmp-\(getpid())"
-        let bytes = encoded()
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { return }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 { if errno == EINTR { continue }; break }
-            done += n
-        }
-        close(fd)
-        if done != bytes.count || rename(tmp, path) != 0 { unlink(tmp) }
+        try? FileText.replace(path, with: encoded())
     }
 
     static func remove(_ path: String) { unlink(path) }

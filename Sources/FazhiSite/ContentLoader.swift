@@ -59,7 +59,7 @@ public struct ContentLoader: Sendable {
     /// `fragment`, when given, receives the parsed document (facts and body included) and returns the path of
     /// a file it wrote the report page's heavy parts into, so the page need not parse the file again.
     public static func read(file: String, catalog: Catalog,
-                            fragment: (@Sendable (ReportDocument) -> FragmentStore.Ref?)? = nil) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
+                            fragment: (@Sendable (ReportDocument) -> FragmentRef?)? = nil) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
         let text: String
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))

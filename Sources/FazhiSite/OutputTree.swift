@@ -101,29 +101,13 @@ public struct OutputTree: Sendable {
         if replacing, unlink(path) != 0, errno != ENOENT {
             throw Diagnostic(file: path, "cannot replace: \(String(cString: strerror(errno)))")
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { buf in posixWrite(fd, buf.baseAddress! + off, bytes.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(errno)))")
-            }
-            off += n
-        }
+        let failure = FileText.writeNew(path, bytes, mode: 0o644)
+        if failure != 0 { throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(failure)))") }
     }
 
     /// Every file under a folder, relative, sorted.
     static func files(under root: String) -> [String] {
-        guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
-        var out: [String] = []
-        while let p = e.nextObject() as? String {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + "/" + p, isDirectory: &isDir), !isDir.boolValue { out.append(p) }
-        }
-        return out.sorted()
+        FileWalk.files(under: root, skipHidden: false).sorted()
     }
 
     /// Swaps the staging folder in. Returns how many files of the previous site are gone, counted by
@@ -275,8 +259,3 @@ func renameExchange(_ a: String, _ b: String) -> Bool {
 func renameExchange(_ a: String, _ b: String) -> Bool { false }
 #endif
 
-#if canImport(Glibc)
-func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
-#else
-func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
-#endif

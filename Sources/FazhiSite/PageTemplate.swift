@@ -1,3 +1,5 @@
+import FazhiModel
+
 /// Fazhi's Mustache: a compiled template, rendered straight into UTF-8 bytes.
 ///
 /// The templates under `Templates/` are Mustache (https://mustache.github.io/mustache.5.html). Supported:
@@ -307,13 +309,7 @@ private struct TemplateParser {
     }
 
     func find(_ needle: String, from start: Int) -> Int? {
-        let n = Array(needle.utf8)
-        var k = start
-        while k + n.count <= s.count {
-            if s[k] == n[0], Array(s[k..<(k + n.count)]) == n { return k }
-            k += 1
-        }
-        return nil
+        Occurrence.first(Array(needle.utf8), in: s, from: start)
     }
 
     /// Reads a tag's name up to its closing braces: letters, digits, `_`, `-`, `?`, `.` (and `/` for partials).

@@ -1,13 +1,8 @@
 import FazhiModel
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The parts of a report page that come from the report's own file only: its rendered body and its facts
-/// table. Made while the file is parsed for the model and kept in the build's FragmentStore until the page is
+/// table. Made while the file is parsed for the model and kept in the build's scratch file (FragmentRef) until the page is
 /// rendered.
 public struct ReportFragment: Sendable {
     public var bodyHTML: String
@@ -59,60 +54,11 @@ public struct ReportFragment: Sendable {
     }
 }
 
-/// The report fragments of one build, appended to one scratch file in the staging folder and read back by
-/// offset. One file, not one per report: on ext4, creating (and then deleting) thousands of small files was
-/// a large part of a full build (perf: `__ext4_new_inode` about 30% of a clean build's samples).
-public final class FragmentStore: @unchecked Sendable {
-    /// Where one fragment is.
-    public struct Ref: Sendable {
-        let store: FragmentStore
-        let offset: Int
-        let length: Int
+/// Where a report's fragment is: a range of the build's scratch file (a `ScratchFile` made in the staging folder
+/// and unlinked at once), read back when the report's page is rendered.
+public struct FragmentRef: Sendable {
+    let file: ScratchFile
+    let range: Range<Int>
 
-        func read() -> [UInt8]? { store.read(offset: offset, length: length) }
-    }
-
-    let path: String
-    private let fd: Int32
-    private let lock = NSLock()
-    private var end = 0
-
-    init?(path: String) {
-        self.path = path
-        unlink(path)
-        fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
-        if fd < 0 { return nil }
-    }
-
-    deinit { close(fd) }
-
-    /// Stores bytes; nil when they cannot be written (the page is then made from its Markdown file).
-    func append(_ bytes: [UInt8]) -> Ref? {
-        lock.lock()
-        let offset = end
-        end += bytes.count
-        lock.unlock()
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            done += n
-        }
-        return Ref(store: self, offset: offset, length: bytes.count)
-    }
-
-    func read(offset: Int, length: Int) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: length)
-        var done = 0
-        while done < length {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, length - done, off_t(offset + done)) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { return nil }
-            done += n
-        }
-        return out
-    }
-
-    /// Removes the scratch file (what is stored stays readable until the store is released).
-    func remove() { unlink(path) }
+    func read() -> [UInt8]? { file.read(range) }
 }

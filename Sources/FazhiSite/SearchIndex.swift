@@ -304,18 +304,7 @@ public struct SearchIndex: Sendable {
     }
 
     static func find(_ needle: [UInt8], in page: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard let first = needle.first, needle.count <= page.count else { return nil }
-        var i = start
-        let last = page.count - needle.count
-        while i <= last {
-            if page[i] == first {
-                var j = 1
-                while j < needle.count, page[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return i }
-            }
-            i += 1
-        }
-        return nil
+        Occurrence.first(needle, in: page, from: start)
     }
 
     static func lastIndex(of byte: UInt8, in page: UnsafeRawBufferPointer, before end: Int) -> Int? {

@@ -124,7 +124,6 @@ public struct SiteBuilder {
             }
         }
         clock.lap("staging")
-        let fragmentsPath = out.staging + "/.fragments"
         let base = BaseURL(baseURL ?? config.baseURL)
 
         // The model: cached entries for unchanged files, parsed (with their page fragments) for the rest.
@@ -142,9 +141,10 @@ public struct SiteBuilder {
                 toParse.append(k)
             }
         }
-        guard let fragments = FragmentStore(path: fragmentsPath) else {
+        guard let fragments = ScratchFile(directory: out.staging) else {
+            let why = String(cString: strerror(errno))
             out.abort()
-            throw Diagnostic(file: fragmentsPath, "cannot create: \(String(cString: strerror(errno)))")
+            throw Diagnostic(file: out.staging, "cannot create a scratch file: \(why)")
         }
         let progress = self.progress
         let parseCount = toParse.count
@@ -152,8 +152,8 @@ public struct SiteBuilder {
         let counter = Counter()
         let parsed: [Read] = ParallelMap.map(toParse) { k in
             let file = files[k]
-            let sink: @Sendable (ReportDocument) -> FragmentStore.Ref? = { doc in
-                fragments.append(Array(ReportFragment.make(doc, base: base).encoded.utf8))
+            let sink: @Sendable (ReportDocument) -> FragmentRef? = { doc in
+                fragments.append(ReportFragment.make(doc, base: base).encoded.utf8).map { FragmentRef(file: fragments, range: $0) }
             }
             let r = ContentLoader.read(file: file, catalog: catalog, fragment: sink)
             counter.next { done in
@@ -252,7 +252,6 @@ public struct SiteBuilder {
             let done = Set(rendered.sorted())
             let todoSet = Set(todoList)
             for (i, job) in jobs.enumerated() where !todoSet.contains(i) || done.contains(job.path) { produced[job.path] = keys[i] }
-            fragments.remove()
             if incremental {
                 let before: [String] = old.map { Array($0.outputs.keys) }
                     ?? OutputTree.files(under: out.output).filter { $0 != OutputTree.marker && $0 != ".gitkeep" }

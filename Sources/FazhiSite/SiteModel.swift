@@ -15,8 +15,8 @@ public struct ReportEntry: Sendable {
     public var headingAnchors: Set<String>
     /// Problems the build found (an indicator whose sentence is not in the body, an unknown indicator…).
     public var problems: [String] = []
-    /// The report page's rendered body and facts table, stored while loading (see FragmentStore).
-    public var fragment: FragmentStore.Ref? = nil
+    /// The report page's rendered body and facts table, stored while loading (see FragmentRef).
+    public var fragment: FragmentRef? = nil
 
     public var id: String { meta.id }
     public var year: Int? { meta.year }
