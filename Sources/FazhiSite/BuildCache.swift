@@ -57,7 +57,12 @@ struct BuildCache {
     /// Reads a cache; nil when missing, of another version, or garbled. `withReads: false` skips the
     /// per-report entries (all a no-change build needs).
     static func read(_ path: String, withReads: Bool) -> BuildCache? {
-        guard let bytes = FileText.bytes(path) else { return nil }
+        FileText.bytes(path).flatMap { decode($0, withReads: withReads) }
+    }
+
+    /// A cache from the bytes of its file (a build reads the file once and decodes it twice: first without the
+    /// entries, to see whether anything changed, then with them).
+    static func decode(_ bytes: [UInt8], withReads: Bool) -> BuildCache? {
         var r = ByteReader(bytes)
         var c = BuildCache()
         guard (try? r.string()) == magic, (try? r.int()) == Int64(version) else { return nil }

@@ -81,16 +81,10 @@ public struct OutputTree: Sendable {
         return reused
     }
 
+    /// Creates the staging folders of files about to be written (one `mkdir` each).
     public func makeDirectories(for paths: [String]) throws {
-        var dirs = Set<String>()
-        for p in paths {
-            var comps = p.split(separator: "/").dropLast()
-            while !comps.isEmpty { dirs.insert(comps.joined(separator: "/")); comps = comps.dropLast() }
-        }
-        // Sorted, a folder comes before the folders in it: one mkdir each.
-        for d in dirs.sorted() where mkdir(staging + "/" + d, 0o755) != 0 && errno != EEXIST {
-            throw Diagnostic(file: staging + "/" + d, "cannot create: \(String(cString: strerror(errno)))")
-        }
+        var made = Set<String>()
+        for p in paths { try makeFolders(above: p, made: &made) }
     }
 
     /// Writes a file into the staging folder (its folder must exist), as a new file: an entry already there

@@ -292,17 +292,13 @@ extension SitePages {
         }
         var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
         columns += years.map { .init("\($0)年", numeric: true, csv: "\($0)") }
-        // Each locality's observations by year (the list holds one per locality and year), gathered once.
-        var byLocality: [String: [Int: Int]] = [:]
-        for k in obs.indices { byLocality[obs[k].adcode, default: [:]][obs[k].year] = k }
         let rows: [[DataTable.Cell]] = locs.map { l in
-            let mine = byLocality[l.adcode] ?? [:]
             if csvOnly {
                 return [DataTable.Cell(l.name), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { y in
-                    DataTable.Cell(mine[y].map { NumberFormat.plain(obs[$0].value.value) } ?? "")
+                    DataTable.Cell(m.observation(d.id, adcode: l.adcode, year: y).map { NumberFormat.plain($0.value.value) } ?? "")
                 }
             }
-            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { valueCell(mine[$0].map { obs[$0] }) }
+            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { valueCell(m.observation(d.id, adcode: l.adcode, year: $0)) }
         }
         let caption = province.map { "\(d.name)：\($0.name)各地区各年度" } ?? "\(d.name)：各地区各年度"
         return DataTable(id: "by-locality", caption: caption, csvHref: base.url("data/indicators/\(d.id).csv"),

@@ -60,7 +60,8 @@ public struct SiteBuilder {
         let settings = Self.settings(layout: layout, baseURL: baseURL) + "\nsearch=\(search.enabled)"
         let previousSite = out.isSite
         var old: BuildCache? = nil
-        if !clean, previousSite, let c = BuildCache.read(cachePath, withReads: false), c.settings == settings,
+        let cacheBytes = !clean && previousSite ? FileText.bytes(cachePath) : nil
+        if let cacheBytes, let c = BuildCache.decode(cacheBytes, withReads: false), c.settings == settings,
            c.marker == Self.markerStamp(out) {
             old = c
         }
@@ -71,7 +72,7 @@ public struct SiteBuilder {
         // Nothing changed: the site is what the last build made.
         if let old, scan.shas == old.inputs.mapValues(\.sha) {
             out.abort() // the staging folder of a build killed while rendering, if any
-            if scan.rehashed, var full = BuildCache.read(cachePath, withReads: true) {
+            if scan.rehashed, let cacheBytes, var full = BuildCache.decode(cacheBytes, withReads: true) {
                 full.inputs = scan.stamps
                 full.scannedAt = scannedAt
                 full.write(to: cachePath)
@@ -103,7 +104,7 @@ public struct SiteBuilder {
         for (k, v) in scan.shas.sorted(by: { $0.key < $1.key }) where !k.hasPrefix("m:") { global += "\n" + k + "=" + v }
         let globalKey = SHA256.hex(Array(global.utf8))
         if old != nil {
-            old = BuildCache.read(cachePath, withReads: true)
+            old = cacheBytes.flatMap { BuildCache.decode($0, withReads: true) }
             if old?.settings != settings { old = nil }
         }
         let reuseReads = old != nil && old!.globalKey == globalKey
