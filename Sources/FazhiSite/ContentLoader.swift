@@ -56,8 +56,8 @@ public struct ContentLoader: Sendable {
     }
 
     /// Reads one Markdown file into an entry, with the problems found in it.
-    /// `fragment`, when given, receives the parsed document (facts and body included) and returns the path of
-    /// a file it wrote the report page's heavy parts into, so the page need not parse the file again.
+    /// `fragment`, when given, receives the parsed document (facts and body included) and returns where it
+    /// stored the report page's heavy parts, so the page need not parse the file again.
     public static func read(file: String, catalog: Catalog,
                             fragment: (@Sendable (ReportDocument) -> FragmentRef?)? = nil) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
         let text: String

@@ -70,8 +70,8 @@ public struct SearchOutcome: Sendable, Equatable {
 /// always carries the index of its own pages. Only report pages are indexed, and within them only what
 /// `data-pagefind-body` marks (the report text), without tables.
 ///
-/// Incremental, per year: each year's bundle is stamped with a fingerprint of its pages (path and bytes) and of
-/// the Pagefind arguments. A bundle whose stamp matches is kept (already in the staging folder) or carried
+/// Incremental, per year: each year's bundle is stamped with a fingerprint of its pages (paths, and the parts
+/// Pagefind reads: `indexedParts`) and of the Pagefind arguments. A bundle whose stamp matches is kept (already in the staging folder) or carried
 /// over from the previous site (hard links); only the years whose pages changed are indexed again. Pagefind
 /// cannot update an index, so this is what bounds the cost of adding one report: its year's pages, not all.
 public struct SearchIndex: Sendable {
