@@ -16,7 +16,7 @@ import Darwin
 /// output (a build killed after changing the site but before writing the cache, a site removed or rebuilt
 /// by hand), whose settings differ, or that cannot be read, is ignored: the build is then a full one.
 struct BuildCache {
-    static let version = 2
+    static let version = 3
     static let magic = "fazhi-build-cache"
 
     /// Settings that change every page: cache version, the executable, base URL, paths as given.
@@ -75,7 +75,7 @@ struct BuildCache {
             c.inputs.reserveCapacity(nIn)
             for _ in 0..<nIn {
                 let p = try r.string()
-                c.inputs[p] = FileStamp(size: try r.int(), mtime: try r.int(), sha: try r.string())
+                c.inputs[p] = FileStamp(size: try r.int(), mtime: try r.int(), hash: try r.string())
             }
             let nOut = try r.count()
             c.outputs.reserveCapacity(nOut)
@@ -112,7 +112,7 @@ struct BuildCache {
         w.string(Self.magic); w.int(Int64(Self.version))
         w.string(settings); w.string(marker); w.int(scannedAt); w.string(globalKey)
         w.int(Int64(inputs.count))
-        for (p, s) in inputs.sorted(by: { $0.key < $1.key }) { w.string(p); w.int(s.size); w.int(s.mtime); w.string(s.sha) }
+        for (p, s) in inputs.sorted(by: { $0.key < $1.key }) { w.string(p); w.int(s.size); w.int(s.mtime); w.string(s.hash) }
         w.int(Int64(outputs.count))
         for (p, k) in outputs.sorted(by: { $0.key < $1.key }) { w.string(p); w.string(k) }
         w.int(Int64(reportsCount)); w.int(Int64(pagesCount)); w.int(Int64(warnings))
@@ -166,11 +166,11 @@ enum CacheFolder {
     }
 }
 
-/// Size, modification time (ns) and SHA-256 of an input file.
+/// Size, modification time (ns) and content hash (ContentHash, hex) of an input file.
 struct FileStamp: Equatable {
     var size: Int64
     var mtime: Int64
-    var sha: String
+    var hash: String
 
     /// Size and mtime of a file; nil when it cannot be looked at.
     static func look(_ path: String) -> (size: Int64, mtime: Int64, inode: UInt64)? {

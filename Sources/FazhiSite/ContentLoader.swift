@@ -106,8 +106,8 @@ public struct ContentLoader: Sendable {
         let factCount = fm.facts.count
         let stored = fragment?(doc)
         fm.facts = []
-        var entry = ReportEntry(file: file, meta: fm, factCount: factCount, linkedAnchors: linked, headingAnchors: headings, problems: messages)
-        entry.fragment = stored
+        let entry = ReportEntry(file: file, meta: fm, factCount: factCount, linkedAnchors: linked, headingAnchors: headings,
+                                problems: messages, fragment: stored)
         return .success((entry, problems))
     }
 

@@ -49,7 +49,7 @@ public struct DataExports: Sendable {
     /// Every indicator value of every report (not only the ones chosen for comparisons), by report id then
     /// catalog order. A row is a report's fields (0–4), its indicator's (5–7) and the value's (8–11); each
     /// report's and each indicator's fields are encoded once, not once per row (the export has ~18 rows a report).
-    func indicatorExport(_ format: ExportFormat) -> String {
+    func indicatorExport(_ format: ExportFormat) -> [UInt8] {
         let m = model
         let encoder = ExportEncoder(format: format, columns: Self.indicatorColumns)
         var out = encoder.header()
@@ -87,11 +87,11 @@ public struct DataExports: Sendable {
             }
         }
         encoder.footer(rows: rows, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Each report's row.
-    func reportExport(_ format: ExportFormat) -> String {
+    func reportExport(_ format: ExportFormat) -> [UInt8] {
         let encoder = ExportEncoder(format: format, columns: Self.reportColumns)
         var out = encoder.header()
         for (k, r) in model.reports.enumerated() {
@@ -103,13 +103,13 @@ public struct DataExports: Sendable {
             encoder.endRow(into: &out)
         }
         encoder.footer(rows: model.reports.count, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
-    public func reportsCSV() -> String { reportExport(.csv) }
-    public func reportsJSON() -> String { reportExport(.json) }
-    public func indicatorsCSV() -> String { indicatorExport(.csv) }
-    public func indicatorsJSON() -> String { indicatorExport(.json) }
+    public func reportsCSV() -> [UInt8] { reportExport(.csv) }
+    public func reportsJSON() -> [UInt8] { reportExport(.json) }
+    public func indicatorsCSV() -> [UInt8] { indicatorExport(.csv) }
+    public func indicatorsJSON() -> [UInt8] { indicatorExport(.json) }
 }
 
 public enum ExportFormat: Sendable { case csv, json }

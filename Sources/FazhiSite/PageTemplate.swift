@@ -63,16 +63,23 @@ struct PageTemplate: Sendable {
     }
 }
 
+/// HTML made by the program (a rendered page body, a table's rows), escaped where it had to be: `{{{name}}}`
+/// writes its bytes as they are, with no conversion to and from `String`.
+public struct HTMLBytes: Sendable {
+    public var bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
+
 /// Renders compiled templates with a context. Partials are looked up by name in `templates`.
 struct TemplateRenderer {
     let templates: [String: PageTemplate]
 
-    func render(_ template: PageTemplate, _ context: [String: Any]) -> String {
+    func render(_ template: PageTemplate, _ context: [String: Any]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(32 * 1024)
         var stack: [Any] = [context]
         render(template.nodes, &stack, &out, indentation: nil)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Renders `nodes`. Inside an indented partial, a node whose output starts a line (in this call's output)
@@ -170,6 +177,8 @@ struct TemplateRenderer {
         let text: String
         switch v {
         case let s as String: text = s
+        case let html as HTMLBytes:
+            if escaped { text = String(decoding: html.bytes, as: UTF8.self) } else { out.append(contentsOf: html.bytes); return }
         case let i as Int: text = String(i)
         case let b as Bool: text = b ? "true" : "false"
         default: text = String(describing: v)

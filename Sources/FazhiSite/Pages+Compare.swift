@@ -3,7 +3,7 @@ import FazhiModel
 extension SitePages {
     // MARK: - Localities
 
-    func localitiesIndex() -> String {
+    func localitiesIndex() -> [UInt8] {
         let m = model
         // Province → prefecture → localities, in adcode order.
         var provinces: [(String, [(String, [Locality])])] = []
@@ -70,7 +70,7 @@ extension SitePages {
                          columns: columns, rows: rows, note: "“较上年”与上一个有数据的年度相比。")
     }
 
-    func locality(_ index: Int) -> String {
+    func locality(_ index: Int) -> [UInt8] {
         let m = model
         let l = m.localities[index]
         let table = localityTable(l)
@@ -103,7 +103,7 @@ extension SitePages {
 
     // MARK: - Years
 
-    func yearsIndex() -> String {
+    func yearsIndex() -> [UInt8] {
         let m = model
         let ctx: [String: Any] = ["years": m.years.reversed().map { y -> [String: Any] in
             let idx = m.reportsByYear[y] ?? []
@@ -132,7 +132,7 @@ extension SitePages {
                          columns: columns, rows: rows)
     }
 
-    func year(_ y: Int) -> String {
+    func year(_ y: Int) -> [UInt8] {
         let m = model
         let idx = (m.reportsByYear[y] ?? []).sorted { a, b in
             let ra = m.reports[a], rb = m.reports[b]
@@ -149,7 +149,7 @@ extension SitePages {
 
     // MARK: - Themes
 
-    func themesIndex() -> String {
+    func themesIndex() -> [UInt8] {
         let m = model
         let ctx: [String: Any] = ["themes": m.catalog.themes.map { t -> [String: Any] in
             let inds = m.catalog.indicators.filter { $0.theme == t.id }
@@ -184,7 +184,7 @@ extension SitePages {
 
     /// A theme's overview: its indicators, and one line per year linking to that year's page. The comparison
     /// tables and passages are on the year pages (`themeYear`), so no theme page grows with the whole corpus.
-    func theme(_ t: Theme) -> String {
+    func theme(_ t: Theme) -> [UInt8] {
         let m = model
         let inds = m.catalog.indicators.filter { $0.theme == t.id }
         let dataYears = Set(themeYears(t))
@@ -238,7 +238,7 @@ extension SitePages {
     /// One year of a theme: the comparison table of its indicators across localities, and the passages.
     /// `years` are the theme's page years (`themePageYears`, for prev/next); `hasData`: the year is one of
     /// `themeYears` (both computed once per theme by the page list).
-    func themeYear(_ t: Theme, year y: Int, years: [Int], hasData: Bool) -> String {
+    func themeYear(_ t: Theme, year y: Int, years: [Int], hasData: Bool) -> [UInt8] {
         let m = model
         let passages = themePassages(t, year: y).map { p -> [String: Any] in
             var d = reportLink(p.report)
@@ -261,7 +261,7 @@ extension SitePages {
 
     // MARK: - Indicators
 
-    func indicatorsIndex() -> String {
+    func indicatorsIndex() -> [UInt8] {
         let m = model
         let ctx: [String: Any] = ["themes": m.catalog.themes.compactMap { t -> [String: Any]? in
             let inds = m.catalog.indicators.filter { $0.theme == t.id }
@@ -327,7 +327,7 @@ extension SitePages {
         return groups
     }
 
-    func indicatorProvince(_ d: IndicatorDefinition, _ g: ProvinceGroup) -> String {
+    func indicatorProvince(_ d: IndicatorDefinition, _ g: ProvinceGroup) -> [UInt8] {
         let m = model
         let table = indicatorTable(d, province: g)
         let ctx: [String: Any] = [
@@ -339,7 +339,7 @@ extension SitePages {
                     path: "indicators/\(d.id)/\(g.code)/index.html", description: nil, ctx)
     }
 
-    func indicator(_ d: IndicatorDefinition, provinces: [ProvinceGroup]) -> String {
+    func indicator(_ d: IndicatorDefinition, provinces: [ProvinceGroup]) -> [UInt8] {
         let m = model
         let obs = m.observations[d.id] ?? []
         let years = Set(obs.map(\.year)).sorted()

@@ -4,7 +4,7 @@ import Foundation
 extension SitePages {
     // MARK: - Home
 
-    func home() -> String {
+    func home() -> [UInt8] {
         let m = model
         let newest = m.newestFirst.prefix(12).map { reportLink($0) }
         let ctx: [String: Any] = [
@@ -24,7 +24,7 @@ extension SitePages {
 
     // MARK: - Report
 
-    func report(_ i: Int) throws -> String {
+    func report(_ i: Int) throws -> [UInt8] {
         let m = model
         let r = m.reports[i]
         // The body and facts table were rendered when the file was read (see ReportFragment).
@@ -76,7 +76,7 @@ extension SitePages {
                                  rows: indRows, note: "点击数值跳到报告中的原句。")
 
         var factTable = DataTable(id: "facts", caption: "文中的数字（\(fragment.factCount)处）", columns: ReportFragment.factColumns, rows: []).context
-        factTable["tbody"] = fragment.factsTbody
+        factTable["tbody"] = HTMLBytes(fragment.factsTbody)
 
         // Previous / next year of the same locality.
         var prev: [String: Any]? = nil, next: [String: Any]? = nil
@@ -105,7 +105,7 @@ extension SitePages {
         let warnings = fm.warnings + r.problems
 
         var ctx: [String: Any] = [
-            "report_title": r.titleOrID, "meta": meta, "body": fragment.bodyHTML,
+            "report_title": r.titleOrID, "meta": meta, "body": HTMLBytes(fragment.bodyHTML),
             "indicator_table": indTable.context, "has_indicators": !fm.indicators.isEmpty,
             "fact_table": factTable, "has_facts": fragment.factCount > 0,
             "warnings": warnings, "has_warnings": !warnings.isEmpty,
@@ -127,7 +127,7 @@ extension SitePages {
 
     // MARK: - Review
 
-    func review() -> String {
+    func review() -> [UInt8] {
         let m = model
         var items: [[String: Any]] = []
         for i in m.reports.indices {
@@ -156,7 +156,7 @@ extension SitePages {
 
     // MARK: - Data page and 404
 
-    func dataPage() -> String {
+    func dataPage() -> [UInt8] {
         let m = model
         let files: [[String: Any]] = [
             ["name": "reports.csv", "href": base.url("data/reports.csv"), "what": "每份报告一行"],
@@ -173,7 +173,7 @@ extension SitePages {
         return page("data", title: "数据下载", section: .data, crumbs: [("数据下载", nil)], path: "data/index.html", ctx)
     }
 
-    func notFound() -> String {
+    func notFound() -> [UInt8] {
         page("404", title: "页面不存在", section: nil, crumbs: [("页面不存在", nil)], path: "404.html",
              ["localities_href": base.url("localities/"), "years_href": base.url("years/")])
     }

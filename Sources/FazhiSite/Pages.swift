@@ -7,8 +7,8 @@ import Foundation
 public struct PageJob: Sendable {
     public var path: String
     public var inputs: [String]
-    public var render: @Sendable () throws -> String
-    public init(path: String, inputs: [String], render: @escaping @Sendable () throws -> String) {
+    public var render: @Sendable () throws -> [UInt8]
+    public init(path: String, inputs: [String], render: @escaping @Sendable () throws -> [UInt8]) {
         self.path = path; self.inputs = inputs; self.render = render
     }
 }
@@ -83,11 +83,11 @@ public struct SitePages: Sendable {
         jobs.append(PageJob(path: "data/indicators.csv", inputs: ["corpus", "config", "catalog"]) { exports.indicatorsCSV() })
         jobs.append(PageJob(path: "data/indicators.json", inputs: ["corpus", "config", "catalog"]) { exports.indicatorsJSON() })
         let feeds = Feeds(model: m)
-        jobs.append(PageJob(path: "feed.xml", inputs: ["corpus#meta", "config"]) { feeds.atom() })
-        jobs.append(PageJob(path: "robots.txt", inputs: ["config"]) { feeds.robots() })
+        jobs.append(PageJob(path: "feed.xml", inputs: ["corpus#meta", "config"]) { Array(feeds.atom().utf8) })
+        jobs.append(PageJob(path: "robots.txt", inputs: ["config"]) { Array(feeds.robots().utf8) })
         // The sitemap lists the HTML pages of this very list.
         let htmlPaths = jobs.map(\.path).filter { $0.hasSuffix("index.html") }
-        jobs.append(PageJob(path: "sitemap.xml", inputs: ["corpus#meta", "config", "catalog"]) { feeds.sitemap(htmlPaths) })
+        jobs.append(PageJob(path: "sitemap.xml", inputs: ["corpus#meta", "config", "catalog"]) { Array(feeds.sitemap(htmlPaths).utf8) })
         return jobs
     }
 
@@ -96,7 +96,7 @@ public struct SitePages: Sendable {
     enum Section: String { case home, localities, years, themes, indicators, data, review }
 
     func page(_ template: String, title: String, section: Section?, crumbs: [(String, String?)], path: String,
-              description: String? = nil, _ context: [String: Any]) -> String {
+              description: String? = nil, _ context: [String: Any]) -> [UInt8] {
         let m = model
         var ctx = context
         ctx["lang"] = m.config.language
@@ -125,7 +125,7 @@ public struct SitePages: Sendable {
         if crumbs.isEmpty { bc = [["label": "首页", "href": false]] }
         ctx["breadcrumbs"] = bc
         ctx["has_breadcrumbs"] = !crumbs.isEmpty
-        ctx["content"] = templates.render(template, ctx)
+        ctx["content"] = HTMLBytes(templates.render(template, ctx))
         return templates.render("layout", ctx)
     }
 

@@ -5,11 +5,10 @@ import Foundation
 /// table. Made while the file is parsed for the model and kept in the build's scratch file (FragmentRef) until the page is
 /// rendered.
 public struct ReportFragment: Sendable {
-    public var bodyHTML: String
-    public var factsTbody: String
+    public var bodyHTML: [UInt8]
+    public var factsTbody: [UInt8]
     public var factCount: Int
 
-    static let separator: Character = "\u{0}"
 
     public static func make(_ doc: ReportDocument, base: BaseURL) -> ReportFragment {
         let rendered = MarkdownRenderer.render(doc.body)
@@ -26,19 +25,18 @@ public struct ReportFragment: Sendable {
                     DataTable.Cell(f.section.last ?? "")]
         }
         let table = DataTable(id: "facts", caption: "", columns: factColumns, rows: rows)
-        return ReportFragment(bodyHTML: rendered.html, factsTbody: table.tbodyHTML, factCount: facts.count)
+        return ReportFragment(bodyHTML: Array(rendered.html.utf8), factsTbody: table.tbodyHTML, factCount: facts.count)
     }
 
     static let factColumns: [DataTable.Column] = [.init("事项"), .init("数值", numeric: true), .init("原文"), .init("部分"), .init("章节")]
 
-    var encoded: String { bodyHTML + String(Self.separator) + factsTbody + String(Self.separator) + String(factCount) }
+    var encoded: [UInt8] { bodyHTML + [0] + factsTbody + [0] + Array(String(factCount).utf8) }
 
     static func decode(_ bytes: [UInt8]) -> ReportFragment? {
         // Two NUL separators (NUL never occurs in the HTML: Escape.html drops control characters).
         guard let a = bytes.firstIndex(of: 0), let b = bytes[(a + 1)...].firstIndex(of: 0),
               let n = Int(String(decoding: bytes[(b + 1)...], as: UTF8.self)) else { return nil }
-        return ReportFragment(bodyHTML: String(decoding: bytes[..<a], as: UTF8.self),
-                              factsTbody: String(decoding: bytes[(a + 1)..<b], as: UTF8.self), factCount: n)
+        return ReportFragment(bodyHTML: Array(bytes[..<a]), factsTbody: Array(bytes[(a + 1)..<b]), factCount: n)
     }
 
     /// The fragment for an entry: from the store, or made from the Markdown file when it has none.

@@ -211,20 +211,20 @@ public struct SearchIndex: Sendable {
     /// A hash of the Pagefind version and arguments and, for every page, its path and the parts Pagefind reads
     /// (`indexedParts`).
     static func fingerprint(site: String, pages: [String], arguments: [String]) -> String {
-        var h = Hash64()
-        h.add(Array(("pagefind \(pagefindVersion) " + arguments.joined(separator: " ") + "\n").utf8))
+        // Hashed as one run of bytes: each page's path and line end, then each part's length and bytes.
+        var bytes = Array(("pagefind \(pagefindVersion) " + arguments.joined(separator: " ") + "\n").utf8)
         for p in pages {
-            h.add(Array((p + "\n").utf8))
+            bytes += (p + "\n").utf8
             if let data = FileManager.default.contents(atPath: site + "/" + p) {
                 data.withUnsafeBytes { page in
                     for part in indexedParts(page) {
-                        h.add(UInt64(part.count))
-                        h.add(raw: UnsafeRawBufferPointer(rebasing: page[part]))
+                        withUnsafeBytes(of: UInt64(part.count).littleEndian) { bytes += $0 }
+                        bytes += UnsafeRawBufferPointer(rebasing: page[part])
                     }
                 }
             }
         }
-        return "v2 \(pages.count) " + String(h.a, radix: 16) + String(h.b, radix: 16)
+        return "v3 \(pages.count) " + ContentHash.digest(bytes).hex
     }
 
     /// The byte ranges of a page that its index entry is made from. When the page marks its text with
@@ -375,34 +375,6 @@ public struct SearchIndex: Sendable {
     }
 }
 
-/// Two independent 64-bit FNV-1a style lanes over 8-byte words: fast enough to run over every report page
-/// on each build, wide enough that two different sets of pages do not collide in practice.
-struct Hash64 {
-    var a: UInt64 = 0xcbf2_9ce4_8422_2325
-    var b: UInt64 = 0x8422_2325_cbf2_9ce4
-
-    mutating func add(_ v: UInt64) {
-        a = (a ^ v) &* 0x0000_0100_0000_01b3
-        b = (b ^ (v &+ 0x9e37_79b9_7f4a_7c15)) &* 0xff51_afd7_ed55_8ccd
-        b ^= b >> 29
-    }
-
-    mutating func add(_ bytes: [UInt8]) { bytes.withUnsafeBytes { add(raw: $0) } }
-
-    mutating func add(raw buf: UnsafeRawBufferPointer) {
-        let n = buf.count
-        var i = 0
-        while i + 8 <= n {
-            add(buf.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n { tail |= UInt64(buf[i]) << shift; shift += 8; i += 1 }
-        add(tail ^ (UInt64(n) << 56))
-    }
-}
-
 // MARK: - What report pages tell the index
 
 extension SitePages {
@@ -412,7 +384,7 @@ extension SitePages {
     }
 
     /// The search page, `/search/`: Pagefind's UI, loaded by `assets/search.js` from `<base>pagefind/`.
-    func searchPage() -> String {
+    func searchPage() -> [UInt8] {
         let ctx: [String: Any] = [
             "bundle": base.url(SearchIndex.bundle + "/"),
             "search_js": base.url("assets/search.js"),

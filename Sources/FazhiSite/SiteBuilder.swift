@@ -70,7 +70,7 @@ public struct SiteBuilder {
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
         // Nothing changed: the site is what the last build made.
-        if let old, scan.shas == old.inputs.mapValues(\.sha) {
+        if let old, scan.hashes == old.inputs.mapValues(\.hash) {
             out.abort() // the staging folder of a build killed while rendering, if any
             if scan.rehashed, let cacheBytes, var full = BuildCache.decode(cacheBytes, withReads: true) {
                 full.inputs = scan.stamps
@@ -101,8 +101,8 @@ public struct SiteBuilder {
         let config = try loader.config()
         let catalog = try loader.catalog()
         var global = settings
-        for (k, v) in scan.shas.sorted(by: { $0.key < $1.key }) where !k.hasPrefix("m:") { global += "\n" + k + "=" + v }
-        let globalKey = SHA256.hex(Array(global.utf8))
+        for (k, v) in scan.hashes.sorted(by: { $0.key < $1.key }) where !k.hasPrefix("m:") { global += "\n" + k + "=" + v }
+        let globalKey = ContentHash.hex(Array(global.utf8))
         if old != nil {
             old = cacheBytes.flatMap { BuildCache.decode($0, withReads: true) }
             if old?.settings != settings { old = nil }
@@ -133,7 +133,7 @@ public struct SiteBuilder {
         var results: [Read?] = Array(repeating: nil, count: files.count)
         var toParse: [Int] = []
         for (k, f) in files.enumerated() {
-            if reuseReads, let o = old, o.inputs["m:" + f]?.sha == scan.shas["m:" + f], let cached = o.reads[f] {
+            if reuseReads, let o = old, o.inputs["m:" + f]?.hash == scan.hashes["m:" + f], let cached = o.reads[f] {
                 switch cached {
                 case .entry(let e, let ds): results[k] = .success((e, ds))
                 case .failure(let d): results[k] = .failure(d)
@@ -154,7 +154,7 @@ public struct SiteBuilder {
         let parsed: [Read] = ParallelMap.map(toParse) { k in
             let file = files[k]
             let sink: @Sendable (ReportDocument) -> FragmentRef? = { doc in
-                fragments.append(ReportFragment.make(doc, base: base).encoded.utf8).map { FragmentRef(file: fragments, range: $0) }
+                fragments.append(ReportFragment.make(doc, base: base).encoded).map { FragmentRef(file: fragments, range: $0) }
             }
             let r = ContentLoader.read(file: file, catalog: catalog, fragment: sink)
             counter.next { done in
@@ -178,7 +178,7 @@ public struct SiteBuilder {
         let pages = SitePages(model: model, templates: templates)
         let jobs = pages.jobs() + pages.searchJobs()
         clock.lap("jobs")
-        let keys = Self.keys(jobs: jobs, model: model, global: globalKey, markdown: files, shas: scan.shas)
+        let keys = Self.keys(jobs: jobs, model: model, global: globalKey, markdown: files, hashes: scan.hashes)
         clock.lap("keys")
         let assets = assetFiles()
         let staged = PathBox()
@@ -212,7 +212,7 @@ public struct SiteBuilder {
             }
             for a in assets {
                 let path = "assets/" + a
-                let key = "asset:" + (scan.shas["t:assets/" + a] ?? "")
+                let key = "asset:" + (scan.hashes["t:assets/" + a] ?? "")
                 produced[path] = key
                 if incremental, let o = old, o.outputs[path] == key { _ = unchanged.next(); continue }
                 let data = FileManager.default.contents(atPath: assetsDir + "/" + a) ?? Data()
@@ -230,10 +230,10 @@ public struct SiteBuilder {
                 let jobStart = DispatchTime.now().uptimeNanoseconds
                 defer { jobTimes.add(job.path, since: jobStart) }
                 do {
-                    let text = try job.render()
+                    let bytes = try job.render()
                     // A page that cannot be written (full disk) is not a bad input: the whole build fails.
                     do {
-                        try put(job.path, Array(text.utf8))
+                        try put(job.path, bytes)
                         rendered.append(job.path)
                     } catch let d as Diagnostic { writeErrors.append(d) }
                 } catch let d as Diagnostic {
@@ -343,7 +343,7 @@ public struct SiteBuilder {
     struct InputScan {
         /// `config`, `catalog`, `t:<file under templates>`, `m:<Markdown path>` → stamp.
         var stamps: [String: FileStamp] = [:]
-        var shas: [String: String] = [:]
+        var hashes: [String: String] = [:]
         /// Markdown files, sorted (as `ContentLoader.markdownFiles`).
         var markdown: [String] = []
         /// Whether any file had to be hashed.
@@ -362,16 +362,16 @@ public struct SiteBuilder {
         let trustedBefore = (old?.scannedAt ?? 0) - 1_000_000_000
         let stamps: [FileStamp] = ParallelMap.map(named) { item in
             let (key, path) = item
-            guard let st = FileStamp.look(path) else { return FileStamp(size: -1, mtime: 0, sha: "missing") }
+            guard let st = FileStamp.look(path) else { return FileStamp(size: -1, mtime: 0, hash: "missing") }
             if let o = old?.inputs[key], o.size == st.size, o.mtime == st.mtime, st.mtime < trustedBefore {
                 return o
             }
             let data = FileManager.default.contents(atPath: path) ?? Data()
-            return FileStamp(size: st.size, mtime: st.mtime, sha: SHA256.hex([UInt8](data)))
+            return FileStamp(size: st.size, mtime: st.mtime, hash: data.withUnsafeBytes { ContentHash.digest($0).hex })
         }
         for ((key, _), st) in zip(named, stamps) {
             scan.stamps[key] = st
-            scan.shas[key] = st.sha
+            scan.hashes[key] = st.hash
             if old?.inputs[key] != st { scan.rehashed = true }
         }
         return scan
@@ -380,13 +380,13 @@ public struct SiteBuilder {
     /// The key of each job: a hash of exactly what its page is made from (see the rules inline). Equal keys
     /// mean equal bytes; a page whose key is unchanged is not rendered. Keys are hashed from texts and 128-bit
     /// digests in binary (`KeyText`): a national corpus makes thousands of keys from thousands of reports each.
-    static func keys(jobs: [PageJob], model m: SiteModel, global: String, markdown: [String], shas: [String: String]) -> [String] {
+    static func keys(jobs: [PageJob], model m: SiteModel, global: String, markdown: [String], hashes: [String: String]) -> [String] {
         // A report, as its file and its bytes.
         let fp: [KeyText.Digest] = ParallelMap.map(m.reports.map(\.file)) { f in
-            var k = KeyText(); k.text(f); k.text(shas["m:" + f] ?? ""); return k.digest
+            var k = KeyText(); k.text(f); k.text(hashes["m:" + f] ?? ""); return k.digest
         }
         var corpus = KeyText()
-        for f in markdown { corpus.text(f); corpus.text(shas["m:" + f] ?? "") }
+        for f in markdown { corpus.text(f); corpus.text(hashes["m:" + f] ?? "") }
         let corpusKey = corpus.digest
         // Each locality's reports, once, as one digest (report pages, localities, years and indicators use it).
         let localityDigests: [KeyText.Digest] = ParallelMap.map(Array(m.localities.indices)) { li in
@@ -566,25 +566,18 @@ final class JobTimes: @unchecked Sendable {
 /// The bytes a page key is hashed from: texts (each ended by a 0 byte), one-byte tags and 128-bit digests, in
 /// order, so that different inputs never give the same bytes.
 struct KeyText {
-    /// The first 128 bits of a SHA-256.
-    struct Digest: Sendable, Equatable {
-        var a: UInt64
-        var b: UInt64
-    }
+    typealias Digest = ContentHash.Digest
 
     private(set) var bytes: [UInt8] = []
 
     mutating func text(_ s: String) { bytes.append(contentsOf: s.utf8); bytes.append(0) }
     mutating func tag(_ t: UInt8) { bytes.append(t) }
     mutating func digest(_ d: Digest) {
-        withUnsafeBytes(of: d.a.bigEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: d.b.bigEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: d.h1.bigEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: d.h2.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
-    var digest: Digest {
-        let w = bytes.withUnsafeBufferPointer { SHA256.words($0) }
-        return Digest(a: UInt64(w.0) << 32 | UInt64(w.1), b: UInt64(w.2) << 32 | UInt64(w.3))
-    }
+    var digest: Digest { ContentHash.digest(bytes) }
 
-    var hex: String { SHA256.hex(bytes) }
+    var hex: String { digest.hex }
 }

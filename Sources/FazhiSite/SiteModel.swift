@@ -3,20 +3,29 @@ import Foundation
 
 /// One report as the site needs it. The body and the facts are not kept (they are read again when the
 /// report's own page is rendered), so the model stays small for a national corpus.
-public struct ReportEntry: Sendable {
+/// One report as the site sees it. A class, and immutable: pages look reports up by index thousands of times
+/// a build, and a struct of this many strings and sets was copied (a retain and release per field) each time.
+public final class ReportEntry: Sendable {
     /// The Markdown file, as found (path under `<content>/markdown`).
-    public var file: String
+    public let file: String
     /// Front matter with `facts` emptied.
-    public var meta: ReportFrontMatter
-    public var factCount: Int
+    public let meta: ReportFrontMatter
+    public let factCount: Int
     /// Anchors of indicator values that exist in the body: only these are linked.
-    public var linkedAnchors: Set<String>
+    public let linkedAnchors: Set<String>
     /// Heading anchors of the body (for theme passages).
-    public var headingAnchors: Set<String>
+    public let headingAnchors: Set<String>
     /// Problems the build found (an indicator whose sentence is not in the body, an unknown indicator…).
-    public var problems: [String] = []
-    /// The report page's rendered body and facts table, stored while loading (see FragmentRef).
-    public var fragment: FragmentRef? = nil
+    public let problems: [String]
+    /// The report page's rendered body and facts table, stored while loading (see FragmentRef); nil for an entry
+    /// taken from the build cache.
+    public let fragment: FragmentRef?
+
+    public init(file: String, meta: ReportFrontMatter, factCount: Int, linkedAnchors: Set<String>, headingAnchors: Set<String>,
+                problems: [String] = [], fragment: FragmentRef? = nil) {
+        self.file = file; self.meta = meta; self.factCount = factCount; self.linkedAnchors = linkedAnchors
+        self.headingAnchors = headingAnchors; self.problems = problems; self.fragment = fragment
+    }
 
     public var id: String { meta.id }
     public var year: Int? { meta.year }
@@ -89,6 +98,7 @@ public final class SiteModel: Sendable {
         self.config = config; self.base = base; self.catalog = catalog; self.contentPath = contentPath
         let reports = unsorted.sorted { $0.id < $1.id }
         self.reports = reports
+        self.reportURLs = reports.map { base.url("reports/\(Escape.pathSegment($0.id))/") }
         self.newestFirst = Self.newestFirst(reports)
         var byID: [String: Int] = [:]
         for (i, r) in reports.enumerated() { byID[r.id] = i }
@@ -187,6 +197,9 @@ public final class SiteModel: Sendable {
         return ObservationKey(code: code, year: year)
     }
 
+    /// Each report's page address (`reportURL(id)`), made once.
+    let reportURLs: [String]
+
     /// Newest first: year, then published date, then id.
     public let newestFirst: [Int]
 
@@ -202,7 +215,8 @@ public final class SiteModel: Sendable {
     // MARK: URLs (all built from the base path)
 
     public func reportURL(_ id: String, anchor: String? = nil) -> String {
-        base.url("reports/\(Escape.pathSegment(id))/") + (anchor.map { "#" + $0 } ?? "")
+        let page = byID[id].map { reportURLs[$0] } ?? base.url("reports/\(Escape.pathSegment(id))/")
+        return anchor.map { page + "#" + $0 } ?? page
     }
     public func localityURL(_ adcode: String) -> String { base.url("localities/\(adcode)/") }
     public func yearURL(_ y: Int) -> String { base.url("years/\(y)/") }
@@ -217,8 +231,7 @@ public final class SiteModel: Sendable {
     public func sourceURL(_ o: Observation) -> String { sourceURL(report: o.report, anchor: o.value.anchor) }
 
     public func sourceURL(report i: Int, anchor: String) -> String {
-        let r = reports[i]
-        return reportURL(r.id, anchor: r.linkedAnchors.contains(anchor) ? anchor : nil)
+        reports[i].linkedAnchors.contains(anchor) ? reportURLs[i] + "#" + anchor : reportURLs[i]
     }
 
     /// The value as shown: `≥400次`.

@@ -61,8 +61,8 @@ public struct SiteTemplates: Sendable {
         self.files = files
     }
 
-    public func render(_ name: String, _ context: [String: Any]) -> String {
-        guard let template = renderer.templates[name] else { return "" }
+    public func render(_ name: String, _ context: [String: Any]) -> [UInt8] {
+        guard let template = renderer.templates[name] else { return [] }
         return renderer.render(template, context)
     }
 }

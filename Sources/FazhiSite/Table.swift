@@ -58,55 +58,57 @@ public struct DataTable: Sendable {
     /// not in the template, because comparison tables have thousands of cells.
     public var context: [String: Any] {
         ["id": id, "caption": caption, "csv": opt(csvHref), "note": opt(note), "empty": rows.isEmpty,
-         "thead": theadHTML, "tbody": tbodyHTML]
+         "thead": HTMLBytes(theadHTML), "tbody": HTMLBytes(tbodyHTML)]
     }
 
-    public var theadHTML: String {
-        var h = "<thead>\n<tr>"
+    public var theadHTML: [UInt8] {
+        var h = HTMLWriter()
+        h.raw("<thead>\n<tr>")
         for c in columns {
-            h += c.numeric ? "<th scope=\"col\" class=\"num\" data-type=\"number\">" : "<th scope=\"col\" class=\"text\" data-type=\"text\">"
-            h += Escape.html(c.label)
-            h += "</th>"
+            h.raw(c.numeric ? "<th scope=\"col\" class=\"num\" data-type=\"number\">" : "<th scope=\"col\" class=\"text\" data-type=\"text\">")
+            h.text(c.label)
+            h.raw("</th>")
         }
-        h += "</tr>\n</thead>"
-        return h
+        h.raw("</tr>\n</thead>")
+        return h.bytes
     }
 
-    public var tbodyHTML: String {
-        var h = "<tbody>\n"
-        h.reserveCapacity(rows.count * max(columns.count, 1) * 80)
+    public var tbodyHTML: [UInt8] {
+        var h = HTMLWriter()
+        h.bytes.reserveCapacity(rows.count * max(columns.count, 1) * 80)
+        h.raw("<tbody>\n")
         for row in rows {
-            h += "<tr>"
+            h.raw("<tr>")
             for (i, cell) in row.enumerated() {
                 let numeric = i < columns.count ? columns[i].numeric : false
                 Self.appendCell(&h, cell, numeric: numeric, header: i == 0)
             }
-            h += "</tr>\n"
+            h.raw("</tr>\n")
         }
-        h += "</tbody>"
-        return h
+        h.raw("</tbody>")
+        return h.bytes
     }
 
-    static func appendCell(_ h: inout String, _ c: Cell, numeric: Bool, header: Bool) {
-        h += header ? "<th scope=\"row\" class=\"" : "<td class=\""
-        h += numeric ? "num" : "text"
-        if c.missing { h += " missing" }
-        if let extra = c.cssClass { h += " "; h += Escape.html(extra) }
-        h += "\""
-        if let s = c.sortKey { h += " data-sort=\""; h += Escape.html(s); h += "\"" }
+    static func appendCell(_ h: inout HTMLWriter, _ c: Cell, numeric: Bool, header: Bool) {
+        h.raw(header ? "<th scope=\"row\" class=\"" : "<td class=\"")
+        h.raw(numeric ? "num" : "text")
+        if c.missing { h.raw(" missing") }
+        if let extra = c.cssClass { h.raw(" "); h.text(extra) }
+        h.raw("\"")
+        if let s = c.sortKey { h.raw(" data-sort=\""); h.text(s); h.raw("\"") }
         if let href = c.href {
-            h += "><a href=\""; h += Escape.html(href); h += "\""
-            if let t = c.title { h += " title=\""; h += Escape.html(t); h += "\"" }
-            h += ">"; h += Escape.html(c.text); h += "</a>"
+            h.raw("><a href=\""); h.text(href); h.raw("\"")
+            if let t = c.title { h.raw(" title=\""); h.text(t); h.raw("\"") }
+            h.raw(">"); h.text(c.text); h.raw("</a>")
         } else {
-            if let t = c.title { h += " title=\""; h += Escape.html(t); h += "\"" }
-            h += ">"; h += Escape.html(c.text)
+            if let t = c.title { h.raw(" title=\""); h.text(t); h.raw("\"") }
+            h.raw(">"); h.text(c.text)
         }
-        h += header ? "</th>" : "</td>"
+        h.raw(header ? "</th>" : "</td>")
     }
 
     /// The table as CSV: UTF-8 with a byte-order mark, RFC 4180, CRLF line ends.
-    public var csv: String {
+    public var csv: [UInt8] {
         var out = Array("\u{FEFF}".utf8)
         for (j, c) in columns.enumerated() {
             if j > 0 { out.append(UInt8(ascii: ",")) }
@@ -121,8 +123,17 @@ public struct DataTable: Sendable {
             }
             out.append(0x0D); out.append(0x0A)
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
+}
+
+/// HTML written as UTF-8 bytes: markup as given, text escaped (`Escape.appendHTML`).
+struct HTMLWriter {
+    var bytes: [UInt8] = []
+    mutating func raw(_ markup: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: markup.utf8Start, count: markup.utf8CodeUnitCount))
+    }
+    mutating func text(_ s: String) { Escape.appendHTML(s, to: &bytes) }
 }
 
 /// A template value that is false when absent or empty, so `{{#x}}` sections skip it and never fall back

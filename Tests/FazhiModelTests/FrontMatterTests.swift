@@ -23,6 +23,28 @@ import FazhiModel
     }
 }
 
+/// Reference digests from the `mmh3` Python package (MurmurHash3 x64 128, seed 0, bytes h1 then h2 little-endian).
+@Suite struct ContentHashTests {
+    @Test func matchesMurmurHash3() {
+        #expect(ContentHash.hex([]) == "00000000000000000000000000000000")
+        #expect(ContentHash.hex(Array("a".utf8)) == "897859f6655555855a890e51483ab5e6")
+        #expect(ContentHash.hex(Array("abc".utf8)) == "6778ad3f3f3f96b4522dca264174a23b")
+        #expect(ContentHash.hex(Array("The quick brown fox jumps over the lazy dog".utf8)) == "6c1b07bc7bbc4be347939ac4a93c437a")
+        // Every tail length (the bytes after the last 16-byte block), on bytes i * 31.
+        let expected: [Int: String] = [
+            1: "b55cff6ee5ab10468335f878aa2d6251", 7: "33a78cb68221080d39154635edd65a5f", 8: "95eb6366f8a21ab6872faf2c2d26b651",
+            9: "a916e1d382c54404e86a0d6997e13244", 15: "378677f329e47a4eb54d9ae3fff4a4c3", 16: "4dd95459686bba7c5fe99a9d8f40e024",
+            17: "b025cffde921ebceb389c2f5cc550d82", 24: "ac66675ed8f7b3128e53c5b89d8c8113", 25: "9afd6496c9c6a6bb9061a04120fea3ad",
+            31: "8baf684c65727f0796c4e9ea0f653c4e", 32: "70cacc840eb2e8effd79bde1695a4757", 33: "004a739a60eac13998c913109e1116fd",
+            1_000_000: "c1b35d417fa1742c8e9e649d457976c5",
+        ]
+        for (n, hex) in expected {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            #expect(ContentHash.hex(bytes) == hex, "\(n) bytes")
+        }
+    }
+}
+
 @Suite struct FrontMatterTests {
     func sample() -> ReportFrontMatter {
         var fm = ReportFrontMatter()

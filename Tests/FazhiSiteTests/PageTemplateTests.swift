@@ -9,7 +9,12 @@ struct PageTemplateTests {
     func render(_ source: String, _ context: [String: Any], partials: [String: String] = [:]) throws -> String {
         var templates: [String: PageTemplate] = [:]
         for (name, text) in partials { templates[name] = try PageTemplate(text) }
-        return TemplateRenderer(templates: templates).render(try PageTemplate(source), context)
+        return String(decoding: TemplateRenderer(templates: templates).render(try PageTemplate(source), context), as: UTF8.self)
+    }
+
+    @Test func htmlBytesAreWrittenAsTheyAreOnlyInTripleBraces() throws {
+        let made = HTMLBytes(Array("<b>审结&amp;</b>".utf8))
+        #expect(try render("{{{x}}}|{{&x}}|{{x}}", ["x": made]) == "<b>审结&amp;</b>|<b>审结&amp;</b>|&lt;b&gt;审结&amp;amp;&lt;/b&gt;")
     }
 
     func syntaxError(_ source: String) -> PageTemplate.SyntaxError? {
