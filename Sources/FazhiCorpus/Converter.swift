@@ -85,22 +85,22 @@ public struct Converter: Sendable {
         var spilled: Range<Int>?
 
         /// A document starts with its id line: `---`, then `id: "…"`; everything after it is the same for any id.
-        static let idlessHead = "---\nid: " + FrontMatterWriter.quoted("") + "\n"
+        static let idlessHead = Array(("---\nid: " + FrontMatterWriter.quoted("") + "\n").utf8)
 
         init(report: AnalyzedReport, spill: ScratchFile?) {
             key = CacheEntry(sha: report.frontMatter.sourceSHA256, converter: Converter.version, id: "", idBase: report.idBase,
                              department: report.department, fixedID: report.fixedID)
             warnings = report.frontMatter.warnings.count
             let document = report.document(id: "")
-            if let spill, document.hasPrefix(Self.idlessHead) {
-                spilled = spill.append(document.utf8.dropFirst(Self.idlessHead.utf8.count))
+            if let spill, document.starts(with: Self.idlessHead) {
+                spilled = spill.append(document[Self.idlessHead.count...])
             }
         }
 
         /// The document with its id, or nil when it was not kept.
-        func document(id: String, from spill: ScratchFile?) -> String? {
+        func document(id: String, from spill: ScratchFile?) -> [UInt8]? {
             guard let spilled, let rest = spill?.read(spilled) else { return nil }
-            return "---\nid: " + FrontMatterWriter.quoted(id) + "\n" + String(decoding: rest, as: UTF8.self)
+            return Array(("---\nid: " + FrontMatterWriter.quoted(id) + "\n").utf8) + rest
         }
     }
 
@@ -336,7 +336,7 @@ public struct Converter: Sendable {
             let input = inputs[i]
             if showProgress, let progress { progress("[\(counter.next())/\(toWrite.count)] convert \(input.source)") }
             guard let id = ids[i] else { return .failed(Diagnostic(file: input.source, "no id")) }
-            let text: String
+            let text: [UInt8]
             let warnings: Int
             if let p = changed[i], let document = p.document(id: id, from: spill) {
                 text = document
@@ -350,7 +350,10 @@ public struct Converter: Sendable {
                 }
             }
             let path = markdownDir + "/" + id + ".md"
-            if let old = fm.contents(atPath: path), old == Data(text.utf8) { return .same }
+            if let old = fm.contents(atPath: path), old.count == text.count,
+               old.withUnsafeBytes({ o in text.withUnsafeBytes { memcmp(o.baseAddress!, $0.baseAddress!, text.count) == 0 } }) {
+                return .same
+            }
             do throws(Diagnostic) {
                 try Converter.writeAtomically(text, to: path)
             } catch { return .failed(error) }

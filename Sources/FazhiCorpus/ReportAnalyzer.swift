@@ -14,10 +14,10 @@ struct AnalyzedReport: Sendable {
     /// An id set by a person in an .md input's front matter.
     var fixedID: String?
 
-    func document(id: String) -> String {
+    func document(id: String) -> [UInt8] {
         var fm = frontMatter
         fm.id = id
-        return FrontMatterWriter.document(ReportDocument(frontMatter: fm, body: body))
+        return FrontMatterWriter.documentBytes(ReportDocument(frontMatter: fm, body: body))
     }
 }
 

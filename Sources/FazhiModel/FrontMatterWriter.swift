@@ -2,86 +2,133 @@
 /// numbers in their shortest exact form. The output is valid YAML 1.2 that any YAML library reads.
 public enum FrontMatterWriter {
     public static func yaml(_ fm: ReportFrontMatter) -> String {
-        var out = ""
-        out.reserveCapacity(4096 + fm.facts.count * 320)
-        func line(_ key: String, _ value: String) { out += key; out += ": "; out += value; out += "\n" }
-        line("id", quoted(fm.id))
-        line("title", quoted(fm.title))
-        line("year", fm.year.map(String.init) ?? "null")
-        line("published", quoted(fm.published))
-        line("publisher", quoted(fm.publisher))
-        line("index_number", quoted(fm.indexNumber))
-        line("doc_number", quoted(fm.docNumber))
-        line("kind", fm.kind?.rawValue ?? "null")
-        line("locality", quoted(fm.locality))
-        line("prefecture", quoted(fm.prefecture))
-        line("province", quoted(fm.province))
-        line("adcode", quoted(fm.adcode))
-        line("level", fm.level?.rawValue ?? "null")
-        line("source", quoted(fm.source))
-        line("source_sha256", quoted(fm.sourceSHA256))
-        line("converter", String(fm.converter))
-        line("locked", fm.locked ? "true" : "false")
-        if fm.warnings.isEmpty { line("warnings", "[]") } else {
-            out += "warnings:\n"
-            for w in fm.warnings { out += "  - "; out += quoted(w); out += "\n" }
-        }
-        if fm.sections.isEmpty { line("sections", "[]") } else {
-            out += "sections:\n"
-            for s in fm.sections {
-                out += "  - anchor: \(quoted(s.anchor))\n"
-                out += "    heading: \(quoted(s.heading))\n"
-                out += "    level: \(s.level)\n"
-                out += "    part: \(s.part.rawValue)\n"
-                out += "    themes: \(flowList(s.themes))\n"
-            }
-        }
-        if fm.facts.isEmpty { line("facts", "[]") } else {
-            out += "facts:\n"
-            for f in fm.facts {
-                out += "  - value: \(number(f.value))\n"
-                out += "    unit: \(quoted(f.unit))\n"
-                out += "    qualifier: \(f.qualifier.rawValue)\n"
-                out += "    text: \(quoted(f.text))\n"
-                out += "    subject: \(quoted(f.subject))\n"
-                out += "    part: \(f.part.rawValue)\n"
-                out += "    section: \(flowList(f.section))\n"
-                out += "    anchor: \(quoted(f.anchor))\n"
-                out += "    sentence: \(quoted(f.sentence))\n"
-            }
-        }
-        if fm.indicators.isEmpty { line("indicators", "[]") } else {
-            out += "indicators:\n"
-            for i in fm.indicators {
-                out += "  - indicator: \(quoted(i.indicator))\n"
-                out += "    value: \(number(i.value))\n"
-                out += "    unit: \(quoted(i.unit))\n"
-                out += "    qualifier: \(i.qualifier.rawValue)\n"
-                out += "    anchor: \(quoted(i.anchor))\n"
-                out += "    confidence: \(number(i.confidence))\n"
-                out += "    rule: \(quoted(i.rule))\n"
-                if i.alternatives.isEmpty { out += "    alternatives: []\n" } else {
-                    out += "    alternatives:\n"
-                    for a in i.alternatives {
-                        out += "      - {value: \(number(a.value)), anchor: \(quoted(a.anchor))}\n"
-                    }
-                }
-            }
-        }
-        return out
+        var out = YAMLBytes()
+        out.bytes.reserveCapacity(4096 + fm.facts.count * 320)
+        write(fm, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// A whole Markdown file: `---`, front matter, `---`, a blank line, the body.
     public static func document(_ doc: ReportDocument) -> String {
-        var body = doc.body
-        if !body.hasSuffix("\n") { body += "\n" }
-        return "---\n" + yaml(doc.frontMatter) + "---\n\n" + body
+        String(decoding: documentBytes(doc), as: UTF8.self)
+    }
+
+    /// `document(doc)` as UTF-8 bytes (what convert writes), made without an intermediate String.
+    public static func documentBytes(_ doc: ReportDocument) -> [UInt8] {
+        var out = YAMLBytes()
+        out.bytes.reserveCapacity(4096 + doc.frontMatter.facts.count * 320 + doc.body.utf8.count)
+        out.raw("---\n")
+        write(doc.frontMatter, to: &out)
+        out.raw("---\n\n")
+        out.bytes += doc.body.utf8
+        // As String's hasSuffix decides (a body ending in "\r\n" does not end with the Character "\n").
+        if !doc.body.hasSuffix("\n") { out.bytes.append(0x0A) }
+        return out.bytes
+    }
+
+    /// The bytes of a front matter, built by appending (every report of a corpus passes here on convert).
+    struct YAMLBytes {
+        var bytes: [UInt8] = []
+        mutating func raw(_ s: StaticString) { bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        mutating func text(_ s: String) { bytes += s.utf8 }
+        mutating func quoted(_ s: String) { FrontMatterWriter.appendQuoted(s, to: &bytes) }
+        mutating func number(_ v: Double) { text(FrontMatterWriter.number(v)) }
+        mutating func int(_ v: Int) { text(String(v)) }
+        mutating func flowList(_ items: [String]) {
+            raw("[")
+            for (k, item) in items.enumerated() { if k > 0 { raw(", ") }; quoted(item) }
+            raw("]")
+        }
+        /// `key: "value"` and a line end.
+        mutating func field(_ key: StaticString, quoted value: String) { raw(key); raw(": "); quoted(value); raw("\n") }
+        /// `key: value` (as is) and a line end.
+        mutating func field(_ key: StaticString, plain value: String) { raw(key); raw(": "); text(value); raw("\n") }
+    }
+
+    static func write(_ fm: ReportFrontMatter, to out: inout YAMLBytes) {
+        out.field("id", quoted: fm.id)
+        out.field("title", quoted: fm.title)
+        out.field("year", plain: fm.year.map(String.init) ?? "null")
+        out.field("published", quoted: fm.published)
+        out.field("publisher", quoted: fm.publisher)
+        out.field("index_number", quoted: fm.indexNumber)
+        out.field("doc_number", quoted: fm.docNumber)
+        out.field("kind", plain: fm.kind?.rawValue ?? "null")
+        out.field("locality", quoted: fm.locality)
+        out.field("prefecture", quoted: fm.prefecture)
+        out.field("province", quoted: fm.province)
+        out.field("adcode", quoted: fm.adcode)
+        out.field("level", plain: fm.level?.rawValue ?? "null")
+        out.field("source", quoted: fm.source)
+        out.field("source_sha256", quoted: fm.sourceSHA256)
+        out.field("converter", plain: String(fm.converter))
+        out.field("locked", plain: fm.locked ? "true" : "false")
+        if fm.warnings.isEmpty { out.raw("warnings: []\n") } else {
+            out.raw("warnings:\n")
+            for w in fm.warnings { out.raw("  - "); out.quoted(w); out.raw("\n") }
+        }
+        if fm.sections.isEmpty { out.raw("sections: []\n") } else {
+            out.raw("sections:\n")
+            for s in fm.sections {
+                out.raw("  - anchor: "); out.quoted(s.anchor)
+                out.raw("\n    heading: "); out.quoted(s.heading)
+                out.raw("\n    level: "); out.int(s.level)
+                out.raw("\n    part: "); out.text(s.part.rawValue)
+                out.raw("\n    themes: "); out.flowList(s.themes); out.raw("\n")
+            }
+        }
+        if fm.facts.isEmpty { out.raw("facts: []\n") } else {
+            out.raw("facts:\n")
+            for f in fm.facts {
+                out.raw("  - value: "); out.number(f.value)
+                out.raw("\n    unit: "); out.quoted(f.unit)
+                out.raw("\n    qualifier: "); out.text(f.qualifier.rawValue)
+                out.raw("\n    text: "); out.quoted(f.text)
+                out.raw("\n    subject: "); out.quoted(f.subject)
+                out.raw("\n    part: "); out.text(f.part.rawValue)
+                out.raw("\n    section: "); out.flowList(f.section)
+                out.raw("\n    anchor: "); out.quoted(f.anchor)
+                out.raw("\n    sentence: "); out.quoted(f.sentence); out.raw("\n")
+            }
+        }
+        if fm.indicators.isEmpty { out.raw("indicators: []\n") } else {
+            out.raw("indicators:\n")
+            for i in fm.indicators {
+                out.raw("  - indicator: "); out.quoted(i.indicator)
+                out.raw("\n    value: "); out.number(i.value)
+                out.raw("\n    unit: "); out.quoted(i.unit)
+                out.raw("\n    qualifier: "); out.text(i.qualifier.rawValue)
+                out.raw("\n    anchor: "); out.quoted(i.anchor)
+                out.raw("\n    confidence: "); out.number(i.confidence)
+                out.raw("\n    rule: "); out.quoted(i.rule); out.raw("\n")
+                if i.alternatives.isEmpty { out.raw("    alternatives: []\n") } else {
+                    out.raw("    alternatives:\n")
+                    for a in i.alternatives {
+                        out.raw("      - {value: "); out.number(a.value); out.raw(", anchor: "); out.quoted(a.anchor); out.raw("}\n")
+                    }
+                }
+            }
+        }
     }
 
     /// A YAML double-quoted scalar: escapes `\`, `"`, and every control character.
     public static func quoted(_ s: String) -> String {
+        var out: [UInt8] = []
+        appendQuoted(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `quoted(s)`, appended as UTF-8 bytes.
+    static func appendQuoted(_ s: String, to bytes: inout [UInt8]) {
         // Most values need no escape: the quotes go around the text as it is.
-        if !needsEscape(s) { return "\"" + s + "\"" }
+        if !needsEscape(s) {
+            bytes.append(0x22); bytes += s.utf8; bytes.append(0x22)
+            return
+        }
+        bytes += escapedQuoted(s).utf8
+    }
+
+    private static func escapedQuoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -121,17 +121,24 @@ struct BuildCache {
         var rw = ByteWriter()
         rw.int(Int64(reads.count))
         for (p, read) in reads.sorted(by: { $0.key < $1.key }) {
-            if let bytes = encodedReads[p] { rw.bytes += bytes; continue }
-            rw.string(p)
-            switch read {
-            case .failure(let d): rw.int(0); rw.diagnostic(d)
-            case .entry(let e, let ds): rw.int(1); rw.entry(e); rw.diagnostics(ds)
-            }
+            if let bytes = encodedReads[p] { rw.bytes += bytes } else { rw.bytes += Self.encodedRead(p, read) }
         }
         w.int(Int64(rw.bytes.count))
         w.bytes += rw.bytes
         w.string("end")
         return w.bytes
+    }
+
+    /// One file's read as the cache stores it (what `encodedReads` holds): made while the build reads the file,
+    /// on both cores, so that writing the cache only joins bytes.
+    static func encodedRead(_ path: String, _ read: CachedRead) -> ArraySlice<UInt8> {
+        var w = ByteWriter()
+        w.string(path)
+        switch read {
+        case .failure(let d): w.int(0); w.diagnostic(d)
+        case .entry(let e, let ds): w.int(1); w.entry(e); w.diagnostics(ds)
+        }
+        return w.bytes[...]
     }
 
     /// Writes atomically (temporary file, then rename); a failure to write only costs the next build time.

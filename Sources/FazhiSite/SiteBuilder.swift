@@ -151,18 +151,27 @@ public struct SiteBuilder {
         let parseCount = toParse.count
         let step = parseCount <= 100 ? 1 : parseCount / 100
         let counter = Counter()
-        let parsed: [Read] = ParallelMap.map(toParse) { k in
+        let parsed: [(read: Read, cached: ArraySlice<UInt8>)] = ParallelMap.map(toParse) { k in
             let file = files[k]
             let sink: @Sendable (ReportDocument) -> FragmentRef? = { doc in
                 fragments.append(ReportFragment.make(doc, base: base).encoded).map { FragmentRef(file: fragments, range: $0) }
             }
             let r = ContentLoader.read(file: file, catalog: catalog, fragment: sink)
+            let cached: BuildCache.CachedRead
+            switch r {
+            case .success(let (e, ds)): cached = .entry(e, ds)
+            case .failure(let d): cached = .failure(d)
+            }
             counter.next { done in
                 if let progress, done == parseCount || done % step == 0 { progress("[\(done)/\(parseCount)] read \(file)") }
             }
-            return r
+            return (r, BuildCache.encodedRead(file, cached))
         }
-        for (j, k) in toParse.enumerated() { results[k] = parsed[j] }
+        var encodedReads: [String: ArraySlice<UInt8>] = [:]
+        for (j, k) in toParse.enumerated() {
+            results[k] = parsed[j].read
+            encodedReads[files[k]] = parsed[j].cached
+        }
         clock.lap("parse")
         let allResults = results.map { $0! }
         let loaded = ContentLoader.merge(files: files, results: allResults)
@@ -305,14 +314,14 @@ public struct SiteBuilder {
         cache.problems = summary.problems
         cache.spareMarker = Self.markerStamp(out.spare)
         if cache.spareMarker != "none" { cache.spareChanges = staged.sorted() + removedFiles }
-        let parsedFiles = Set(toParse.map { files[$0] })
         for (f, r) in zip(files, allResults) {
             switch r {
             case .success(let (e, ds)): cache.reads[f] = .entry(e, ds)
             case .failure(let d): cache.reads[f] = .failure(d)
             }
-            // An entry taken from the cache is written back as the bytes it was read from.
-            if !parsedFiles.contains(f), let bytes = old?.encodedReads[f] { cache.encodedReads[f] = bytes }
+            // A file read now was encoded as it was read; an entry taken from the cache is written back as the
+            // bytes it was read from.
+            if let bytes = encodedReads[f] ?? old?.encodedReads[f] { cache.encodedReads[f] = bytes }
         }
         cache.write(to: cachePath)
         clock.lap("cache write")

@@ -10,6 +10,25 @@ let simplified = "天门市2024年法治政府建设情况报告\n一、2024年�
 let traditional = "天門市2024年法治政府建設情況報告\n一、2024年工作情況\n全年審結行政複議申請358件,調解成功率達96.9%。\n"
 
 @Suite struct EncodingTests {
+    /// The legacy-encoding score counts scalars when every scalar is a Character of its own; it must agree with
+    /// counting Characters, including CR LF (one Character) around the 20,000-Character limit.
+    @Test func scoreByScalarsAgreesWithCharacters() {
+        let line = "天门市2024年审结行政复议案件358件，“法治”…—①℃％ｱ\u{FFFD}abc\r\n"
+        let texts = [
+            "", "abc", "審結行政覆議案件", line, String(repeating: line, count: 1200),
+            String(repeating: "法治政府\r\n", count: 4000), String(repeating: "a\r\n", count: 10_001) + "法治",
+        ]
+        for t in texts {
+            for replaced in [0, 7] {
+                #expect(TextDecoder.score(t, replaced: replaced) == TextDecoder.scoreByCharacters(t, replaced: replaced), "\(t.prefix(20))")
+            }
+        }
+        // Texts off the fast path (a combining voiced mark, a compatibility ideograph) take the Character count.
+        for t in ["か\u{3099}法治", "\u{F900}法治"] {
+            #expect(TextDecoder.score(t, replaced: 0) == TextDecoder.scoreByCharacters(t, replaced: 0))
+        }
+    }
+
     @Test func gb18030WithAFourByteCharacter() throws {
         let text = simplified + "𠀀㈠\n"
         let bytes = [UInt8](try #require(text.data(using: gb18030)))

@@ -87,7 +87,7 @@ func convertInvariants(_ bytes: [UInt8], name: String, analyzer: ReportAnalyzer,
         return error.file == "fuzz/" + name && !error.message.isEmpty ? nil : "a failure that names no file: \(error)"
     }
     converted = true
-    let text = report.document(id: "fuzz-1")
+    let text = String(decoding: report.document(id: "fuzz-1"), as: UTF8.self)
     let doc: ReportDocument
     do { doc = try FrontMatterReader.document(text, file: name) } catch { return "output does not parse back: \(error)" }
     if doc.frontMatter.facts.count != report.frontMatter.facts.count { return "facts lost in the round trip" }
