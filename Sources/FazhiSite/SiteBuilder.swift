@@ -32,6 +32,8 @@ public struct SiteBuilder {
     public let progress: (@Sendable (String) -> Void)?
     /// The Pagefind search index (on by default; off when Pagefind is not installed).
     public var search = SearchOptions()
+    /// The build cache, being read ahead (see `prefetchCache`).
+    var prefetched: CachePrefetch?
 
     public init(layout: ProjectLayout, baseURL: String? = nil, progress: (@Sendable (String) -> Void)? = nil) {
         self.layout = layout
@@ -49,6 +51,12 @@ public struct SiteBuilder {
     /// spare tree brought up to date, or hard links made now: see OutputTree), and the folder is swapped in
     /// whole. Without a usable previous site, or with `clean`, every file is written there. Either way the
     /// result is the same bytes, and a kill at any moment leaves one whole site.
+    /// Starts reading and decoding the build cache on another thread, so that work done before `build` (convert)
+    /// hides it: a build after adding one report to 5,000 spent 0.08 s there. Nothing else writes the cache.
+    public mutating func prefetchCache() {
+        prefetched = CachePrefetch(path: BuildCache.path(for: layout.output))
+    }
+
     public func build(clean: Bool = false) throws -> BuildSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         let scannedAt = FileStamp.nowNanos()
@@ -60,9 +68,19 @@ public struct SiteBuilder {
         let settings = Self.settings(layout: layout, baseURL: baseURL) + "\nsearch=\(search.enabled)"
         let previousSite = out.isSite
         var old: BuildCache? = nil
-        let cacheBytes = !clean && previousSite ? FileText.bytes(cachePath) : nil
-        if let cacheBytes, let c = BuildCache.decode(cacheBytes, withReads: false), c.settings == settings,
-           c.marker == Self.markerStamp(out) {
+        // The cache's bytes, and the cache without its entries; both read ahead when `prefetchCache` was called.
+        let ahead = prefetched?.path == cachePath ? prefetched : nil
+        var cacheBytes: [UInt8]? = nil
+        var head: BuildCache? = nil
+        if !clean && previousSite {
+            if let ahead { (cacheBytes, head) = ahead.withoutEntries() } else {
+                cacheBytes = FileText.bytes(cachePath)
+                head = cacheBytes.flatMap { BuildCache.decode($0, withReads: false) }
+            }
+        }
+        /// The cache with its entries.
+        func withEntries() -> BuildCache? { ahead?.withEntries() ?? cacheBytes.flatMap { BuildCache.decode($0, withReads: true) } }
+        if let c = head, c.settings == settings, c.marker == Self.markerStamp(out) {
             old = c
         }
         let scan = scanInputs(old: old)
@@ -72,7 +90,7 @@ public struct SiteBuilder {
         // Nothing changed: the site is what the last build made.
         if let old, scan.hashes == old.inputs.mapValues(\.hash) {
             out.abort() // the staging folder of a build killed while rendering, if any
-            if scan.rehashed, let cacheBytes, var full = BuildCache.decode(cacheBytes, withReads: true) {
+            if scan.rehashed, var full = withEntries() {
                 full.inputs = scan.stamps
                 full.scannedAt = scannedAt
                 full.write(to: cachePath)
@@ -104,7 +122,7 @@ public struct SiteBuilder {
         for (k, v) in scan.hashes.sorted(by: { $0.key < $1.key }) where !k.hasPrefix("m:") { global += "\n" + k + "=" + v }
         let globalKey = ContentHash.hex(Array(global.utf8))
         if old != nil {
-            old = cacheBytes.flatMap { BuildCache.decode($0, withReads: true) }
+            old = withEntries()
             if old?.settings != settings { old = nil }
         }
         let reuseReads = old != nil && old!.globalKey == globalKey
@@ -549,6 +567,40 @@ struct PhaseClock {
         let now = DispatchTime.now().uptimeNanoseconds
         FileHandle.standardError.write(Data(String(format: "timing %-14@ %.3f s\n", phase, Double(now - last) / 1e9).utf8))
         last = now
+    }
+}
+
+/// The build cache read and decoded on another thread: first without its entries (all a no-change build
+/// needs), then with them. Each accessor waits for its part.
+final class CachePrefetch: @unchecked Sendable {
+    let path: String
+    private let headRead = DispatchSemaphore(value: 0)
+    private let entriesRead = DispatchSemaphore(value: 0)
+    private var bytes: [UInt8]?
+    private var head: BuildCache?
+    private var full: BuildCache?
+
+    init(path: String) {
+        self.path = path
+        DispatchQueue.global().async {
+            self.bytes = FileText.bytes(path)
+            self.head = self.bytes.flatMap { BuildCache.decode($0, withReads: false) }
+            self.headRead.signal()
+            self.full = self.head == nil ? nil : self.bytes.flatMap { BuildCache.decode($0, withReads: true) }
+            self.entriesRead.signal()
+        }
+    }
+
+    /// The file's bytes and the cache without its entries.
+    func withoutEntries() -> (bytes: [UInt8]?, cache: BuildCache?) {
+        headRead.wait(); headRead.signal()
+        return (bytes, head)
+    }
+
+    /// The cache with its entries.
+    func withEntries() -> BuildCache? {
+        entriesRead.wait(); entriesRead.signal()
+        return full
     }
 }
 

@@ -39,12 +39,18 @@ public final class ReportEntry: Sendable {
     public var titleOrID: String { meta.title.isEmpty ? meta.id : meta.title }
 }
 
-/// One value in a comparison: the value of an indicator for a locality in a year, from one report.
-public struct Observation: Sendable {
-    public var report: Int
-    public var adcode: String
-    public var year: Int
-    public var value: IndicatorValue
+/// One value in a comparison: the value of an indicator for a locality in a year, from one report. A class,
+/// and immutable, for the reason ReportEntry is one: tables and indexes pass observations around by the
+/// hundred thousand.
+public final class Observation: Sendable {
+    public let report: Int
+    public let adcode: String
+    public let year: Int
+    public let value: IndicatorValue
+
+    init(report: Int, adcode: String, year: Int, value: IndicatorValue) {
+        self.report = report; self.adcode = adcode; self.year = year; self.value = value
+    }
 }
 
 public struct Locality: Sendable {

@@ -38,14 +38,15 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         let out = ProgressPrinter()
         var failed = false
+        var builder = SiteBuilder(layout: global.layout, baseURL: baseURL, progress: { out.line($0) })
+        builder.search.enabled = !noSearch
+        if !clean { builder.prefetchCache() }
         if !noConvert {
             let summary = try Converter(layout: global.layout, progress: { out.line($0) }).run(force: clean)
             out.finish()
             for d in summary.failed { out.error(d.description) }
             if !summary.failed.isEmpty { failed = true }
         }
-        var builder = SiteBuilder(layout: global.layout, baseURL: baseURL, progress: { out.line($0) })
-        builder.search.enabled = !noSearch
         let summary: BuildSummary
         do { summary = try builder.build(clean: clean) } catch let d as Diagnostic {
             out.finish()
