@@ -1,15 +1,14 @@
 import FazhiModel
 import Foundation
 
-/// One output file: where it goes, what it is made from (for a future dependency graph: `report:<id>`,
-/// `template:<name>`, `catalog`, `config`, `corpus`), and how to make it. Rendering happens on demand, on any
-/// thread, and the result is written at once: the site is never held in memory.
+/// One output file: where it goes and how to make it. Rendering happens on demand, on any thread, and the
+/// result is written at once: the site is never held in memory. What a page is made from is decided by
+/// `SiteBuilder.keys`, from its path.
 public struct PageJob: Sendable {
     public var path: String
-    public var inputs: [String]
     public var render: @Sendable () throws -> [UInt8]
-    public init(path: String, inputs: [String], render: @escaping @Sendable () throws -> [UInt8]) {
-        self.path = path; self.inputs = inputs; self.render = render
+    public init(path: String, render: @escaping @Sendable () throws -> [UInt8]) {
+        self.path = path; self.render = render
     }
 }
 
@@ -29,65 +28,57 @@ public struct SitePages: Sendable {
     public func jobs() -> [PageJob] {
         var jobs: [PageJob] = []
         let m = model
-        let common = ["config", "catalog", "template:layout"]
-        jobs.append(PageJob(path: "index.html", inputs: common + ["template:home", "corpus"]) { self.home() })
-        for (i, r) in m.reports.enumerated() {
-            var inputs = common + ["template:report", "report:\(r.id)"]
-            if let l = m.locality(r.adcode) { inputs += l.reports.map { "report:\(m.reports[$0].id)#meta" } }
-            jobs.append(PageJob(path: "reports/\(r.id)/index.html", inputs: inputs) { try self.report(i) })
+        jobs.append(PageJob(path: "index.html") { self.home() })
+        for i in m.reports.indices {
+            jobs.append(PageJob(path: "reports/\(m.reports[i].id)/index.html") { try self.report(i) })
         }
-        jobs.append(PageJob(path: "localities/index.html", inputs: common + ["template:localities", "corpus#meta"]) { self.localitiesIndex() })
+        jobs.append(PageJob(path: "localities/index.html") { self.localitiesIndex() })
         for (i, l) in m.localities.enumerated() {
-            let inputs = common + ["template:locality"] + l.reports.map { "report:\(m.reports[$0].id)" }
-            jobs.append(PageJob(path: "localities/\(l.adcode)/index.html", inputs: inputs) { self.locality(i) })
-            jobs.append(PageJob(path: "data/localities/\(l.adcode).csv", inputs: inputs) { self.localityTable(m.localities[i]).csv })
+            jobs.append(PageJob(path: "localities/\(l.adcode)/index.html") { self.locality(i) })
+            jobs.append(PageJob(path: "data/localities/\(l.adcode).csv") { self.localityTable(m.localities[i]).csv })
         }
-        jobs.append(PageJob(path: "years/index.html", inputs: common + ["template:years", "corpus#meta"]) { self.yearsIndex() })
+        jobs.append(PageJob(path: "years/index.html") { self.yearsIndex() })
         for y in m.years {
-            let inputs = common + ["template:year"] + (m.reportsByYear[y] ?? []).map { "report:\(m.reports[$0].id)" }
-            jobs.append(PageJob(path: "years/\(y)/index.html", inputs: inputs) { self.year(y) })
-            jobs.append(PageJob(path: "data/years/\(y).csv", inputs: inputs) { self.yearTable(y).csv })
+            jobs.append(PageJob(path: "years/\(y)/index.html") { self.year(y) })
+            jobs.append(PageJob(path: "data/years/\(y).csv") { self.yearTable(y).csv })
         }
-        jobs.append(PageJob(path: "themes/index.html", inputs: common + ["template:themes", "corpus"]) { self.themesIndex() })
+        jobs.append(PageJob(path: "themes/index.html") { self.themesIndex() })
         for t in m.catalog.themes {
-            jobs.append(PageJob(path: "themes/\(t.id)/index.html", inputs: common + ["template:theme", "corpus#meta"]) { self.theme(t) })
+            jobs.append(PageJob(path: "themes/\(t.id)/index.html") { self.theme(t) })
             let pageYears = themePageYears(t), dataYears = themeYears(t)
             for y in pageYears {
-                let inputs = common + ["template:theme-year"] + (m.reportsByYear[y] ?? []).map { "report:\(m.reports[$0].id)" }
                 let hasData = dataYears.contains(y)
-                jobs.append(PageJob(path: "themes/\(t.id)/\(y)/index.html", inputs: inputs) {
+                jobs.append(PageJob(path: "themes/\(t.id)/\(y)/index.html") {
                     self.themeYear(t, year: y, years: pageYears, hasData: hasData)
                 })
             }
             for y in dataYears {
-                jobs.append(PageJob(path: "data/themes/\(t.id)/\(y).csv", inputs: common + ["corpus"]) { self.themeTable(t, year: y).csv })
+                jobs.append(PageJob(path: "data/themes/\(t.id)/\(y).csv") { self.themeTable(t, year: y).csv })
             }
         }
-        jobs.append(PageJob(path: "indicators/index.html", inputs: common + ["template:indicators", "corpus"]) { self.indicatorsIndex() })
+        jobs.append(PageJob(path: "indicators/index.html") { self.indicatorsIndex() })
         for d in m.catalog.indicators {
             let groups = provinceGroups(d)
-            jobs.append(PageJob(path: "indicators/\(d.id)/index.html", inputs: common + ["template:indicator", "corpus"]) { self.indicator(d, provinces: groups) })
+            jobs.append(PageJob(path: "indicators/\(d.id)/index.html") { self.indicator(d, provinces: groups) })
             for g in groups {
-                jobs.append(PageJob(path: "indicators/\(d.id)/\(g.code)/index.html", inputs: common + ["template:indicator-province", "corpus"]) {
-                    self.indicatorProvince(d, g)
-                })
+                jobs.append(PageJob(path: "indicators/\(d.id)/\(g.code)/index.html") { self.indicatorProvince(d, g) })
             }
-            jobs.append(PageJob(path: "data/indicators/\(d.id).csv", inputs: common + ["corpus"]) { self.indicatorTable(d, csvOnly: true).csv })
+            jobs.append(PageJob(path: "data/indicators/\(d.id).csv") { self.indicatorTable(d, csvOnly: true).csv })
         }
-        jobs.append(PageJob(path: "review/index.html", inputs: common + ["template:review", "corpus"]) { self.review() })
-        jobs.append(PageJob(path: "data/index.html", inputs: common + ["template:data"]) { self.dataPage() })
-        jobs.append(PageJob(path: "404.html", inputs: common + ["template:404"]) { self.notFound() })
+        jobs.append(PageJob(path: "review/index.html") { self.review() })
+        jobs.append(PageJob(path: "data/index.html") { self.dataPage() })
+        jobs.append(PageJob(path: "404.html") { self.notFound() })
         let exports = DataExports(model: m)
-        jobs.append(PageJob(path: "data/reports.csv", inputs: ["corpus#meta", "config"]) { exports.reportsCSV() })
-        jobs.append(PageJob(path: "data/reports.json", inputs: ["corpus#meta", "config"]) { exports.reportsJSON() })
-        jobs.append(PageJob(path: "data/indicators.csv", inputs: ["corpus", "config", "catalog"]) { exports.indicatorsCSV() })
-        jobs.append(PageJob(path: "data/indicators.json", inputs: ["corpus", "config", "catalog"]) { exports.indicatorsJSON() })
+        jobs.append(PageJob(path: "data/reports.csv") { exports.reportsCSV() })
+        jobs.append(PageJob(path: "data/reports.json") { exports.reportsJSON() })
+        jobs.append(PageJob(path: "data/indicators.csv") { exports.indicatorsCSV() })
+        jobs.append(PageJob(path: "data/indicators.json") { exports.indicatorsJSON() })
         let feeds = Feeds(model: m)
-        jobs.append(PageJob(path: "feed.xml", inputs: ["corpus#meta", "config"]) { Array(feeds.atom().utf8) })
-        jobs.append(PageJob(path: "robots.txt", inputs: ["config"]) { Array(feeds.robots().utf8) })
+        jobs.append(PageJob(path: "feed.xml") { Array(feeds.atom().utf8) })
+        jobs.append(PageJob(path: "robots.txt") { Array(feeds.robots().utf8) })
         // The sitemap lists the HTML pages of this very list.
         let htmlPaths = jobs.map(\.path).filter { $0.hasSuffix("index.html") }
-        jobs.append(PageJob(path: "sitemap.xml", inputs: ["corpus#meta", "config", "catalog"]) { Array(feeds.sitemap(htmlPaths).utf8) })
+        jobs.append(PageJob(path: "sitemap.xml") { Array(feeds.sitemap(htmlPaths).utf8) })
         return jobs
     }
 

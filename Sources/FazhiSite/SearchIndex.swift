@@ -380,7 +380,7 @@ public struct SearchIndex: Sendable {
 extension SitePages {
     /// The pages search adds: `/search/`.
     func searchJobs() -> [PageJob] {
-        [PageJob(path: "search/index.html", inputs: ["config", "catalog", "template:layout", "template:search"]) { self.searchPage() }]
+        [PageJob(path: "search/index.html") { self.searchPage() }]
     }
 
     /// The search page, `/search/`: Pagefind's UI, loaded by `assets/search.js` from `<base>pagefind/`.

@@ -136,7 +136,6 @@ public struct SiteBuilder {
         if fromSpare, let spareChanges {
             do {
                 try out.bringUpToDate(changed: spareChanges)
-                try out.removeStrays(keeping: Set(old!.outputs.keys))
             } catch {
                 out.abort()
                 throw error
@@ -165,6 +164,10 @@ public struct SiteBuilder {
             out.abort()
             throw Diagnostic(file: out.staging, "cannot create a scratch file: \(why)")
         }
+        // Files the spare has and the previous site had not (put there by hand): removed on another thread
+        // while the model, the page list and the keys are made, which do not touch the staging folder. Started
+        // after the scratch file was made (and unlinked), so the walk cannot meet it.
+        let strayRemoval = fromSpare ? BackgroundWork { [keep = Set(old!.outputs.keys)] in _ = try out.removeStrays(keeping: keep) } : nil
         let progress = self.progress
         let parseCount = toParse.count
         let step = parseCount <= 100 ? 1 : parseCount / 100
@@ -225,6 +228,7 @@ public struct SiteBuilder {
                 let sizes = todo.map { FileStamp.look(out.output + "/" + jobs[$0].path)?.size ?? 0 }
                 todo = zip(todo, sizes).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
             }
+            try strayRemoval?.wait()
             try out.makeDirectories(for: todo.map { jobs[$0].path } + assets.map { "assets/" + $0 })
             // Writes `bytes` unless the site already has exactly them.
             let output = out.output
@@ -309,6 +313,7 @@ public struct SiteBuilder {
             summary.filesRemoved = try out.commit(removed: incremental ? summary.filesRemoved : nil, keepPrevious: incremental)
             clock.lap("commit")
         } catch {
+            _ = try? strayRemoval?.wait()
             out.abort()
             throw error
         }
@@ -567,6 +572,24 @@ struct PhaseClock {
         let now = DispatchTime.now().uptimeNanoseconds
         FileHandle.standardError.write(Data(String(format: "timing %-14@ %.3f s\n", phase, Double(now - last) / 1e9).utf8))
         last = now
+    }
+}
+
+/// Work started on another thread; `wait` returns when it is done and rethrows its error.
+final class BackgroundWork: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var failure: Error?
+
+    init(_ work: @escaping @Sendable () throws -> Void) {
+        DispatchQueue.global().async {
+            do { try work() } catch { self.failure = error }
+            self.done.signal()
+        }
+    }
+
+    func wait() throws {
+        done.wait(); done.signal()
+        if let failure { throw failure }
     }
 }
 

@@ -7,7 +7,7 @@ import Foundation
 public struct SiteTemplates: Sendable {
     let renderer: TemplateRenderer
     public let names: [String]
-    /// Template files, for a future dependency graph (`template:<name>` inputs).
+    /// The file of each template, by name (for error messages).
     public let files: [String: String]
 
     public static let required = ["layout", "home", "report", "locality", "localities", "year", "years", "theme", "theme-year", "themes",

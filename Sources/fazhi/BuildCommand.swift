@@ -68,7 +68,13 @@ struct BuildCommand: ParsableCommand {
             out.error("pagefind failed; the site is built without a search index:\n" + summary.search.detail.suffix(2000))
         }
         print(summary.search.line)
-        if failed || !summary.failed.isEmpty || summary.search.state == .failed { throw ExitCode(1) }
+        let status: Int32 = failed || !summary.failed.isEmpty || summary.search.state == .failed ? 1 : 0
+        // The process ends here, before the builder and its read-ahead build cache are freed object by object
+        // (55 ms after adding one report to 5,000, for memory the system takes back at once).
+        withExtendedLifetime(builder) {
+            fflush(nil)
+            Glibc.exit(status)
+        }
     }
 }
 
