@@ -55,10 +55,10 @@ public struct DataExports: Sendable {
         var out = encoder.header()
         // Catalog order of each indicator, and its fields encoded.
         var order: [String: Int] = [:]
-        var indicatorFields: [String: [UInt8]] = [:]
-        for (i, d) in m.catalog.indicators.enumerated() where order[d.id] == nil {
-            order[d.id] = i
-            indicatorFields[d.id] = encoder.encode([d.theme, d.id, d.name], from: 5)
+        var indicatorFields: [[UInt8]] = [] // by catalog order
+        for (i, d) in m.catalog.indicators.enumerated() {
+            indicatorFields.append(encoder.encode([d.theme, d.id, d.name], from: 5))
+            if order[d.id] == nil { order[d.id] = i }
         }
         var rows = 0
         for r in m.reports {
@@ -71,17 +71,19 @@ public struct DataExports: Sendable {
                 let x = all[a.at].indicator, y = all[b.at].indicator
                 return x != y ? x < y : a.at < b.at
             }
-            let vals = keyed.map { all[$0.at] }
-            if vals.isEmpty { continue }
+            if keyed.isEmpty { continue }
             let reportFields = encoder.encode([r.id, r.adcode, r.meta.locality, r.meta.province, r.year.map(String.init) ?? ""], from: 0)
             // The report page's address, made once per report (as `sourceURL` makes it).
             let page = m.reportURL(r.id)
-            for v in vals {
+            for (o, at) in keyed {
+                let v = all[at]
                 encoder.beginRow(rows, into: &out)
                 out += reportFields
-                if let known = indicatorFields[v.indicator] { out += known } else { out += encoder.encode(["", v.indicator, ""], from: 5) }
-                encoder.append([NumberFormat.plain(v.value), v.unit, v.qualifier.rawValue,
-                                r.linkedAnchors.contains(v.anchor) ? page + "#" + v.anchor : page], from: 8, into: &out)
+                if o < indicatorFields.count { out += indicatorFields[o] } else { out += encoder.encode(["", v.indicator, ""], from: 5) }
+                encoder.append(NumberFormat.plain(v.value), column: 8, into: &out)
+                encoder.append(v.unit, column: 9, into: &out)
+                encoder.append(v.qualifier.rawValue, column: 10, into: &out)
+                encoder.append(r.linkedAnchors.contains(v.anchor) ? page + "#" + v.anchor : page, column: 11, into: &out)
                 encoder.endRow(into: &out)
                 rows += 1
             }
@@ -150,21 +152,23 @@ struct ExportEncoder {
 
     /// The fields `first…` of a row, as they stand in it.
     func append(_ values: [String], from first: Int, into out: inout [UInt8]) {
-        for (k, v) in values.enumerated() {
-            let j = first + k
-            switch format {
-            case .csv:
-                if j > 0 { out.append(UInt8(ascii: ",")) }
-                Escape.appendCSV(v, text: !columns[j].numeric, to: &out)
-            case .json:
-                out.append(contentsOf: keys[j])
-                if !columns[j].numeric {
-                    JSONText.appendQuoted(v, to: &out)
-                } else if v.isEmpty {
-                    out.append(contentsOf: "null".utf8)
-                } else {
-                    out.append(contentsOf: v.utf8)
-                }
+        for (k, v) in values.enumerated() { append(v, column: first + k, into: &out) }
+    }
+
+    /// Field `j` of a row.
+    func append(_ v: String, column j: Int, into out: inout [UInt8]) {
+        switch format {
+        case .csv:
+            if j > 0 { out.append(UInt8(ascii: ",")) }
+            Escape.appendCSV(v, text: !columns[j].numeric, to: &out)
+        case .json:
+            out.append(contentsOf: keys[j])
+            if !columns[j].numeric {
+                JSONText.appendQuoted(v, to: &out)
+            } else if v.isEmpty {
+                out.append(contentsOf: "null".utf8)
+            } else {
+                out.append(contentsOf: v.utf8)
             }
         }
     }

@@ -112,7 +112,7 @@ public enum NumberFormat {
         guard v.isFinite else { return "" }
         if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
         let s = String(v)
-        if s.contains("e") {
+        if s.utf8.contains(UInt8(ascii: "e")) { // (String.contains(_: String) goes through Foundation's range(of:))
             // Fixed notation with enough digits, trailing zeros trimmed.
             var digits = 0
             var x = abs(v)
@@ -170,7 +170,7 @@ public enum NumberFormat {
     }
 
     static func trimZeros(_ s: String) -> String {
-        guard s.contains(".") else { return s }
+        guard s.utf8.contains(UInt8(ascii: ".")) else { return s }
         var t = Substring(s)
         while t.hasSuffix("0") { t = t.dropLast() }
         if t.hasSuffix(".") { t = t.dropLast() }

@@ -233,7 +233,9 @@ public struct SiteBuilder {
             // Writes `bytes` unless the site already has exactly them.
             let output = out.output
             @Sendable func put(_ path: String, _ bytes: [UInt8]) throws {
-                if incremental, let old = FileManager.default.contents(atPath: output + "/" + path), old.count == bytes.count,
+                // The old file is read only when it has the new size (a grown export is not read to be compared).
+                if incremental, FileStamp.look(output + "/" + path)?.size == Int64(bytes.count),
+                   let old = FileText.bytes(output + "/" + path), old.count == bytes.count,
                    old.withUnsafeBytes({ o in bytes.withUnsafeBytes { memcmp(o.baseAddress!, $0.baseAddress!, bytes.count) == 0 } }) {
                     _ = unchanged.next()
                     return
