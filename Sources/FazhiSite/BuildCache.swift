@@ -10,7 +10,7 @@ import Darwin
 /// the folder carries its own `.gitignore`). For output `public` it is `.fazhi-cache/public.build`.
 ///
 /// It records every input (config, catalog, each template and asset, each Markdown file) with its size,
-/// modification time and SHA-256; each Markdown file's parsed entry (so an unchanged report is not parsed);
+/// modification time and content hash (ContentHash); each Markdown file's parsed entry (so an unchanged report is not parsed);
 /// each output file with the key of the inputs it was made from; the build's diagnostics; and a stamp of
 /// the output's `.fazhi-site` marker, which every build replaces. A cache whose stamp does not match the
 /// output (a build killed after changing the site but before writing the cache, a site removed or rebuilt

@@ -41,6 +41,12 @@ public struct SiteBuilder {
         self.progress = progress
     }
 
+    /// Starts reading and decoding the build cache on another thread, so that work done before `build` (convert)
+    /// hides it: a build after adding one report to 5,000 spent 0.08 s there. Nothing else writes the cache.
+    public mutating func prefetchCache() {
+        prefetched = CachePrefetch(path: BuildCache.path(for: layout.output))
+    }
+
     /// Builds the site. Throws only when nothing sensible can be built (bad config, catalog or templates; an
     /// output folder that is not Fazhi's); a bad report is listed in `failed` and skipped.
     ///
@@ -51,12 +57,6 @@ public struct SiteBuilder {
     /// spare tree brought up to date, or hard links made now: see OutputTree), and the folder is swapped in
     /// whole. Without a usable previous site, or with `clean`, every file is written there. Either way the
     /// result is the same bytes, and a kill at any moment leaves one whole site.
-    /// Starts reading and decoding the build cache on another thread, so that work done before `build` (convert)
-    /// hides it: a build after adding one report to 5,000 spent 0.08 s there. Nothing else writes the cache.
-    public mutating func prefetchCache() {
-        prefetched = CachePrefetch(path: BuildCache.path(for: layout.output))
-    }
-
     public func build(clean: Bool = false) throws -> BuildSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         let scannedAt = FileStamp.nowNanos()

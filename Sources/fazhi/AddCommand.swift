@@ -34,9 +34,11 @@ struct AddCommand: ParsableCommand {
             }
         }
         if added > 0 && !noBuild {
+            var builder = SiteBuilder(layout: global.layout)
+            builder.prefetchCache()
             let converted = try Converter(layout: global.layout).run()
             for d in converted.failed { printErr(d.description) }
-            let built = try SiteBuilder(layout: global.layout).build()
+            let built = try builder.build()
             print("built \(global.layout.output): \(built.pagesWritten) pages")
         }
         if added < outcomes.count { throw ExitCode.failure }

@@ -73,8 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
     static func rebuild(layout: ProjectLayout, baseURL: String) -> Result<String, PreviewSession.RebuildFailure> {
         let started = Date()
         do {
+            var builder = SiteBuilder(layout: layout, baseURL: baseURL)
+            builder.prefetchCache()
             let converted = try Converter(layout: layout).run()
-            let built = try SiteBuilder(layout: layout, baseURL: baseURL).build()
+            let built = try builder.build()
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
             if !converted.failed.isEmpty {
                 return .failure(.init(converted.failed.map(\.description).joined(separator: "\n")))
