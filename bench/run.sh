@@ -65,7 +65,12 @@ HTML
 # files were deleted (the allocator passes over recently freed inodes; measured here: 20,000 new files took
 # 0.8 s in a fresh spot and 3.8–8.9 s after a large delete). So nothing is deleted between the measured cold
 # builds: fazhi and Hugo each build twice, alternating, into new folders, and the faster run of each counts.
-rm -rf "$WORK"/n*; sync
+# Nor are the previous run's trees deleted before the measurements: they are moved aside and deleted at the end.
+# The previous run's trees are moved aside now and deleted only after the measurements (see above).
+TRASH="$WORK/.old-$$"
+mkdir -p "$TRASH"
+for old in "$WORK"/n*; do [ -e "$old" ] && mv "$old" "$TRASH/"; done
+trap 'rm -rf "$WORK"/.old-*' EXIT  # (and any a killed run left)
 ROWS=()
 for N in $SIZES; do
   dir=$WORK/n$N

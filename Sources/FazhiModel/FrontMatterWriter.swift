@@ -29,7 +29,7 @@ public enum FrontMatterWriter {
     /// The bytes of a front matter, built by appending (every report of a corpus passes here on convert).
     struct YAMLBytes {
         var bytes: [UInt8] = []
-        mutating func raw(_ s: StaticString) { bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        mutating func raw(_ s: StaticString) { bytes.append(literal: s) }
         mutating func text(_ s: String) { bytes += s.utf8 }
         mutating func quoted(_ s: String) { FrontMatterWriter.appendQuoted(s, to: &bytes) }
         mutating func number(_ v: Double) { text(FrontMatterWriter.number(v)) }

@@ -31,7 +31,7 @@ public enum Escape {
                 default: continue
                 }
                 out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[run..<k]))
-                out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                out.append(literal: replacement)
                 run = k + 1
             }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[run...]))

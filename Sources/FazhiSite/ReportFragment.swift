@@ -9,7 +9,6 @@ public struct ReportFragment: Sendable {
     public var factsTbody: [UInt8]
     public var factCount: Int
 
-
     public static func make(_ doc: ReportDocument, base: BaseURL) -> ReportFragment {
         let rendered = MarkdownRenderer.render(doc.body)
         let ids = Set(rendered.ids)

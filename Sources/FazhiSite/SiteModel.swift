@@ -2,9 +2,9 @@ import FazhiModel
 import Foundation
 
 /// One report as the site needs it. The body and the facts are not kept (they are read again when the
-/// report's own page is rendered), so the model stays small for a national corpus.
-/// One report as the site sees it. A class, and immutable: pages look reports up by index thousands of times
-/// a build, and a struct of this many strings and sets was copied (a retain and release per field) each time.
+/// report's own page is rendered), so the model stays small for a national corpus. A class, and immutable:
+/// pages look reports up by index thousands of times a build, and a struct of this many strings and sets was
+/// copied (a retain and release per field) each time.
 public final class ReportEntry: Sendable {
     /// The Markdown file, as found (path under `<content>/markdown`).
     public let file: String

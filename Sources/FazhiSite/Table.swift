@@ -131,7 +131,7 @@ public struct DataTable: Sendable {
 struct HTMLWriter {
     var bytes: [UInt8] = []
     mutating func raw(_ markup: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: markup.utf8Start, count: markup.utf8CodeUnitCount))
+        bytes.append(literal: markup)
     }
     mutating func text(_ s: String) { Escape.appendHTML(s, to: &bytes) }
 }
