@@ -4,8 +4,11 @@ import Yams
 /// This model holds what every stage needs (ids, names, units); the matching rules in the same file
 /// are read by the FazhiIndicators module.
 public struct Catalog: Sendable, Equatable {
-    public var themes: [Theme]
-    public var indicators: [IndicatorDefinition]
+    public var themes: [Theme] { didSet { themePositions = Self.positions(themes.map(\.id)) } }
+    public var indicators: [IndicatorDefinition] { didSet { indicatorPositions = Self.positions(indicators.map(\.id)) } }
+    /// Where the first theme and the first indicator of each id is (pages look indicators up by the thousand).
+    private var themePositions: [String: Int]
+    private var indicatorPositions: [String: Int]
     /// Phrases whose numerals are part of a name, never a quantity (三项制度, 八项规定…): `not_quantities`.
     public var notQuantities: [String] = []
     /// Words that, just before a number (in its clause), mark it as a part or a per-unit figure, never a
@@ -20,10 +23,18 @@ public struct Catalog: Sendable, Equatable {
 
     public init(themes: [Theme], indicators: [IndicatorDefinition]) {
         self.themes = themes; self.indicators = indicators
+        themePositions = Self.positions(themes.map(\.id))
+        indicatorPositions = Self.positions(indicators.map(\.id))
     }
 
-    public func theme(_ id: String) -> Theme? { themes.first { $0.id == id } }
-    public func indicator(_ id: String) -> IndicatorDefinition? { indicators.first { $0.id == id } }
+    public func theme(_ id: String) -> Theme? { themePositions[id].map { themes[$0] } }
+    public func indicator(_ id: String) -> IndicatorDefinition? { indicatorPositions[id].map { indicators[$0] } }
+
+    private static func positions(_ ids: [String]) -> [String: Int] {
+        var found: [String: Int] = [:]
+        for (i, id) in ids.enumerated() where found[id] == nil { found[id] = i }
+        return found
+    }
 }
 
 public struct Theme: Sendable, Equatable {

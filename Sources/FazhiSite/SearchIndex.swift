@@ -120,7 +120,10 @@ public struct SearchIndex: Sendable {
     /// site it replaces, whose year bundles are carried over when their pages did not change; `site` may
     /// already hold some (when the build started from the spare tree). Never throws: a missing or failing
     /// Pagefind leaves the site without an index and says so in the outcome.
-    public func update(site: String, previous: String?, shards: [Shard]) -> SearchOutcome {
+    /// `changed`: the pages this build wrote or removed, when `site` was made from `previous` (an incremental
+    /// build); a shard none of whose pages is among them, with as many pages as the previous bundle's stamp
+    /// says, has the same pages as there and takes that stamp as its fingerprint without reading them.
+    public func update(site: String, previous: String?, shards: [Shard], changed: Set<String>? = nil) -> SearchOutcome {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let fm = FileManager.default
@@ -137,8 +140,14 @@ public struct SearchIndex: Sendable {
         try? fm.createDirectory(atPath: root, withIntermediateDirectories: true)
 
         // Keep or carry over every bundle whose pages did not change; list the others.
+        let args = arguments(site: "SITE", output: "OUT")
         let fingerprints: [String] = ParallelMap.map(shards) { shard in
-            Self.fingerprint(site: site, pages: shard.pages, arguments: arguments(site: "SITE", output: "OUT"))
+            if let changed, let previous, previous != site, !shard.pages.contains(where: changed.contains),
+               let stamp = Self.readStamp(previous + "/" + Self.bundle + "/" + shard.name),
+               Self.stamp(stamp, fits: shard.pages.count, arguments: args) {
+                return stamp
+            }
+            return Self.fingerprint(site: site, pages: shard.pages, arguments: args)
         }
         var toIndex: [Int] = []
         for (k, shard) in shards.enumerated() {
@@ -212,7 +221,7 @@ public struct SearchIndex: Sendable {
     /// (`indexedParts`).
     static func fingerprint(site: String, pages: [String], arguments: [String]) -> String {
         // Hashed as one run of bytes: each page's path and line end, then each part's length and bytes.
-        var bytes = Array(("pagefind \(pagefindVersion) " + arguments.joined(separator: " ") + "\n").utf8)
+        var bytes: [UInt8] = []
         for p in pages {
             bytes += (p + "\n").utf8
             if let data = FileManager.default.contents(atPath: site + "/" + p) {
@@ -224,7 +233,18 @@ public struct SearchIndex: Sendable {
                 }
             }
         }
-        return "v3 \(pages.count) " + ContentHash.digest(bytes).hex
+        return "v4 \(pages.count) " + settingsHash(arguments) + " " + ContentHash.digest(bytes).hex
+    }
+
+    /// The Pagefind version and arguments, hashed: the part of a fingerprint that is not the pages.
+    static func settingsHash(_ arguments: [String]) -> String {
+        ContentHash.hex(Array(("pagefind \(pagefindVersion) " + arguments.joined(separator: " ")).utf8))
+    }
+
+    /// Whether a bundle's stamp was made by this version of the format for `count` pages with these arguments.
+    static func stamp(_ stamp: String, fits count: Int, arguments: [String]) -> Bool {
+        let parts = stamp.split(separator: " ")
+        return parts.count == 4 && parts[0] == "v4" && parts[1] == "\(count)" && parts[2] == settingsHash(arguments)
     }
 
     /// The byte ranges of a page that its index entry is made from. When the page marks its text with

@@ -308,7 +308,8 @@ public struct SiteBuilder {
                 let path = "reports/\(r.id)/index.html"
                 return produced[path] == nil ? nil : (path, r.year)
             }
-            summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages))
+            summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages),
+                                                                 changed: incremental ? Set(staged.sorted() + removedFiles) : nil)
             // The replaced site is kept as the next build's spare after an incremental build (a clean build
             // replaces everything, so the next one would gain nothing from it).
             clock.lap("search")

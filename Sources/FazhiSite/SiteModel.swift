@@ -135,9 +135,11 @@ public final class SiteModel: Sendable {
 
         // Observations: for each (adcode, year, indicator) the first report, government reports before
         // department reports, then by id, that gives a value.
-        let known = Set(catalog.indicators.map(\.id))
-        // Keyed by adcode and year as integers (`observationKey`): no string is made per value.
-        var chosen: [String: [ObservationKey: Observation]] = [:]
+        // By the indicator's position in the catalog (its first, for an id given twice), then by adcode and year
+        // as integers (`observationKey`): one string lookup per value, no string made.
+        var position: [String: Int] = [:]
+        for (k, d) in catalog.indicators.enumerated() where position[d.id] == nil { position[d.id] = k }
+        var chosen = [[ObservationKey: Observation]](repeating: [:], count: catalog.indicators.count)
         let order = reports.indices.sorted { a, b in
             let ka = reports[a].meta.kind == .department ? 1 : 0, kb = reports[b].meta.kind == .department ? 1 : 0
             return ka != kb ? ka < kb : reports[a].id < reports[b].id
@@ -145,10 +147,9 @@ public final class SiteModel: Sendable {
         for i in order {
             let r = reports[i]
             guard let y = r.year, let key = SiteModel.observationKey(adcode: r.adcode, year: y) else { continue }
-            for v in r.meta.indicators where known.contains(v.indicator) && v.value.isFinite {
-                if chosen[v.indicator]?[key] == nil {
-                    chosen[v.indicator, default: [:]][key] = Observation(report: i, adcode: r.adcode, year: y, value: v)
-                }
+            for v in r.meta.indicators where v.value.isFinite {
+                guard let p = position[v.indicator], chosen[p][key] == nil else { continue }
+                chosen[p][key] = Observation(report: i, adcode: r.adcode, year: y, value: v)
             }
         }
         var obs: [String: [Observation]] = [:]
@@ -156,7 +157,8 @@ public final class SiteModel: Sendable {
         var index: [String: [ObservationKey: Int]] = [:]
         var withData: [String] = []
         for ind in catalog.indicators {
-            guard let m = chosen[ind.id] else { continue }
+            let m = chosen[position[ind.id]!]
+            if m.isEmpty { continue }
             let keys = m.keys.sorted()
             let list = keys.map { m[$0]! }
             obs[ind.id] = list
