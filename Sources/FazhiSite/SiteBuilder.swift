@@ -583,11 +583,13 @@ final class BackgroundWork: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var failure: Error?
 
+    /// On a thread of its own: the dispatch queue's threads may all be busy (convert's or the render's
+    /// concurrentPerform), and the work would wait for them.
     init(_ work: @escaping @Sendable () throws -> Void) {
-        DispatchQueue.global().async {
+        Thread {
             do { try work() } catch { self.failure = error }
             self.done.signal()
-        }
+        }.start()
     }
 
     func wait() throws {
@@ -608,13 +610,14 @@ final class CachePrefetch: @unchecked Sendable {
 
     init(path: String) {
         self.path = path
-        DispatchQueue.global().async {
+        // A thread of its own, as BackgroundWork's: convert keeps the dispatch threads busy.
+        Thread {
             self.bytes = FileText.bytes(path)
             self.head = self.bytes.flatMap { BuildCache.decode($0, withReads: false) }
             self.headRead.signal()
             self.full = self.head == nil ? nil : self.bytes.flatMap { BuildCache.decode($0, withReads: true) }
             self.entriesRead.signal()
-        }
+        }.start()
     }
 
     /// The file's bytes and the cache without its entries.
