@@ -578,23 +578,26 @@ struct PhaseClock {
     }
 }
 
-/// Work started on another thread; `wait` returns when it is done and rethrows its error.
-final class BackgroundWork: @unchecked Sendable {
+/// Work started on a thread of its own (the dispatch queue's threads may all be busy with convert's or the
+/// render's concurrentPerform, and the work would wait for them); `wait` returns its result when it is done, or
+/// rethrows its error.
+final class BackgroundWork<Result>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
+    private var result: Result?
     private var failure: Error?
 
-    /// On a thread of its own: the dispatch queue's threads may all be busy (convert's or the render's
-    /// concurrentPerform), and the work would wait for them.
-    init(_ work: @escaping @Sendable () throws -> Void) {
+    init(_ work: @escaping @Sendable () throws -> Result) {
         Thread {
-            do { try work() } catch { self.failure = error }
+            do { self.result = try work() } catch { self.failure = error }
             self.done.signal()
         }.start()
     }
 
-    func wait() throws {
+    @discardableResult
+    func wait() throws -> Result {
         done.wait(); done.signal()
         if let failure { throw failure }
+        return result!
     }
 }
 
