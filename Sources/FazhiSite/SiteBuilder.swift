@@ -196,6 +196,20 @@ public struct SiteBuilder {
         clock.lap("parse")
         let allResults = results.map { $0! }
         let loaded = ContentLoader.merge(files: files, results: allResults)
+        // The new cache's entries are known now: its head is written on another thread while the model, page
+        // list and keys are made (the rest and the rename come last). A file read now was encoded as it was
+        // read; an entry taken from the cache is written back as the bytes it was read from.
+        BuildCache.removeLeftovers(of: cachePath)
+        let cacheWriter = BuildCache.Writer(path: cachePath) { [oldEntries = old?.encodedReads ?? [:], encodedReads] in
+            let records = zip(files, allResults).sorted { $0.0 < $1.0 }.map { f, r -> ArraySlice<UInt8> in
+                if let bytes = encodedReads[f] ?? oldEntries[f] { return bytes }
+                switch r {
+                case .success(let (e, ds)): return BuildCache.encodedRead(f, .entry(e, ds))
+                case .failure(let d): return BuildCache.encodedRead(f, .failure(d))
+                }
+            }
+            return BuildCache.head(entries: records)
+        }
         clock.lap("merge")
         let model = SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries, contentPath: layout.content)
         clock.lap("model")
@@ -317,6 +331,7 @@ public struct SiteBuilder {
             clock.lap("commit")
         } catch {
             _ = try? strayRemoval?.wait()
+            cacheWriter.cancel()
             out.abort()
             throw error
         }
@@ -340,16 +355,7 @@ public struct SiteBuilder {
         cache.problems = summary.problems
         cache.spareMarker = Self.markerStamp(out.spare)
         if cache.spareMarker != "none" { cache.spareChanges = staged.sorted() + removedFiles }
-        for (f, r) in zip(files, allResults) {
-            switch r {
-            case .success(let (e, ds)): cache.reads[f] = .entry(e, ds)
-            case .failure(let d): cache.reads[f] = .failure(d)
-            }
-            // A file read now was encoded as it was read; an entry taken from the cache is written back as the
-            // bytes it was read from.
-            if let bytes = encodedReads[f] ?? old?.encodedReads[f] { cache.encodedReads[f] = bytes }
-        }
-        cache.write(to: cachePath)
+        cacheWriter.finish(tail: cache.tail())
         clock.lap("cache write")
         summary.seconds = seconds()
         return summary
