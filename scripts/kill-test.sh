@@ -84,6 +84,8 @@ for f in $fractions; do
   [ ! -e "$T/public.tmp-build" ] && [ ! -e "$T/public.old" ] || fail "kill $i: the next build left $(ls -a "$T")"
   stale=$(find "$T/content/markdown" -name '.*.tmp-*' | wc -l)
   [ "$stale" -eq 0 ] || fail "kill $i: $stale temporary files left in content/markdown"
+  stale=$(find "$T/.fazhi-cache" -maxdepth 1 -name '.*.tmp-*' | wc -l)
+  [ "$stale" -eq 0 ] || fail "kill $i: $stale temporary build-cache files left in .fazhi-cache"
   printf 'kill %2d: %-14s at %6.2f s: %-12s public/ = %-20s leftovers [%s] cleared; next build = clean build\n' \
     "$i" "$phase" "$delay" "$outcome" "$seen;" "${leftovers% }"
 done
