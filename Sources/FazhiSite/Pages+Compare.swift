@@ -188,9 +188,14 @@ extension SitePages {
         let m = model
         let inds = m.catalog.indicators.filter { $0.theme == t.id }
         let dataYears = Set(themeYears(t))
+        // Per year, in one pass each (as themeLocalities(t, year:).count and themePassages(t, year:) count them):
+        // the localities with a value of one of the theme's indicators, and the passages classified under it.
+        var codesByYear: [Int: Set<String>] = [:]
+        for d in inds { for o in m.observations[d.id] ?? [] where m.localityIndex[o.adcode] != nil { codesByYear[o.year, default: []].insert(o.adcode) } }
+        let passagesByYear = m.themePassageCounts[t.id] ?? [:]
         let years = themePageYears(t).reversed().map { y -> [String: Any] in
-            ["year": String(y), "href": m.themeYearURL(t.id, y), "localities": dataYears.contains(y) ? themeLocalities(t, year: y).count : 0,
-             "passages": themePassages(t, year: y).reduce(0) { $0 + $1.sections.count }]
+            ["year": String(y), "href": m.themeYearURL(t.id, y), "localities": dataYears.contains(y) ? codesByYear[y]?.count ?? 0 : 0,
+             "passages": passagesByYear[y] ?? 0]
         }
         let ctx: [String: Any] = [
             "name": t.name, "description": opt(t.description), "keywords": t.keywords.joined(separator: "、"), "has_keywords": !t.keywords.isEmpty,
@@ -203,12 +208,7 @@ extension SitePages {
 
     /// Years with a page for the theme: those with values of its indicators or passages classified under it.
     func themePageYears(_ t: Theme) -> [Int] {
-        var ys = Set(themeYears(t))
-        for r in model.reports {
-            guard let y = r.year, !ys.contains(y) else { continue }
-            if r.meta.sections.contains(where: { $0.themes.contains(t.id) && r.headingAnchors.contains($0.anchor) }) { ys.insert(y) }
-        }
-        return ys.sorted()
+        Set(themeYears(t)).union((model.themePassageCounts[t.id] ?? [:]).keys).sorted()
     }
 
     /// Localities with a value of one of the theme's indicators in the year, by code.
@@ -292,13 +292,31 @@ extension SitePages {
         }
         var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
         columns += years.map { .init("\($0)年", numeric: true, csv: "\($0)") }
+        // Each locality's observations are a run of `obs` (sorted by code, then year): found once, then walked
+        // beside the sorted years (a lookup per cell hashed the indicator's id twice).
+        var runs: [String: Range<Int>] = [:]
+        var k = 0
+        while k < obs.count {
+            var end = k + 1
+            while end < obs.count, obs[end].adcode == obs[k].adcode { end += 1 }
+            runs[obs[k].adcode] = k..<end
+            k = end
+        }
+        func byYear(_ l: Locality) -> [Observation?] {
+            guard let run = runs[l.adcode] else { return years.map { _ in nil } }
+            var at = run.lowerBound
+            return years.map { y in
+                while at < run.upperBound, obs[at].year < y { at += 1 }
+                return at < run.upperBound && obs[at].year == y ? obs[at] : nil
+            }
+        }
         let rows: [[DataTable.Cell]] = locs.map { l in
             if csvOnly {
-                return [DataTable.Cell(l.name), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { y in
-                    DataTable.Cell(m.observation(d.id, adcode: l.adcode, year: y).map { NumberFormat.plain($0.value.value) } ?? "")
+                return [DataTable.Cell(l.name), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + byYear(l).map { o in
+                    DataTable.Cell(o.map { NumberFormat.plain($0.value.value) } ?? "")
                 }
             }
-            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + years.map { valueCell(m.observation(d.id, adcode: l.adcode, year: $0)) }
+            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + byYear(l).map { valueCell($0) }
         }
         let caption = province.map { "\(d.name)：\($0.name)各地区各年度" } ?? "\(d.name)：各地区各年度"
         return DataTable(id: "by-locality", caption: caption, csvHref: base.url("data/indicators/\(d.id).csv"),

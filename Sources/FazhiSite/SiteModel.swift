@@ -133,6 +133,14 @@ public final class SiteModel: Sendable {
 
         var byYear: [Int: [Int]] = [:]
         for (i, r) in reports.enumerated() { if let y = r.year { byYear[y, default: []].append(i) } }
+        var passages: [String: [Int: Int]] = [:]
+        for r in reports {
+            guard let y = r.year else { continue }
+            for section in r.meta.sections where r.headingAnchors.contains(section.anchor) {
+                for t in Set(section.themes) { passages[t, default: [:]][y, default: 0] += 1 } // a theme listed twice counts once
+            }
+        }
+        self.themePassageCounts = passages
         self.years = byYear.keys.sorted()
         self.reportsByYear = byYear
 
@@ -178,6 +186,10 @@ public final class SiteModel: Sendable {
         guard isAdcode(adcode), let code = Int(adcode) else { return nil }
         return ObservationKey(code: code, year: year)
     }
+
+    /// Theme id → year → how many sections of that year's reports are classified under the theme and are in
+    /// their report's body (the passages a theme's year page lists), counted once for every theme page.
+    let themePassageCounts: [String: [Int: Int]]
 
     /// Each report's page address (`reportURL(id)`), made once.
     let reportURLs: [String]
