@@ -61,12 +61,7 @@ public enum FileText {
     /// Replaces `path` with `bytes` atomically: writes a new temporary file beside it, then renames it over it, so
     /// a reader (or a kill) sees the old file or the new one, never a part.
     public static func replace(_ path: String, with bytes: [UInt8]) throws(ReplaceFailure) {
-        var dir = "", name = path
-        if let slash = path.lastIndex(of: "/") {
-            dir = String(path[..<slash])
-            name = String(path[path.index(after: slash)...])
-        }
-        let tmp = (dir.isEmpty && !path.hasPrefix("/") ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let tmp = temporaryPath(beside: path)
         let failure = writeNew(tmp, bytes)
         if failure != 0 { throw .write(failure) }
         if rename(tmp, path) != 0 {
@@ -74,6 +69,17 @@ public enum FileText {
             unlink(tmp)
             throw .rename(e)
         }
+    }
+
+    /// A new temporary file name beside `path`: `.<name>.tmp-<pid>-<random>` in the same folder, so that a rename
+    /// moves it into place.
+    public static func temporaryPath(beside path: String) -> String {
+        var dir = "", name = path
+        if let slash = path.lastIndex(of: "/") {
+            dir = String(path[..<slash])
+            name = String(path[path.index(after: slash)...])
+        }
+        return (dir.isEmpty && !path.hasPrefix("/") ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// The file as text (invalid UTF-8 shows as U+FFFD); nil when it cannot be opened.

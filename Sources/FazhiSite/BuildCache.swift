@@ -108,8 +108,8 @@ struct BuildCache {
     }
 
     /// The file: magic and version, the length of the entries, the entries (each Markdown file's read, by
-    /// path), the rest (`tail`). The entries come first so that a build can write them while it renders
-    /// (`Writer`): they are known once the Markdown is read, the rest only at the end.
+    /// path), the rest (`tail`). The entries come first so that a build can write them early (`Writer`): they
+    /// are known once the Markdown is read, the rest only at the end.
     func encoded() -> [UInt8] {
         var records: [ArraySlice<UInt8>] = []
         for (p, read) in reads.sorted(by: { $0.key < $1.key }) { records.append(encodedReads[p] ?? Self.encodedRead(p, read)) }
@@ -163,7 +163,7 @@ struct BuildCache {
 
     static func remove(_ path: String) { unlink(path) }
 
-    /// The temporary files of `path` (`.<name>.tmp-…` beside it) that a build killed before its rename left.
+    /// The temporary files of `path` (`FileText.temporaryPath`) that a build killed before its rename left.
     static func removeLeftovers(of path: String) {
         guard let slash = path.lastIndex(of: "/") else { return }
         let dir = String(path[..<slash]), prefix = "." + path[path.index(after: slash)...] + ".tmp-"
@@ -182,9 +182,7 @@ struct BuildCache {
 
         init(path: String, head: @escaping @Sendable () -> [UInt8]) {
             self.path = path
-            var dir = "", name = path
-            if let slash = path.lastIndex(of: "/") { dir = String(path[..<slash]); name = String(path[path.index(after: slash)...]) }
-            let temporary = (dir.isEmpty ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let temporary = FileText.temporaryPath(beside: path)
             self.temporary = temporary
             started = BackgroundWork {
                 guard CacheFolder.make(for: path) else { return false }

@@ -104,8 +104,7 @@ public final class SiteModel: Sendable {
         self.config = config; self.base = base; self.catalog = catalog; self.contentPath = contentPath
         let reports = unsorted.sorted { $0.id < $1.id }
         self.reports = reports
-        // The observation tables on another thread, beside the rest (a build after adding one report to 5,000
-        // spends a tenth of a second here, on one core).
+        // The observation tables (most of a model's time) on a thread of their own, beside the rest.
         let tables = BackgroundWork { ObservationTables(reports: reports, catalog: catalog) }
         self.reportURLs = reports.map { base.url("reports/\(Escape.pathSegment($0.id))/") }
         self.newestFirst = Self.newestFirst(reports)
