@@ -154,19 +154,9 @@ extension SitePages {
         let ctx: [String: Any] = ["themes": m.catalog.themes.map { t -> [String: Any] in
             let inds = m.catalog.indicators.filter { $0.theme == t.id }
             return ["name": t.name, "href": m.themeURL(t.id), "description": opt(t.description), "indicators": inds.map { indicatorLink($0) },
-                    "indicator_count": inds.count, "passages": passageCount(t)]
+                    "indicator_count": inds.count, "passages": m.themePassageTotals[t.id] ?? 0]
         }]
         return page("themes", title: "主题", section: .themes, crumbs: [("主题", nil)], path: "themes/index.html", ctx)
-    }
-
-    func passageCount(_ t: Theme) -> Int {
-        // By index, without copying each report.
-        let reports = model.reports
-        var n = 0
-        for i in reports.indices {
-            for s in reports[i].meta.sections where s.themes.contains(t.id) && reports[i].headingAnchors.contains(s.anchor) { n += 1 }
-        }
-        return n
     }
 
     func themeTable(_ t: Theme, year y: Int) -> DataTable {
@@ -271,10 +261,10 @@ extension SitePages {
         return page("indicators", title: "指标", section: .indicators, crumbs: [("指标", nil)], path: "indicators/index.html", ctx)
     }
 
-    /// The matrix of an indicator: a row per locality with a value (all of them, or those of one province), a
-    /// column per year. `csvOnly` leaves out what only the HTML table shows (links, titles, sort keys): the
-    /// national matrix is made for the CSV download alone.
-    func indicatorTable(_ d: IndicatorDefinition, province: ProvinceGroup? = nil, csvOnly: Bool = false) -> DataTable {
+    /// An indicator's locality × year matrix (nationally, or in one province): the localities with a value, the
+    /// years with one, and a locality's observation in each of those years. The national matrix is made for the
+    /// CSV download alone (`indicatorCSV`); a province's is its page's table (`indicatorTable`).
+    func indicatorMatrix(_ d: IndicatorDefinition, province: ProvinceGroup?) -> (localities: [Locality], years: [Int], row: (Locality) -> [Observation?]) {
         let m = model
         let obs = m.observations[d.id] ?? []
         let locs: [Locality]
@@ -290,8 +280,6 @@ extension SitePages {
             locs = Set(obs.map(\.adcode)).sorted().compactMap { m.locality($0) }
             years = Set(obs.map(\.year)).sorted()
         }
-        var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
-        columns += years.map { .init("\($0)年", numeric: true, csv: "\($0)") }
         // Each locality's observations are a run of `obs` (sorted by code, then year): found once, then walked
         // beside the sorted years (a lookup per cell hashed the indicator's id twice).
         var runs: [String: Range<Int>] = [:]
@@ -302,25 +290,50 @@ extension SitePages {
             runs[obs[k].adcode] = k..<end
             k = end
         }
-        func byYear(_ l: Locality) -> [Observation?] {
-            guard let run = runs[l.adcode] else { return years.map { _ in nil } }
+        let found = runs
+        return (locs, years, { l in
+            guard let run = found[l.adcode] else { return years.map { _ in nil } }
             var at = run.lowerBound
             return years.map { y in
                 while at < run.upperBound, obs[at].year < y { at += 1 }
                 return at < run.upperBound && obs[at].year == y ? obs[at] : nil
             }
-        }
+        })
+    }
+
+    /// The matrix as a table, with links to each value's sentence.
+    func indicatorTable(_ d: IndicatorDefinition, province: ProvinceGroup? = nil) -> DataTable {
+        let (locs, years, row) = indicatorMatrix(d, province: province)
         let rows: [[DataTable.Cell]] = locs.map { l in
-            if csvOnly {
-                return [DataTable.Cell(l.name), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + byYear(l).map { o in
-                    DataTable.Cell(o.map { NumberFormat.plain($0.value.value) } ?? "")
-                }
-            }
-            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + byYear(l).map { valueCell($0) }
+            [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + row(l).map { valueCell($0) }
         }
         let caption = province.map { "\(d.name)：\($0.name)各地区各年度" } ?? "\(d.name)：各地区各年度"
         return DataTable(id: "by-locality", caption: caption, csvHref: base.url("data/indicators/\(d.id).csv"),
-                         columns: columns, rows: rows, note: "≥ 表示原文为“余”“多”“以上”等下限，约 表示约数，≤ 表示上限；— 表示该报告未给出。")
+                         columns: Self.indicatorColumns(years), rows: rows, note: "≥ 表示原文为“余”“多”“以上”等下限，约 表示约数，≤ 表示上限；— 表示该报告未给出。")
+    }
+
+    static func indicatorColumns(_ years: [Int]) -> [DataTable.Column] {
+        [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
+            + years.map { .init("\($0)年", numeric: true, csv: "\($0)") }
+    }
+
+    /// `data/indicators/<id>.csv`: the national matrix, written as `DataTable.csv` writes a table (locality,
+    /// province, code, then each year's value) but straight from the matrix, without a table of cells (24 of
+    /// them are rewritten when one report is added).
+    func indicatorCSV(_ d: IndicatorDefinition) -> [UInt8] {
+        let (locs, years, row) = indicatorMatrix(d, province: nil)
+        var out = DataTable.csvHeader(Self.indicatorColumns(years))
+        for l in locs {
+            Escape.appendCSV(l.name, to: &out)
+            out.append(UInt8(ascii: ",")); Escape.appendCSV(l.province, to: &out)
+            out.append(UInt8(ascii: ",")); Escape.appendCSV(l.adcode, to: &out)
+            for o in row(l) {
+                out.append(UInt8(ascii: ","))
+                Escape.appendCSV(o.map { NumberFormat.plain($0.value.value) } ?? "", text: false, to: &out)
+            }
+            out.append(0x0D); out.append(0x0A)
+        }
+        return out
     }
 
     /// The localities with a value of an indicator in one province.

@@ -63,7 +63,7 @@ public struct SitePages: Sendable {
             for g in groups {
                 jobs.append(PageJob(path: "indicators/\(d.id)/\(g.code)/index.html") { self.indicatorProvince(d, g) })
             }
-            jobs.append(PageJob(path: "data/indicators/\(d.id).csv") { self.indicatorTable(d, csvOnly: true).csv })
+            jobs.append(PageJob(path: "data/indicators/\(d.id).csv") { self.indicatorCSV(d) })
         }
         jobs.append(PageJob(path: "review/index.html") { self.review() })
         jobs.append(PageJob(path: "data/index.html") { self.dataPage() })

@@ -133,13 +133,17 @@ public final class SiteModel: Sendable {
         var byYear: [Int: [Int]] = [:]
         for (i, r) in reports.enumerated() { if let y = r.year { byYear[y, default: []].append(i) } }
         var passages: [String: [Int: Int]] = [:]
+        var passageTotals: [String: Int] = [:]
         for r in reports {
-            guard let y = r.year else { continue }
             for section in r.meta.sections where r.headingAnchors.contains(section.anchor) {
-                for t in Set(section.themes) { passages[t, default: [:]][y, default: 0] += 1 } // a theme listed twice counts once
+                for t in Set(section.themes) { // a theme listed twice counts once
+                    passageTotals[t, default: 0] += 1
+                    if let y = r.year { passages[t, default: [:]][y, default: 0] += 1 }
+                }
             }
         }
         self.themePassageCounts = passages
+        self.themePassageTotals = passageTotals
         self.years = byYear.keys.sorted()
         self.reportsByYear = byYear
 
@@ -189,6 +193,8 @@ public final class SiteModel: Sendable {
     /// Theme id → year → how many sections of that year's reports are classified under the theme and are in
     /// their report's body (the passages a theme's year page lists), counted once for every theme page.
     let themePassageCounts: [String: [Int: Int]]
+    /// Theme id → the same passages in all reports, dated or not (the themes overview's counts).
+    let themePassageTotals: [String: Int]
 
     /// Each report's page address (`reportURL(id)`), made once.
     let reportURLs: [String]

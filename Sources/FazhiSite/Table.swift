@@ -107,14 +107,20 @@ public struct DataTable: Sendable {
         h.raw(header ? "</th>" : "</td>")
     }
 
-    /// The table as CSV: UTF-8 with a byte-order mark, RFC 4180, CRLF line ends.
-    public var csv: [UInt8] {
+    /// The byte-order mark and the header line of a table's CSV.
+    static func csvHeader(_ columns: [Column]) -> [UInt8] {
         var out = Array("\u{FEFF}".utf8)
         for (j, c) in columns.enumerated() {
             if j > 0 { out.append(UInt8(ascii: ",")) }
             Escape.appendCSV(c.csvLabel ?? c.label, to: &out)
         }
         out.append(0x0D); out.append(0x0A)
+        return out
+    }
+
+    /// The table as CSV: UTF-8 with a byte-order mark, RFC 4180, CRLF line ends.
+    public var csv: [UInt8] {
+        var out = Self.csvHeader(columns)
         for row in rows {
             for (i, c) in row.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
