@@ -181,7 +181,8 @@ public struct Converter: Sendable {
             }
         }
 
-        Converter.removeStaleTemporaryFiles(markdownDir)
+        // Temporary files a killed convert left in the Markdown folder.
+        FileText.removeStaleTemporaryFiles(in: markdownDir)
 
         // Inputs, sorted by path. Anything under reports/ that is not read is said, never dropped in silence.
         var found: [Input] = []
@@ -350,10 +351,7 @@ public struct Converter: Sendable {
                 }
             }
             let path = markdownDir + "/" + id + ".md"
-            if let old = fm.contents(atPath: path), old.count == text.count,
-               old.withUnsafeBytes({ o in text.withUnsafeBytes { memcmp(o.baseAddress!, $0.baseAddress!, text.count) == 0 } }) {
-                return .same
-            }
+            if FileText.holds(path, text) { return .same }
             do throws(Diagnostic) {
                 try Converter.writeAtomically(text, to: path)
             } catch { return .failed(error) }
@@ -536,18 +534,6 @@ public struct Converter: Sendable {
     }
 
     static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
-
-    /// Removes temporary files (`.<name>.tmp-<pid>-<n>`) that a killed convert left in the Markdown folder,
-    /// when the process that wrote them is gone.
-    static func removeStaleTemporaryFiles(_ dir: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
-        for name in names where name.hasPrefix(".") {
-            guard let r = name.range(of: ".tmp-", options: .backwards) else { continue }
-            let parts = name[r.upperBound...].split(separator: "-")
-            guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil else { continue }
-            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { unlink(dir + "/" + name) }
-        }
-    }
 
     struct ExistingInfo: Sendable {
         var source: String

@@ -82,6 +82,34 @@ public enum FileText {
         return (dir.isEmpty && !path.hasPrefix("/") ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 
+    /// Removes from `dir` the temporary files (`temporaryPath`) of processes that no longer run: a write killed
+    /// before its rename. A running process's files are left alone (another build may be writing them).
+    public static func removeStaleTemporaryFiles(in dir: String) {
+        guard let d = opendir(dir) else { return }
+        var stale: [String] = []
+        while let entry = readdir(d) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            // `.<name>.tmp-<pid>-<random>`: what follows the last `.tmp-` is two numbers.
+            let bytes = Array(name.utf8), marker = Array(".tmp-".utf8)
+            guard bytes.first == UInt8(ascii: "."),
+                  let at = (0...max(bytes.count - marker.count, 0)).last(where: { bytes[$0...].starts(with: marker) })
+            else { continue }
+            let parts = bytes[(at + marker.count)...].split(separator: UInt8(ascii: "-")).map { String(decoding: $0, as: UTF8.self) }
+            guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil else { continue }
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { stale.append(name) }
+        }
+        closedir(d)
+        for name in stale { unlink(dir + "/" + name) }
+    }
+
+    /// Whether the file at `path` holds exactly `bytes` (read only when its size is theirs).
+    public static func holds(_ path: String, _ bytes: [UInt8]) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0, Int(st.st_size) == bytes.count, let old = FileText.bytes(path), old.count == bytes.count else { return false }
+        if bytes.isEmpty { return true }
+        return old.withUnsafeBytes { o in bytes.withUnsafeBytes { memcmp(o.baseAddress!, $0.baseAddress!, bytes.count) == 0 } }
+    }
+
     /// The file as text (invalid UTF-8 shows as U+FFFD); nil when it cannot be opened.
     public static func read(_ path: String) -> String? {
         bytes(path).map { String(decoding: $0, as: UTF8.self) }

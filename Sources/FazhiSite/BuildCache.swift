@@ -47,7 +47,17 @@ struct BuildCache {
     /// cache write: 5,000 entries are about 25 MB).
     var encodedReads: [String: ArraySlice<UInt8>] = [:]
 
-    enum CachedRead { case entry(ReportEntry, [Diagnostic]); case failure(Diagnostic) }
+    enum CachedRead {
+        case entry(ReportEntry, [Diagnostic]); case failure(Diagnostic)
+
+        /// What reading a Markdown file gave (`ContentLoader.read`).
+        init(_ read: Result<(ReportEntry, [Diagnostic]), Diagnostic>) {
+            switch read {
+            case .success(let (e, ds)): self = .entry(e, ds)
+            case .failure(let d): self = .failure(d)
+            }
+        }
+    }
 
     /// `<dir of output>/.fazhi-cache/<name of output>.build`.
     static func path(for output: String) -> String { CacheFolder.location(for: output) + ".build" }
@@ -163,15 +173,6 @@ struct BuildCache {
 
     static func remove(_ path: String) { unlink(path) }
 
-    /// The temporary files of `path` (`FileText.temporaryPath`) that a build killed before its rename left.
-    static func removeLeftovers(of path: String) {
-        guard let slash = path.lastIndex(of: "/") else { return }
-        let dir = String(path[..<slash]), prefix = "." + path[path.index(after: slash)...] + ".tmp-"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(prefix) {
-            unlink(dir + "/" + name)
-        }
-    }
-
     /// Writes a cache in two steps: its head and entries into a temporary file on another thread, as soon as
     /// they are known (a build after adding one report to 5,000 wrote 25 MB at its very end, on one core), then
     /// the rest and the rename into place (`finish`), last, as `write(to:)` does.
@@ -219,9 +220,12 @@ enum CacheFolder {
         return (parent.isEmpty ? "." : parent) + "/.fazhi-cache/" + ns.lastPathComponent
     }
 
+    /// The folder of a path in it.
+    static func directory(of path: String) -> String { (path as NSString).deletingLastPathComponent }
+
     /// Creates the folder of a path in it, with its `.gitignore` (`*`), if missing; false when it cannot.
     static func make(for path: String) -> Bool {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = directory(of: path)
         let fm = FileManager.default
         if fm.fileExists(atPath: dir) { return true }
         guard (try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true)) != nil else { return false }

@@ -178,15 +178,10 @@ public struct SiteBuilder {
                 fragments.append(ReportFragment.make(doc, base: base).encoded).map { FragmentRef(file: fragments, range: $0) }
             }
             let r = ContentLoader.read(file: file, catalog: catalog, fragment: sink)
-            let cached: BuildCache.CachedRead
-            switch r {
-            case .success(let (e, ds)): cached = .entry(e, ds)
-            case .failure(let d): cached = .failure(d)
-            }
             counter.next { done in
                 if let progress, done == parseCount || done % step == 0 { progress("[\(done)/\(parseCount)] read \(file)") }
             }
-            return (r, BuildCache.encodedRead(file, cached))
+            return (r, BuildCache.encodedRead(file, .init(r)))
         }
         var encodedReads: [String: ArraySlice<UInt8>] = [:]
         for (j, k) in toParse.enumerated() {
@@ -199,14 +194,10 @@ public struct SiteBuilder {
         // The new cache's entries are known now: its head is written on another thread while the model, page
         // list and keys are made (the rest and the rename come last). A file read now was encoded as it was
         // read; an entry taken from the cache is written back as the bytes it was read from.
-        BuildCache.removeLeftovers(of: cachePath)
+        FileText.removeStaleTemporaryFiles(in: CacheFolder.directory(of: cachePath))
         let cacheWriter = BuildCache.Writer(path: cachePath) { [oldEntries = old?.encodedReads ?? [:], encodedReads] in
-            let records = zip(files, allResults).sorted { $0.0 < $1.0 }.map { f, r -> ArraySlice<UInt8> in
-                if let bytes = encodedReads[f] ?? oldEntries[f] { return bytes }
-                switch r {
-                case .success(let (e, ds)): return BuildCache.encodedRead(f, .entry(e, ds))
-                case .failure(let d): return BuildCache.encodedRead(f, .failure(d))
-                }
+            let records = zip(files, allResults).sorted { $0.0 < $1.0 }.map { f, r in
+                encodedReads[f] ?? oldEntries[f] ?? BuildCache.encodedRead(f, .init(r))
             }
             return BuildCache.head(entries: records)
         }
@@ -247,10 +238,8 @@ public struct SiteBuilder {
             // Writes `bytes` unless the site already has exactly them.
             let output = out.output
             @Sendable func put(_ path: String, _ bytes: [UInt8]) throws {
-                // The old file is read only when it has the new size (a grown export is not read to be compared).
-                if incremental, FileStamp.look(output + "/" + path)?.size == Int64(bytes.count),
-                   let old = FileText.bytes(output + "/" + path), old.count == bytes.count,
-                   old.withUnsafeBytes({ o in bytes.withUnsafeBytes { memcmp(o.baseAddress!, $0.baseAddress!, bytes.count) == 0 } }) {
+                // (The old file is read only when it has the new size: a grown export is not read to be compared.)
+                if incremental, FileText.holds(output + "/" + path, bytes) {
                     _ = unchanged.next()
                     return
                 }
@@ -607,39 +596,31 @@ final class BackgroundWork<Result>: @unchecked Sendable {
     }
 }
 
-/// The build cache read and decoded on another thread: first without its entries (all a no-change build
-/// needs), then with them. Each accessor waits for its part.
-final class CachePrefetch: @unchecked Sendable {
+/// The build cache read and decoded on threads of their own: first without its entries (all a no-change
+/// build needs), then with them. Each accessor waits for its part.
+final class CachePrefetch: Sendable {
     let path: String
-    private let headRead = DispatchSemaphore(value: 0)
-    private let entriesRead = DispatchSemaphore(value: 0)
-    private var bytes: [UInt8]?
-    private var head: BuildCache?
-    private var full: BuildCache?
+    private let head: BackgroundWork<(bytes: [UInt8]?, cache: BuildCache?)>
+    private let full: BackgroundWork<BuildCache?>
 
     init(path: String) {
         self.path = path
-        // A thread of its own, as BackgroundWork's: convert keeps the dispatch threads busy.
-        Thread {
-            self.bytes = FileText.bytes(path)
-            self.head = self.bytes.flatMap { BuildCache.decode($0, withReads: false) }
-            self.headRead.signal()
-            self.full = self.head == nil ? nil : self.bytes.flatMap { BuildCache.decode($0, withReads: true) }
-            self.entriesRead.signal()
-        }.start()
+        let head = BackgroundWork { () -> (bytes: [UInt8]?, cache: BuildCache?) in
+            let bytes = FileText.bytes(path)
+            return (bytes, bytes.flatMap { BuildCache.decode($0, withReads: false) })
+        }
+        self.head = head
+        full = BackgroundWork {
+            let (bytes, cache) = try head.wait()
+            return cache == nil ? nil : bytes.flatMap { BuildCache.decode($0, withReads: true) }
+        }
     }
 
     /// The file's bytes and the cache without its entries.
-    func withoutEntries() -> (bytes: [UInt8]?, cache: BuildCache?) {
-        headRead.wait(); headRead.signal()
-        return (bytes, head)
-    }
+    func withoutEntries() -> (bytes: [UInt8]?, cache: BuildCache?) { (try? head.wait()) ?? (nil, nil) }
 
     /// The cache with its entries.
-    func withEntries() -> BuildCache? {
-        entriesRead.wait(); entriesRead.signal()
-        return full
-    }
+    func withEntries() -> BuildCache? { (try? full.wait()) ?? nil }
 }
 
 /// How long each page took to render and write, when timings are on; the slowest are printed.
