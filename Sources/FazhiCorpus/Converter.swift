@@ -167,7 +167,13 @@ public struct Converter: Sendable {
             }
             return try FactExtractor(catalogYAML: yaml, file: catalogFile)
         }
+        // The reports folder is listed on another thread while the cache is read.
+        let listed = Slots<[Listed]>(1)
+        let listing = DispatchGroup()
+        let lister = UncheckedBox(self), reportsDir = layout.reports
+        DispatchQueue.global().async(group: listing) { listed.set(0, lister.value.listFiles(reportsDir)) }
         let cacheAll = force ? Cache() : readCache(layout.markdown, catalogHash: catalogHash)
+        listing.wait()
         var parsedExtractor: FactExtractor? = cacheAll.vouchesForCatalog ? nil : try parseCatalog()
 
         var isDir: ObjCBool = false
@@ -186,9 +192,8 @@ public struct Converter: Sendable {
 
         // Inputs, sorted by path. Anything under reports/ that is not read is said, never dropped in silence.
         var found: [Input] = []
-        let listing = listFiles(layout.reports)
         var skippedNotes: [String] = []
-        for entry in listing {
+        for entry in listed.items[0] ?? [] {
             let rel = entry.relative
             let path = layout.reports + "/" + rel
             let ext = Converter.pathExtension(rel).lowercased()
@@ -215,6 +220,17 @@ public struct Converter: Sendable {
         }
         let inputs = found
         summary.inputs = inputs.count
+        let cache = cacheAll.entries
+        // Looked up once per input: hashing a Chinese path costs more than anything else this loop does.
+        let cached: [CacheEntry?] = inputs.map { cache[$0.source] }
+        let trusted: [Bool] = inputs.indices.map { i in
+            let st = inputs[i].stamp
+            guard let c = cached[i] else { return false }
+            return cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime))
+        }
+        // A report that may have changed will likely be analysed: the gazetteer (tens of milliseconds to load)
+        // is loaded on another thread meanwhile.
+        if trusted.contains(false) { DispatchQueue.global().async { _ = Gazetteer.shared } }
 
         // Existing Markdown files: which are locked, which source each came from.
         let (existing, markdownStamps, markdownAllTrusted) = scanMarkdown(markdownDir, cache: cacheAll)
@@ -224,18 +240,11 @@ public struct Converter: Sendable {
             reserved.insert(String(file.dropLast(3)))
             if !info.source.isEmpty, lockedBySource[info.source] == nil { lockedBySource[info.source] = file }
         }
-        let cache = cacheAll.entries
 
         // Pass 1 (concurrent): hash every input whose size or time changed (the cache's hash is kept for the
         // rest). Bytes are not kept: a national corpus does not fit in memory.
         let total = inputs.count
         let stamps: [(size: Int64, mtime: Int64)?] = inputs.map(\.stamp)
-        // Looked up once per input: hashing a Chinese path costs more than anything else this loop does.
-        let cached: [CacheEntry?] = inputs.map { cache[$0.source] }
-        let trusted: [Bool] = (0..<inputs.count).map { i in
-            guard let st = stamps[i], let c = cached[i] else { return false }
-            return cacheAll.trusts(size: st.size, mtime: st.mtime, as: (c.size, c.mtime))
-        }
         let hashes: [Result<String, Diagnostic>] = parallelMap(inputs.count) { i in
             if trusted[i], let c = cached[i] { return .success(c.sha) }
             guard let data = fm.contents(atPath: inputs[i].source) else {

@@ -8,6 +8,8 @@ public enum ContentHash {
         public var h1: UInt64
         public var h2: UInt64
 
+        public init(h1: UInt64, h2: UInt64) { self.h1 = h1; self.h2 = h2 }
+
         /// The 16 bytes MurmurHash3 outputs (h1 then h2, each little-endian), as 32 lowercase hex digits.
         public var hex: String {
             var out = [UInt8](repeating: 0, count: 32)

@@ -8,24 +8,36 @@ import Darwin
 /// every stage: FileManager's writes go through temporary files of their own and sync to disk, which costs more
 /// than the work for a corpus of small files.
 public enum FileText {
-    /// The file's bytes; nil when it cannot be opened. Read straight into one buffer of the file's size (the
-    /// build cache is tens of megabytes), then to the end, for files that grow or have no size (pipes).
+    /// The file's bytes; nil when it cannot be opened. Read straight into one uninitialised buffer a byte larger
+    /// than the file (the build cache and the exports are tens of megabytes: a buffer of the exact size grew
+    /// to twice that to see the end of the file), then in chunks for files that grew or have no size (pipes).
     public static func bytes(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
         let size = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
-        var bytes = [UInt8](repeating: 0, count: max(size, 65536))
-        var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 65536))) }
-            let n = bytes.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            filled += n
+        let capacity = max(size + 1, 65536)
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let n = posixRead(fd, buffer.baseAddress! + count, buffer.count - count)
+                if n < 0 { if errno == EINTR { continue }; failed = true; break }
+                if n == 0 { break }
+                count += n
+            }
         }
-        bytes.removeLast(bytes.count - filled)
+        if failed { return nil }
+        if bytes.count == capacity {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress!, $0.count) }
+                if n < 0 { if errno == EINTR { continue }; return nil }
+                if n == 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+            }
+        }
         return bytes
     }
 

@@ -16,7 +16,7 @@ import Darwin
 /// output (a build killed after changing the site but before writing the cache, a site removed or rebuilt
 /// by hand), whose settings differ, or that cannot be read, is ignored: the build is then a full one.
 struct BuildCache {
-    static let version = 4
+    static let version = 5
     static let magic = "fazhi-build-cache"
 
     /// Settings that change every page: cache version, the executable, base URL, paths as given.
@@ -40,6 +40,8 @@ struct BuildCache {
     var spareMarker: String = "none"
     /// The files that differ between the spare and the site: what this build wrote or removed.
     var spareChanges: [String] = []
+    /// Export path → where each report's rows lie in that file (`ExportLayout`; decoded with the entries).
+    var exportLayouts: [String: ExportLayout] = [:]
     /// Markdown path → what reading it gave (decoded only when a build needs the model).
     var reads: [String: CachedRead] = [:]
     /// Markdown path → its record's bytes in the file this cache was read from. A build that keeps an entry
@@ -112,6 +114,8 @@ struct BuildCache {
             c.problems = try r.diagnostics()
             c.spareMarker = try r.string()
             c.spareChanges = try r.strings()
+            let layoutsLength = Int(try r.int())
+            if withReads { c.exportLayouts = try r.exportLayouts() } else { try r.skip(layoutsLength) }
             guard (try r.string()) == "end" else { return nil }
         } catch { return nil }
         return c
@@ -149,6 +153,9 @@ struct BuildCache {
         w.int(Int64(reportsCount)); w.int(Int64(pagesCount)); w.int(Int64(warnings))
         w.diagnostics(failed); w.diagnostics(problems)
         w.string(spareMarker); w.strings(spareChanges)
+        var layouts = ByteWriter()
+        layouts.exportLayouts(exportLayouts)
+        w.int(Int64(layouts.bytes.count)); w.bytes += layouts.bytes
         w.string("end")
         return w.bytes
     }
@@ -273,6 +280,17 @@ struct ByteWriter {
         string(d.severity.rawValue); string(d.file); optInt(d.line); optInt(d.column); string(d.message)
     }
     mutating func diagnostics(_ ds: [Diagnostic]) { int(Int64(ds.count)); for d in ds { diagnostic(d) } }
+    mutating func exportLayouts(_ layouts: [String: ExportLayout]) {
+        int(Int64(layouts.count))
+        for (path, l) in layouts.sorted(by: { $0.key < $1.key }) {
+            string(path); int(l.size); int(l.mtime); int(Int64(bitPattern: l.inode))
+            int(Int64(l.blocks.count))
+            // In file order, so the same layout is the same bytes.
+            for (d, b) in l.blocks.sorted(by: { $0.value.start < $1.value.start }) {
+                int(Int64(bitPattern: d.h1)); int(Int64(bitPattern: d.h2)); int(Int64(b.start)); int(Int64(b.end)); int(Int64(b.rows))
+            }
+        }
+    }
 
     mutating func entry(_ e: ReportEntry) {
         string(e.file); int(Int64(e.factCount))
@@ -342,6 +360,24 @@ struct ByteReader {
         let n = try count()
         var out: [Diagnostic] = []
         for _ in 0..<n { out.append(try diagnostic()) }
+        return out
+    }
+
+    mutating func exportLayouts() throws -> [String: ExportLayout] {
+        var out: [String: ExportLayout] = [:]
+        for _ in 0..<(try count()) {
+            let path = try string()
+            var l = ExportLayout(size: try int(), mtime: try int(), inode: UInt64(bitPattern: try int()), blocks: [:])
+            let n = try count()
+            l.blocks.reserveCapacity(n)
+            for _ in 0..<n {
+                let d = ContentHash.Digest(h1: UInt64(bitPattern: try int()), h2: UInt64(bitPattern: try int()))
+                let start = Int(try int()), end = Int(try int()), rows = Int(try int())
+                guard start >= 0, start <= end, end <= l.size, rows >= 0 else { throw Garbled() }
+                l.blocks[d] = ExportLayout.Block(start: start, end: end, rows: rows)
+            }
+            out[path] = l
+        }
         return out
     }
 

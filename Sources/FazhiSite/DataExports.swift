@@ -1,4 +1,5 @@
 import FazhiModel
+import Foundation
 
 /// `/data/reports.{csv,json}` and `/data/indicators.{csv,json}`. CSV: UTF-8 with a byte-order mark (so Excel
 /// reads Chinese), RFC 4180 quoting, CRLF line ends. JSON: an array of objects with the same fields, in the
@@ -42,17 +43,34 @@ public struct DataExports: Sendable {
         .init(name: "source_url", doc: "原句在本站报告页面中的地址（含 #锚点）", numeric: false),
     ]
 
-    public init(model: SiteModel) {
+    /// Each report's digest (its Markdown path and bytes, `SiteBuilder.reportDigests`), by model index: what
+    /// names its rows in an `ExportLayout`. Empty: no layouts are kept.
+    let reportKeys: [ContentHash.Digest]
+    /// The previous build's export files and their layouts, and this build's layouts.
+    let memory: ExportMemory
+
+    public init(model: SiteModel, reportKeys: [ContentHash.Digest] = [], memory: ExportMemory = ExportMemory()) {
         self.model = model
+        self.reportKeys = reportKeys.count == model.reports.count ? reportKeys : []
+        self.memory = memory
     }
 
     /// Every indicator value of every report (not only the ones chosen for comparisons), by report id then
     /// catalog order. A row is a report's fields (0–4), its indicator's (5–7) and the value's (8–11); each
     /// report's and each indicator's fields are encoded once, not once per row (the export has ~18 rows a report).
-    func indicatorExport(_ format: ExportFormat) -> [UInt8] {
+    ///
+    /// A report's rows depend on nothing but its Markdown file and the build's settings, config and catalog
+    /// (which the build cache checks before it hands over `memory`): an unchanged report's rows are copied from
+    /// the previous build's file (`path`) where its layout says they are, instead of being encoded again.
+    func indicatorExport(_ format: ExportFormat, path: String) -> [UInt8] {
         let m = model
         let encoder = ExportEncoder(format: format, columns: Self.indicatorColumns)
         var out = encoder.header()
+        let previous = reportKeys.isEmpty ? nil : memory.previousFile(path)
+        if let previous { out.reserveCapacity(previous.bytes.count + 65536) }
+        var blocks: [ContentHash.Digest: ExportLayout.Block] = [:]
+        // JSON rows are joined by `,\n`; a block holds its rows without the separator before its first one.
+        let separator = format == .json ? 2 : 0
         // Catalog order of each indicator, and its fields encoded.
         var order: [String: Int] = [:]
         var indicatorFields: [[UInt8]] = [] // by catalog order
@@ -61,7 +79,15 @@ public struct DataExports: Sendable {
             if order[d.id] == nil { order[d.id] = i }
         }
         var rows = 0
-        for r in m.reports {
+        for (i, r) in m.reports.enumerated() {
+            if let previous, let b = previous.layout.blocks[reportKeys[i]] {
+                if rows > 0 { encoder.separateRows(into: &out) }
+                let start = out.count
+                out.append(contentsOf: previous.bytes[b.start..<b.end])
+                blocks[reportKeys[i]] = .init(start: start, end: out.count, rows: b.rows)
+                rows += b.rows
+                continue
+            }
             // The values' positions, in catalog order (each value's order looked up once, not per comparison).
             let all = r.meta.indicators
             var keyed: [(order: Int, at: Int)] = []
@@ -75,6 +101,7 @@ public struct DataExports: Sendable {
             let reportFields = encoder.encode([r.id, r.adcode, r.meta.locality, r.meta.province, r.year.map(String.init) ?? ""], from: 0)
             // The report page's address, made once per report (as `sourceURL` makes it).
             let page = m.reportURL(r.id)
+            let start = out.count + (rows > 0 ? separator : 0)
             for (o, at) in keyed {
                 let v = all[at]
                 encoder.beginRow(rows, into: &out)
@@ -87,8 +114,10 @@ public struct DataExports: Sendable {
                 encoder.endRow(into: &out)
                 rows += 1
             }
+            if !reportKeys.isEmpty { blocks[reportKeys[i]] = .init(start: start, end: out.count, rows: keyed.count) }
         }
         encoder.footer(rows: rows, into: &out)
+        if !reportKeys.isEmpty { memory.made(path, ExportLayout(size: Int64(out.count), blocks: blocks)) }
         return out
     }
 
@@ -110,11 +139,74 @@ public struct DataExports: Sendable {
 
     public func reportsCSV() -> [UInt8] { reportExport(.csv) }
     public func reportsJSON() -> [UInt8] { reportExport(.json) }
-    public func indicatorsCSV() -> [UInt8] { indicatorExport(.csv) }
-    public func indicatorsJSON() -> [UInt8] { indicatorExport(.json) }
+    public func indicatorsCSV() -> [UInt8] { indicatorExport(.csv, path: Self.indicatorsCSVPath) }
+    public func indicatorsJSON() -> [UInt8] { indicatorExport(.json, path: Self.indicatorsJSONPath) }
+    public static let indicatorsCSVPath = "data/indicators.csv", indicatorsJSONPath = "data/indicators.json"
 }
 
 public enum ExportFormat: Sendable { case csv, json }
+
+/// Where each report's rows lie in an export file as written, so that the next build copies an unchanged
+/// report's rows from that file instead of encoding them again (adding one report to 5,000 encoded 40 MB of
+/// `indicators.{csv,json}` again). Kept in the build cache with the file's stamp, taken once the site is in place.
+public struct ExportLayout: Sendable, Equatable {
+    /// The file's size, and (`stamped`) its modification time and inode in the site: its rows are copied only
+    /// from the very file that was written.
+    public var size: Int64
+    public var mtime: Int64 = 0
+    public var inode: UInt64 = 0
+    /// By report digest: the byte range of its rows (without the separator before the first) and their count.
+    public var blocks: [ContentHash.Digest: Block]
+
+    public struct Block: Sendable, Equatable {
+        public var start: Int
+        public var end: Int
+        public var rows: Int
+    }
+
+    /// This layout with the stamp of `file`, nil when the file is not there or not of this size.
+    func stamped(_ file: String) -> ExportLayout? {
+        guard let st = FileStamp.look(file), st.size == size else { return nil }
+        var l = self
+        l.mtime = st.mtime; l.inode = st.inode
+        return l
+    }
+}
+
+/// What the exports remember between builds: the layouts of the previous build's files (from the build cache,
+/// given only when its settings, config, catalog and templates are the ones of this build) and the folder
+/// holding those files; and the layouts of the files this build makes.
+public final class ExportMemory: @unchecked Sendable {
+    let site: String?
+    let previous: [String: ExportLayout]
+    private let lock = NSLock()
+    private var layouts: [String: ExportLayout] = [:]
+
+    public init(site: String? = nil, previous: [String: ExportLayout] = [:]) {
+        self.site = site
+        self.previous = site == nil ? [:] : previous
+    }
+
+    /// The previous build's file for `path` and its layout, when the site still has that very file (same size,
+    /// time and inode; a file changed by hand is encoded again).
+    func previousFile(_ path: String) -> (bytes: [UInt8], layout: ExportLayout)? {
+        guard let site, let layout = previous[path] else { return nil }
+        let file = site + "/" + path
+        guard let st = FileStamp.look(file), st.size == layout.size, st.mtime == layout.mtime, st.inode == layout.inode,
+              let bytes = FileText.bytes(file), bytes.count == layout.size else { return nil }
+        return (bytes, layout)
+    }
+
+    func made(_ path: String, _ layout: ExportLayout) {
+        lock.lock(); layouts[path] = layout; lock.unlock()
+    }
+
+    /// The layout of the file made for `path` in this build, if it was made.
+    public func layout(_ path: String) -> ExportLayout? {
+        lock.lock(); defer { lock.unlock() }
+        return layouts[path]
+    }
+}
 
 /// Writes the rows of an export as UTF-8 bytes. CSV: a byte-order mark and a header line, fields quoted as RFC
 /// 4180 says, CRLF line ends. JSON: an array with one object a line, the columns as keys in order, numeric
@@ -148,6 +240,11 @@ struct ExportEncoder {
     /// Starts row number `index` (from 0).
     func beginRow(_ index: Int, into out: inout [UInt8]) {
         if format == .json { out.append(contentsOf: (index == 0 ? "  {" : ",\n  {").utf8) }
+    }
+
+    /// What `beginRow` writes between two rows and not before the first (JSON's `,\n`; nothing in CSV).
+    func separateRows(into out: inout [UInt8]) {
+        if format == .json { out.append(contentsOf: ",\n".utf8) }
     }
 
     /// The fields `first…` of a row, as they stand in it.

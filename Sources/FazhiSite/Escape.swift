@@ -44,6 +44,22 @@ public enum Escape {
     /// Text for XML (feed, sitemap): like `html` (which already drops the C0 controls XML 1.0 forbids), and
     /// the noncharacters U+FFFE and U+FFFF dropped too.
     public static func xml(_ s: String) -> String {
+        // Most texts (every address of the sitemap) have nothing to replace or drop: returned as they are.
+        var plain = true
+        var bytes = s
+        bytes.withUTF8 { u in
+            var k = 0
+            while k < u.count {
+                let b = u[k]
+                if b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 || isControl(b)
+                    || (b == 0xEF && k + 2 < u.count && u[k + 1] == 0xBF && (u[k + 2] == 0xBE || u[k + 2] == 0xBF)) {
+                    plain = false
+                    return
+                }
+                k += 1
+            }
+        }
+        if plain { return s }
         var clean = ""
         clean.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
         for u in s.unicodeScalars where u.value != 0xFFFE && u.value != 0xFFFF { clean.unicodeScalars.append(u) }

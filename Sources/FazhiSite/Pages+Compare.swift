@@ -277,8 +277,8 @@ extension SitePages {
             for k in obs.indices where codes.contains(obs[k].adcode) { ys.insert(obs[k].year) }
             years = ys.sorted()
         } else {
-            locs = Set(obs.map(\.adcode)).sorted().compactMap { m.locality($0) }
-            years = Set(obs.map(\.year)).sorted()
+            locs = (m.observationCodes[d.id] ?? []).compactMap { m.locality($0) }
+            years = m.observationYears[d.id] ?? []
         }
         // Each locality's observations are a run of `obs` (sorted by code, then year): found once, then walked
         // beside the sorted years (a lookup per cell hashed the indicator's id twice).
@@ -349,7 +349,7 @@ extension SitePages {
     /// 5,000 reports), and a new report re-renders only its province's page.
     func provinceGroups(_ d: IndicatorDefinition) -> [ProvinceGroup] {
         var groups: [ProvinceGroup] = []
-        for code in Set((model.observations[d.id] ?? []).map(\.adcode)).sorted() {
+        for code in model.observationCodes[d.id] ?? [] {
             guard let l = model.locality(code) else { continue }
             let p = SiteModel.provinceCode(of: code)
             if groups.last?.code == p { groups[groups.count - 1].localities.append(l); continue }
@@ -373,7 +373,7 @@ extension SitePages {
     func indicator(_ d: IndicatorDefinition, provinces: [ProvinceGroup]) -> [UInt8] {
         let m = model
         let obs = m.observations[d.id] ?? []
-        let years = Set(obs.map(\.year)).sorted()
+        let years = m.observationYears[d.id] ?? []
         var valuesIn: [String: Int] = [:]
         for o in obs { valuesIn[SiteModel.provinceCode(of: o.adcode), default: 0] += 1 }
         let provinceRows: [[DataTable.Cell]] = provinces.map { g in
@@ -409,7 +409,7 @@ extension SitePages {
             "name": d.name, "id": d.id, "unit": opt(d.unit), "description": opt(d.description), "has_description": !d.description.isEmpty,
             "theme": m.themeName(d.theme), "theme_href": m.themeURL(d.theme), "key": d.key,
             "table": table.context, "has_values": !obs.isEmpty, "rankings": rankings,
-            "value_count": obs.count, "locality_count": Set(obs.map(\.adcode)).count,
+            "value_count": obs.count, "locality_count": m.localityCount[d.id] ?? 0,
             "siblings": siblings, "has_siblings": !siblings.isEmpty,
         ]
         return page("indicator", title: d.name, section: .indicators,

@@ -16,9 +16,12 @@ public struct PageJob: Sendable {
 public struct SitePages: Sendable {
     public let model: SiteModel
     public let templates: SiteTemplates
+    /// What the corpus-wide exports may copy from the previous build (see `DataExports`).
+    let exports: DataExports
 
-    public init(model: SiteModel, templates: SiteTemplates) {
+    public init(model: SiteModel, templates: SiteTemplates, reportKeys: [ContentHash.Digest] = [], exportMemory: ExportMemory = ExportMemory()) {
         self.model = model; self.templates = templates
+        exports = DataExports(model: model, reportKeys: reportKeys, memory: exportMemory)
     }
 
     var base: BaseURL { model.base }
@@ -68,11 +71,11 @@ public struct SitePages: Sendable {
         jobs.append(PageJob(path: "review/index.html") { self.review() })
         jobs.append(PageJob(path: "data/index.html") { self.dataPage() })
         jobs.append(PageJob(path: "404.html") { self.notFound() })
-        let exports = DataExports(model: m)
+        let exports = self.exports
         jobs.append(PageJob(path: "data/reports.csv") { exports.reportsCSV() })
         jobs.append(PageJob(path: "data/reports.json") { exports.reportsJSON() })
-        jobs.append(PageJob(path: "data/indicators.csv") { exports.indicatorsCSV() })
-        jobs.append(PageJob(path: "data/indicators.json") { exports.indicatorsJSON() })
+        jobs.append(PageJob(path: DataExports.indicatorsCSVPath) { exports.indicatorsCSV() })
+        jobs.append(PageJob(path: DataExports.indicatorsJSONPath) { exports.indicatorsJSON() })
         let feeds = Feeds(model: m)
         jobs.append(PageJob(path: "feed.xml") { Array(feeds.atom().utf8) })
         jobs.append(PageJob(path: "robots.txt") { Array(feeds.robots().utf8) })
@@ -160,9 +163,8 @@ public struct SitePages: Sendable {
     }
 
     func themeYears(_ t: Theme) -> [Int] {
-        let ids = model.catalog.indicators.filter { $0.theme == t.id }.map(\.id)
         var ys = Set<Int>()
-        for id in ids { for o in model.observations[id] ?? [] { ys.insert(o.year) } }
+        for d in model.catalog.indicators where d.theme == t.id { ys.formUnion(model.observationYears[d.id] ?? []) }
         return ys.sorted()
     }
 

@@ -96,6 +96,10 @@ public final class SiteModel: Sendable {
 
     /// Indicator id → how many localities have a value.
     public let localityCount: [String: Int]
+    /// Indicator id → the years it has a value in, ascending.
+    public let observationYears: [String: [Int]]
+    /// Indicator id → the codes of the localities with a value, ascending (the runs of `observations`).
+    public let observationCodes: [String: [String]]
 
     /// The content folder as given, to show Markdown paths relative to it.
     public let contentPath: String
@@ -150,6 +154,8 @@ public final class SiteModel: Sendable {
         let t = try! tables.wait()
         self.observations = t.observations
         self.localityCount = t.localityCount
+        self.observationYears = t.years
+        self.observationCodes = t.codes
         self.observationKeys = t.keys
         self.observationsByLocality = t.byLocality
         self.indicatorsWithData = t.withData
@@ -256,6 +262,8 @@ public final class SiteModel: Sendable {
 struct ObservationTables: Sendable {
     var observations: [String: [Observation]]
     var localityCount: [String: Int]
+    var years: [String: [Int]]
+    var codes: [String: [String]]
     /// Per indicator, the keys of `observations[indicator]`, in the same (ascending) order.
     var keys: [String: [SiteModel.ObservationKey]]
     var byLocality: [String: [Observation]]
@@ -290,24 +298,28 @@ struct ObservationTables: Sendable {
             return candidates
         }
         // Each indicator's chosen observations, their keys and how many localities they cover, on both cores.
-        let chosenByPosition: [(observations: [Observation], keys: [SiteModel.ObservationKey], localities: Int)] =
+        let chosenByPosition: [(observations: [Observation], keys: [SiteModel.ObservationKey], codes: [String], years: [Int])] =
             ParallelMap.map(Array(0..<count)) { p in
                 var list = gathered.flatMap { $0[p] }
                 list.sort { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }
                 var chosen: [Observation] = []
                 var keys: [SiteModel.ObservationKey] = []
-                var localities = 0
+                var codes: [String] = []
+                var years = Set<Int>()
                 for c in list where keys.last != c.key {
-                    if keys.last?.code != c.key.code { localities += 1 }
-                    keys.append(c.key)
                     let r = reports[c.report]
+                    if keys.last?.code != c.key.code { codes.append(r.adcode) }
+                    keys.append(c.key)
+                    years.insert(c.key.year)
                     chosen.append(Observation(report: c.report, adcode: r.adcode, year: c.key.year, value: r.meta.indicators[c.value]))
                 }
-                return (chosen, keys, localities)
+                return (chosen, keys, codes, years.sorted())
             }
         var obs: [String: [Observation]] = [:]
         var keyLists: [String: [SiteModel.ObservationKey]] = [:]
         var counts: [String: Int] = [:]
+        var codeLists: [String: [String]] = [:]
+        var yearLists: [String: [Int]] = [:]
         var byCode: [Int: [Observation]] = [:]
         var withData: [String] = []
         for ind in catalog.indicators {
@@ -315,13 +327,17 @@ struct ObservationTables: Sendable {
             if chosen.observations.isEmpty { continue }
             obs[ind.id] = chosen.observations
             keyLists[ind.id] = chosen.keys
-            counts[ind.id] = chosen.localities
+            counts[ind.id] = chosen.codes.count
+            codeLists[ind.id] = chosen.codes
+            yearLists[ind.id] = chosen.years
             withData.append(ind.id)
             for (o, key) in zip(chosen.observations, chosen.keys) { byCode[key.code, default: []].append(o) }
         }
         observations = obs
         keys = keyLists
         localityCount = counts
+        codes = codeLists
+        years = yearLists
         byLocality = Dictionary(uniqueKeysWithValues: byCode.values.map { ($0[0].adcode, $0) })
         self.withData = withData
     }

@@ -40,6 +40,7 @@ struct BuildCommand: ParsableCommand {
         var failed = false
         var builder = SiteBuilder(layout: global.layout, baseURL: baseURL, progress: { out.line($0) })
         builder.search.enabled = !noSearch
+        builder.leftovers = BuildLeftovers()
         if !clean { builder.prefetchCache() }
         if !noConvert {
             let summary = try Converter(layout: global.layout, progress: { out.line($0) }).run(force: clean)

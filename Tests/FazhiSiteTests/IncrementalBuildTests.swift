@@ -3,6 +3,9 @@ import FazhiCorpus
 import FazhiModel
 import Testing
 @testable import FazhiSite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Incremental builds: the build cache, pages rendered only when their inputs change, files written only when
 /// their bytes change, and a result byte-identical to a clean build.
@@ -141,6 +144,54 @@ import Testing
         try buildAndCompare(site, templates: templates, step: "config")
         #expect(site.read("index.html").contains("报告库（改）"))
         #expect(!FileManager.default.fileExists(atPath: site.output + ".tmp-build"))
+    }
+
+    /// `indicators.{csv,json}` copy an unchanged report's rows from the file the previous build wrote (its
+    /// layout is in the build cache), but only from that very file: one changed since (another time or inode)
+    /// is encoded again.
+    @Test func exportsCopyUnchangedReportsRowsOnlyFromTheFileTheyWrote() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        let layout = ProjectLayout(content: site.content, templates: FixtureSite.templates, output: site.output)
+        _ = try pagesOnly(layout).build()
+        let json = site.output + "/" + DataExports.indicatorsJSONPath
+        let row = "\"report_id\": \"120116-2024\""
+        // Changes a row of a report that stays unchanged, in place and at the same size; `keepTime` puts the
+        // file's modification time back.
+        func tamper(keepTime: Bool) throws {
+            let text = try String(contentsOfFile: json, encoding: .utf8)
+            let at = try #require(text.range(of: row))
+            let qualifier = try #require(text.range(of: "\"qualifier\": \"exact\"", range: at.upperBound..<text.endIndex))
+            let offset = text.utf8.distance(from: text.startIndex, to: qualifier.upperBound) - 2
+            var st = stat()
+            #expect(stat(json, &st) == 0)
+            let fd = open(json, O_WRONLY)
+            #expect(fd >= 0)
+            #expect(pwrite(fd, "T", 1, off_t(offset)) == 1)
+            close(fd)
+            if keepTime {
+                var times = [st.st_atim, st.st_mtim]
+                #expect(utimensat(AT_FDCWD, json, &times, 0) == 0)
+            }
+        }
+        var title = "武冈市2023年法治政府建设工作报告"
+        func editTitle(_ new: String) throws {
+            try edit(site.markdown + "/430581-2023.md") { $0.replacingOccurrences(of: "title: \"\(title)\"", with: "title: \"\(new)\"") }
+            title = new
+        }
+        try tamper(keepTime: true)
+        try editTitle("武冈市报告（一）")
+        _ = try pagesOnly(layout).build()
+        // Copied as it was: the rows were not encoded again.
+        #expect(site.read(DataExports.indicatorsJSONPath).contains("\"qualifier\": \"exacT\""))
+        // A file touched since it was written is not copied from.
+        try tamper(keepTime: false)
+        try editTitle("武冈市报告（二）")
+        try buildAndCompare(site, templates: FixtureSite.templates, step: "export-touched")
+        #expect(!site.read(DataExports.indicatorsJSONPath).contains("exacT"))
+        // Nor when the catalog changed (every row may differ).
+        try tamper(keepTime: true)
+        try edit(site.content + "/catalog.yaml") { $0 + "\n# edited\n" }
+        try buildAndCompare(site, templates: FixtureSite.templates, step: "export-catalog")
     }
 
     @Test func cacheLivesBesideTheOutputAndAMissingOrGarbledCacheMeansAFullBuild() throws {

@@ -69,6 +69,9 @@ import FazhiModel
         #expect(Escape.csv("-5", text: false) == "-5")
         #expect(Escape.json("<\"\n\u{2028}") == "\"\\u003c\\\"\\n\\u2028\"")
         #expect(Escape.xml("a\u{1}b'") == "ab&apos;")
+        // Noncharacters are dropped; fullwidth punctuation (also led by the byte EF) and plain addresses are kept.
+        #expect(Escape.xml("法治\u{FFFE}（一）\u{FFFF}") == "法治（一）")
+        #expect(Escape.xml("https://example.org/reports/110000-2016/") == "https://example.org/reports/110000-2016/")
     }
 
     @Test func baseURLs() {
