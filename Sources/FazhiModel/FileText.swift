@@ -122,6 +122,41 @@ public enum FileText {
         return old.withUnsafeBytes { o in bytes.withUnsafeBytes { memcmp(o.baseAddress!, $0.baseAddress!, bytes.count) == 0 } }
     }
 
+    /// A file mapped read-only into memory, unmapped when released: its bytes are the page cache's, not a copy
+    /// (a build copies parts of the previous tens-of-megabytes exports).
+    public final class Mapped: @unchecked Sendable {
+        public let bytes: UnsafeRawBufferPointer
+        public let size: Int
+        public let mtime: Int64
+        public let inode: UInt64
+
+        /// nil when the file cannot be opened or mapped, or is not a regular file.
+        public init?(_ path: String) {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var st = stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+            size = Int(st.st_size)
+            #if canImport(Darwin)
+            mtime = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
+            #else
+            mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+            #endif
+            inode = UInt64(st.st_ino)
+            if size == 0 {
+                bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+                return
+            }
+            guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
+            bytes = UnsafeRawBufferPointer(start: p, count: size)
+        }
+
+        deinit {
+            if let p = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: p), size) }
+        }
+    }
+
     /// The file as text (invalid UTF-8 shows as U+FFFD); nil when it cannot be opened.
     public static func read(_ path: String) -> String? {
         bytes(path).map { String(decoding: $0, as: UTF8.self) }

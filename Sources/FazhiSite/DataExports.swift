@@ -67,7 +67,7 @@ public struct DataExports: Sendable {
         let encoder = ExportEncoder(format: format, columns: Self.indicatorColumns)
         var out = encoder.header()
         let previous = reportKeys.isEmpty ? nil : memory.previousFile(path)
-        if let previous { out.reserveCapacity(previous.bytes.count + 65536) }
+        if let previous { out.reserveCapacity(previous.file.size + 65536) }
         var blocks: [ContentHash.Digest: ExportLayout.Block] = [:]
         // JSON rows are joined by `,\n`; a block holds its rows without the separator before its first one.
         let separator = format == .json ? 2 : 0
@@ -83,7 +83,7 @@ public struct DataExports: Sendable {
             if let previous, let b = previous.layout.blocks[reportKeys[i]] {
                 if rows > 0 { encoder.separateRows(into: &out) }
                 let start = out.count
-                out.append(contentsOf: previous.bytes[b.start..<b.end])
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: previous.file.bytes[b.start..<b.end]))
                 blocks[reportKeys[i]] = .init(start: start, end: out.count, rows: b.rows)
                 rows += b.rows
                 continue
@@ -189,12 +189,10 @@ public final class ExportMemory: @unchecked Sendable {
 
     /// The previous build's file for `path` and its layout, when the site still has that very file (same size,
     /// time and inode; a file changed by hand is encoded again).
-    func previousFile(_ path: String) -> (bytes: [UInt8], layout: ExportLayout)? {
-        guard let site, let layout = previous[path] else { return nil }
-        let file = site + "/" + path
-        guard let st = FileStamp.look(file), st.size == layout.size, st.mtime == layout.mtime, st.inode == layout.inode,
-              let bytes = FileText.bytes(file), bytes.count == layout.size else { return nil }
-        return (bytes, layout)
+    func previousFile(_ path: String) -> (file: FileText.Mapped, layout: ExportLayout)? {
+        guard let site, let layout = previous[path], let file = FileText.Mapped(site + "/" + path),
+              file.size == layout.size, file.mtime == layout.mtime, file.inode == layout.inode else { return nil }
+        return (file, layout)
     }
 
     func made(_ path: String, _ layout: ExportLayout) {

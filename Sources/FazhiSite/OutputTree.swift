@@ -168,8 +168,9 @@ public struct OutputTree: Sendable {
     /// site through the spare. Returns how many were removed.
     @discardableResult
     public func removeStrays(keeping keep: Set<String>) throws -> Int {
-        let strays = FileWalk.files(under: staging, skipHidden: false).filter {
-            !keep.contains($0) && $0 != Self.marker && $0 != ".gitkeep" && !$0.hasPrefix(SearchIndex.bundle + "/")
+        // (The search bundle is the search step's to bring up to date: not walked.)
+        let strays = FileWalk.files(under: staging, skipHidden: false, except: SearchIndex.bundle).filter {
+            !keep.contains($0) && $0 != Self.marker && $0 != ".gitkeep"
         }
         try remove(strays)
         return strays.count
