@@ -62,6 +62,9 @@ public struct Converter: Sendable {
     /// Inputs larger than this are skipped with an error: a report is tens of kilobytes, a saved page with
     /// inline images a few megabytes; a bigger file is something else, and would cost minutes and gigabytes.
     public var maxInputBytes = 16 * 1_048_576
+    /// When set, the convert cache is written on another thread in this group, and `run` returns without waiting:
+    /// the caller waits on the group before the process ends (`fazhi build`, which renders meanwhile).
+    public var cacheWrites: DispatchGroup?
 
     /// `progress` receives one line per step for a progress display.
     public init(layout: ProjectLayout, progress: (@Sendable (String) -> Void)? = nil) {
@@ -421,8 +424,16 @@ public struct Converter: Sendable {
         // When every stat was trusted and nothing else changed, the cache stays as it is: its older scan time
         // trusts the same files (a file read again keeps the scan time moving, so that it is trusted next time).
         let everyStatTrusted = markdownAllTrusted && !trusted.contains(false)
-        writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt,
-                   keepScanTime: everyStatTrusted)
+        if let group = cacheWrites {
+            let writer = UncheckedBox(self), newCache = newCache
+            DispatchQueue.global().async(group: group) {
+                writer.value.writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps,
+                                        scannedAt: scannedAt, keepScanTime: everyStatTrusted)
+            }
+        } else {
+            writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt,
+                       keepScanTime: everyStatTrusted)
+        }
         summary.converted.sort()
         summary.kept.sort()
         summary.failed.sort { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
@@ -690,7 +701,7 @@ public struct Converter: Sendable {
             if old.elementsEqual(out) { return }
             if keepScanTime, Converter.sameButScanTime(Array(old), out) { return }
         }
-        try? Converter.writeAtomically(out, to: path)
+        try? FileText.replaceCache(path, with: out)
     }
 
     /// Whether two caches differ at most in their third line (the scan time).

@@ -83,6 +83,26 @@ public enum FileText {
         }
     }
 
+    /// Replaces a cache file, whose loss only costs time: like `replace` (never half a file), but the old file is
+    /// removed before the rename. ext4 writes a file renamed over another out at once (its safeguard for
+    /// replace-via-rename), which cost a rebuild 15 ms for a 25 MB cache; a kill in between leaves no cache.
+    public static func replaceCache(_ path: String, with bytes: [UInt8]) throws(ReplaceFailure) {
+        let tmp = temporaryPath(beside: path)
+        let failure = writeNew(tmp, bytes)
+        if failure != 0 { throw .write(failure) }
+        try renameCache(tmp, to: path)
+    }
+
+    /// Moves a finished temporary file to a cache's path, removing the old cache first (see `replaceCache`).
+    public static func renameCache(_ temporary: String, to path: String) throws(ReplaceFailure) {
+        unlink(path)
+        if rename(temporary, path) != 0 {
+            let e = errno
+            unlink(temporary)
+            throw .rename(e)
+        }
+    }
+
     /// A new temporary file name beside `path`: `.<name>.tmp-<pid>-<random>` in the same folder, so that a rename
     /// moves it into place.
     public static func temporaryPath(beside path: String) -> String {

@@ -176,7 +176,7 @@ struct BuildCache {
     /// Writes atomically (temporary file, then rename); a failure to write only costs the next build time.
     func write(to path: String) {
         guard CacheFolder.make(for: path) else { return }
-        try? FileText.replace(path, with: encoded())
+        try? FileText.replaceCache(path, with: encoded())
     }
 
     static func remove(_ path: String) { unlink(path) }
@@ -205,7 +205,9 @@ struct BuildCache {
             let fd = open(temporary, O_WRONLY | O_APPEND | O_CLOEXEC)
             guard fd >= 0 else { unlink(temporary); return }
             let failure = tail.withUnsafeBytes { FileText.writeAll(fd, $0) }
-            if close(fd) != 0 || failure != 0 || rename(temporary, path) != 0 { unlink(temporary) }
+            if close(fd) != 0 || failure != 0 { unlink(temporary); return }
+            // (The old cache is removed first: see FileText.replaceCache.)
+            try? FileText.renameCache(temporary, to: path)
         }
 
         /// The build failed: no cache is written.

@@ -12,9 +12,13 @@ enum FileWalk {
     /// Regular files under `root` (and links to regular files), relative to it, in no particular order. Links to
     /// folders are not followed; with `skipHidden`, names starting with "." (files and folders) are left out;
     /// the top-level folder named `except` is not entered.
-    static func files(under root: String, skipHidden: Bool, except: String? = nil) -> [String] {
+    ///
+    /// With `changedSince` (ns since 1970), only folders whose status changed since then are read for files: a
+    /// folder that has not changed has had no entry added or removed. One without sub-folders (a link count of 2)
+    /// is then not even opened, so a site's thousands of one-page folders cost a `stat` each.
+    static func files(under root: String, skipHidden: Bool, except: String? = nil, changedSince: Int64? = nil) -> [String] {
         var out: [String] = []
-        func walk(_ fd: Int32, _ rel: String) {
+        func walk(_ fd: Int32, _ rel: String, listFiles: Bool) {
             guard let d = fdopendir(fd) else { close(fd); return }
             defer { closedir(d) }
             let dfd = dirfd(d)
@@ -33,10 +37,18 @@ enum FileWalk {
                 }
                 switch type {
                 case UInt8(DT_DIR):
+                    var changed = true
+                    if let since = changedSince {
+                        var st = stat()
+                        guard fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                        changed = Self.statusTime(st) >= since
+                        if !changed, st.st_nlink == 2 { continue }
+                    }
                     let sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-                    if sub >= 0 { walk(sub, relative) }
-                case UInt8(DT_REG): out.append(relative)
+                    if sub >= 0 { walk(sub, relative, listFiles: changed) }
+                case UInt8(DT_REG): if listFiles { out.append(relative) }
                 case UInt8(DT_LNK):
+                    guard listFiles else { continue }
                     var st = stat()
                     if fstatat(dfd, name, &st, 0) == 0, (st.st_mode & S_IFMT) == S_IFREG { out.append(relative) }
                 default: continue
@@ -45,7 +57,23 @@ enum FileWalk {
         }
         let top = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         let fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 { walk(fd, "") }
+        guard fd >= 0 else { return out }
+        var changed = true
+        if let since = changedSince {
+            var st = stat()
+            changed = fstat(fd, &st) != 0 || Self.statusTime(st) >= since
+        }
+        walk(fd, "", listFiles: changed)
         return out
+    }
+
+    /// When a file's status (entries, links, times, owner) last changed, in ns since 1970: `ctime`, which no
+    /// call can set back.
+    static func statusTime(_ st: stat) -> Int64 {
+        #if canImport(Darwin)
+        Int64(st.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(st.st_ctimespec.tv_nsec)
+        #else
+        Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+        #endif
     }
 }

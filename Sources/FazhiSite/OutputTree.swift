@@ -166,10 +166,14 @@ public struct OutputTree: Sendable {
     /// Removes every file of the staging folder that is not in `keep` (nor the marker, `.gitkeep` or the search
     /// bundle, which the build handles itself): a file put into the site by hand is never carried into a later
     /// site through the spare. Returns how many were removed.
+    ///
+    /// With `changedSince`, only folders whose status changed since then are looked into (`FileWalk`): for a
+    /// spare, the time its marker was written, when the build that made it began. Every folder a file was put
+    /// into since (by hand while the tree was the site, or by that build and this one) has changed since.
     @discardableResult
-    public func removeStrays(keeping keep: Set<String>) throws -> Int {
+    public func removeStrays(keeping keep: Set<String>, changedSince: Int64? = nil) throws -> Int {
         // (The search bundle is the search step's to bring up to date: not walked.)
-        let strays = FileWalk.files(under: staging, skipHidden: false, except: SearchIndex.bundle).filter {
+        let strays = FileWalk.files(under: staging, skipHidden: false, except: SearchIndex.bundle, changedSince: changedSince).filter {
             !keep.contains($0) && $0 != Self.marker && $0 != ".gitkeep"
         }
         try remove(strays)

@@ -277,7 +277,7 @@ extension SitePages {
             for k in obs.indices where codes.contains(obs[k].adcode) { ys.insert(obs[k].year) }
             years = ys.sorted()
         } else {
-            locs = (m.observationCodes[d.id] ?? []).compactMap { m.locality($0) }
+            locs = (m.observationLocalities[d.id] ?? []).map { m.localities[$0] }
             years = m.observationYears[d.id] ?? []
         }
         // Each locality's observations are a run of `obs` (sorted by code, then year): found once, then walked
@@ -349,9 +349,9 @@ extension SitePages {
     /// 5,000 reports), and a new report re-renders only its province's page.
     func provinceGroups(_ d: IndicatorDefinition) -> [ProvinceGroup] {
         var groups: [ProvinceGroup] = []
-        for code in model.observationCodes[d.id] ?? [] {
-            guard let l = model.locality(code) else { continue }
-            let p = SiteModel.provinceCode(of: code)
+        for li in model.observationLocalities[d.id] ?? [] {
+            let l = model.localities[li]
+            let p = SiteModel.provinceCode(of: l.adcode)
             if groups.last?.code == p { groups[groups.count - 1].localities.append(l); continue }
             groups.append(ProvinceGroup(code: p, name: l.province.isEmpty ? l.name : l.province, localities: [l]))
         }

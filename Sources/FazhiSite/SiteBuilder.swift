@@ -171,7 +171,12 @@ public struct SiteBuilder {
         // Files the spare has and the previous site had not (put there by hand): removed on another thread
         // while the model, the page list and the keys are made, which do not touch the staging folder. Started
         // after the scratch file was made (and unlinked), so the walk cannot meet it.
-        let strayRemoval = fromSpare ? BackgroundWork { [keep = Set(old!.outputs.keys)] in _ = try out.removeStrays(keeping: keep) } : nil
+        // Only folders changed since the spare's marker was written (less a second, for the coarse clock of file
+        // times) are looked into.
+        let spareSince = old.flatMap { Self.markerTime($0.spareMarker) }.map { $0 - 1_000_000_000 }
+        let strayRemoval = fromSpare ? BackgroundWork { [keep = Set(old!.outputs.keys)] in
+            _ = try out.removeStrays(keeping: keep, changedSince: spareSince)
+        } : nil
         let progress = self.progress
         let parseCount = toParse.count
         let step = parseCount <= 100 ? 1 : parseCount / 100
@@ -361,7 +366,9 @@ public struct SiteBuilder {
         }
         cache.spareMarker = Self.markerStamp(out.spare)
         if cache.spareMarker != "none" { cache.spareChanges = staged.sorted() + removedFiles }
-        cacheWriter.finish(tail: cache.tail())
+        let tail = cache.tail()
+        clock.lap("cache tail")
+        cacheWriter.finish(tail: tail)
         clock.lap("cache write")
         leftovers?.keep([model, pages, jobs, keys, produced, old as Any, allResults, loaded.entries, cache])
         summary.seconds = seconds()
@@ -386,6 +393,12 @@ public struct SiteBuilder {
     /// The stamp of a site folder's `.fazhi-site` marker (a new inode on every build), or "none".
     static func markerStamp(_ folder: String) -> String {
         FileStamp.look(folder + "/" + OutputTree.marker).map { "\($0.inode):\($0.mtime):\($0.size)" } ?? "none"
+    }
+
+    /// The modification time (ns) in a marker stamp.
+    static func markerTime(_ stamp: String) -> Int64? {
+        let parts = stamp.split(separator: ":")
+        return parts.count == 3 ? Int64(parts[1]) : nil
     }
 
     struct InputScan {
@@ -445,7 +458,7 @@ public struct SiteBuilder {
             for t in [l.adcode, l.name, l.prefecture, l.province, l.level?.rawValue ?? ""] { k.text(t) }
             return k.digest
         }
-        let localityOf: [Int?] = m.reports.map { m.localityIndex[$0.adcode] }
+        let localityOf = m.localityOfReport
         let years = m.years.map(String.init).joined(separator: ",")
         let withData = m.indicatorsWithData.joined(separator: ",")
         /// A set of reports and how their localities are named (a locality's name comes from its newest report,

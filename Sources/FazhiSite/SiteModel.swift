@@ -98,8 +98,10 @@ public final class SiteModel: Sendable {
     public let localityCount: [String: Int]
     /// Indicator id → the years it has a value in, ascending.
     public let observationYears: [String: [Int]]
-    /// Indicator id → the codes of the localities with a value, ascending (the runs of `observations`).
-    public let observationCodes: [String: [String]]
+    /// Indicator id → the localities with a value (indices into `localities`), in code order.
+    public let observationLocalities: [String: [Int]]
+    /// Each report's locality (index into `localities`), nil for a report without a division code.
+    public let localityOfReport: [Int?]
 
     /// The content folder as given, to show Markdown paths relative to it.
     public let contentPath: String
@@ -133,6 +135,9 @@ public final class SiteModel: Sendable {
         for (i, l) in locs.enumerated() where !l.prefecture.isEmpty { near[l.province + "/" + l.prefecture, default: []].append(i) }
         self.localitiesByPrefecture = near
         self.localityIndex = li
+        var localityOf = [Int?](repeating: nil, count: reports.count)
+        for (k, l) in locs.enumerated() { for i in l.reports { localityOf[i] = k } }
+        self.localityOfReport = localityOf
 
         var byYear: [Int: [Int]] = [:]
         for (i, r) in reports.enumerated() { if let y = r.year { byYear[y, default: []].append(i) } }
@@ -155,7 +160,7 @@ public final class SiteModel: Sendable {
         self.observations = t.observations
         self.localityCount = t.localityCount
         self.observationYears = t.years
-        self.observationCodes = t.codes
+        self.observationLocalities = t.runs.mapValues { $0.compactMap { localityOf[$0] } }
         self.observationKeys = t.keys
         self.observationsByLocality = t.byLocality
         self.indicatorsWithData = t.withData
@@ -263,7 +268,8 @@ struct ObservationTables: Sendable {
     var observations: [String: [Observation]]
     var localityCount: [String: Int]
     var years: [String: [Int]]
-    var codes: [String: [String]]
+    /// Per indicator, a report of each locality with a value (the first of its run in `observations`).
+    var runs: [String: [Int]]
     /// Per indicator, the keys of `observations[indicator]`, in the same (ascending) order.
     var keys: [String: [SiteModel.ObservationKey]]
     var byLocality: [String: [Observation]]
@@ -298,27 +304,27 @@ struct ObservationTables: Sendable {
             return candidates
         }
         // Each indicator's chosen observations, their keys and how many localities they cover, on both cores.
-        let chosenByPosition: [(observations: [Observation], keys: [SiteModel.ObservationKey], codes: [String], years: [Int])] =
+        let chosenByPosition: [(observations: [Observation], keys: [SiteModel.ObservationKey], runs: [Int], years: [Int])] =
             ParallelMap.map(Array(0..<count)) { p in
                 var list = gathered.flatMap { $0[p] }
                 list.sort { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }
                 var chosen: [Observation] = []
                 var keys: [SiteModel.ObservationKey] = []
-                var codes: [String] = []
+                var runs: [Int] = []
                 var years = Set<Int>()
                 for c in list where keys.last != c.key {
                     let r = reports[c.report]
-                    if keys.last?.code != c.key.code { codes.append(r.adcode) }
+                    if keys.last?.code != c.key.code { runs.append(c.report) }
                     keys.append(c.key)
                     years.insert(c.key.year)
                     chosen.append(Observation(report: c.report, adcode: r.adcode, year: c.key.year, value: r.meta.indicators[c.value]))
                 }
-                return (chosen, keys, codes, years.sorted())
+                return (chosen, keys, runs, years.sorted())
             }
         var obs: [String: [Observation]] = [:]
         var keyLists: [String: [SiteModel.ObservationKey]] = [:]
         var counts: [String: Int] = [:]
-        var codeLists: [String: [String]] = [:]
+        var runLists: [String: [Int]] = [:]
         var yearLists: [String: [Int]] = [:]
         var byCode: [Int: [Observation]] = [:]
         var withData: [String] = []
@@ -327,8 +333,8 @@ struct ObservationTables: Sendable {
             if chosen.observations.isEmpty { continue }
             obs[ind.id] = chosen.observations
             keyLists[ind.id] = chosen.keys
-            counts[ind.id] = chosen.codes.count
-            codeLists[ind.id] = chosen.codes
+            counts[ind.id] = chosen.runs.count
+            runLists[ind.id] = chosen.runs
             yearLists[ind.id] = chosen.years
             withData.append(ind.id)
             for (o, key) in zip(chosen.observations, chosen.keys) { byCode[key.code, default: []].append(o) }
@@ -336,7 +342,7 @@ struct ObservationTables: Sendable {
         observations = obs
         keys = keyLists
         localityCount = counts
-        codes = codeLists
+        runs = runLists
         years = yearLists
         byLocality = Dictionary(uniqueKeysWithValues: byCode.values.map { ($0[0].adcode, $0) })
         self.withData = withData

@@ -42,8 +42,13 @@ struct BuildCommand: ParsableCommand {
         builder.search.enabled = !noSearch
         builder.leftovers = BuildLeftovers()
         if !clean { builder.prefetchCache() }
+        // Convert's cache is written while the site is built; waited for before the process ends.
+        let convertCacheWrites = DispatchGroup()
+        defer { convertCacheWrites.wait() }
         if !noConvert {
-            let summary = try Converter(layout: global.layout, progress: { out.line($0) }).run(force: clean)
+            var converter = Converter(layout: global.layout, progress: { out.line($0) })
+            converter.cacheWrites = convertCacheWrites
+            let summary = try converter.run(force: clean)
             out.finish()
             for d in summary.failed { out.error(d.description) }
             if !summary.failed.isEmpty { failed = true }
@@ -72,6 +77,7 @@ struct BuildCommand: ParsableCommand {
         let status: Int32 = failed || !summary.failed.isEmpty || summary.search.state == .failed ? 1 : 0
         // The process ends here, before the builder and its read-ahead build cache are freed object by object
         // (55 ms after adding one report to 5,000, for memory the system takes back at once).
+        convertCacheWrites.wait()
         withExtendedLifetime(builder) { endProcess(status) }
     }
 }

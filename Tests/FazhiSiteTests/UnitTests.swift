@@ -165,3 +165,45 @@ import FazhiModel
         #expect(SiteChecker.checkLinks(root: site.output, basePath: "/").isEmpty)
     }
 }
+
+@Suite struct FileWalkTests {
+    /// `changedSince` skips folders whose status has not changed since: a spare tree's thousands of one-page
+    /// folders cost a stat each, and every folder a file was put into since is still read.
+    @Test func onlyFoldersChangedSinceAreLookedInto() throws {
+        let root = NSTemporaryDirectory() + "fazhi-walk-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fm = FileManager.default
+        func put(_ rel: String) throws {
+            let path = root + "/" + rel
+            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(rel.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        let site = ["index.html", "reports/a/index.html", "reports/b/index.html", "themes/t/2024/index.html", "themes/t/index.html"]
+        for f in site { try put(f) }
+        // File times come from a coarse clock: well apart on both sides of the mark.
+        usleep(100_000)
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let mark = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        usleep(100_000)
+        let strays = ["reports/b/stray.html", "themes/t/2024/stray.txt", "new/deep/page.html"]
+        for f in strays { try put(f) }
+
+        let all = Set(FileWalk.files(under: root, skipHidden: false))
+        #expect(all == Set(site + strays))
+        let changed = Set(FileWalk.files(under: root, skipHidden: false, changedSince: mark))
+        // Every file put in since is seen, with the others of its folders (and of the root, changed by `new`)…
+        #expect(changed.isSuperset(of: strays))
+        #expect(changed.contains("reports/b/index.html") && changed.contains("themes/t/2024/index.html") && changed.contains("index.html"))
+        // …and the folders nothing was put into are not read.
+        #expect(!changed.contains("reports/a/index.html") && !changed.contains("themes/t/index.html"))
+
+        // The stray walk of a staging folder removes exactly the files that are not the site's.
+        let out = OutputTree(root + "/public")
+        try fm.moveItem(atPath: root + "/reports", toPath: root + "/keep-reports")
+        try fm.createDirectory(atPath: out.staging, withIntermediateDirectories: true)
+        try fm.moveItem(atPath: root + "/keep-reports", toPath: out.staging + "/reports")
+        #expect(try out.removeStrays(keeping: Set(site), changedSince: mark) == 1)
+        #expect(Set(FileWalk.files(under: out.staging, skipHidden: false)) == ["reports/a/index.html", "reports/b/index.html"])
+    }
+}
