@@ -324,7 +324,14 @@ public struct SiteBuilder {
                 let path = "reports/\(r.id)/index.html"
                 return produced[path] == nil ? nil : (path, r.year)
             }
-            summary.search = SearchIndex(options: search).update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages),
+            // The pages' index views are kept beside the build cache (a clean build starts them again).
+            var searchOptions = search
+            if searchOptions.views == nil {
+                let views = CacheFolder.location(for: layout.output) + ".search"
+                if clean { try? FileManager.default.removeItem(atPath: views) }
+                if CacheFolder.make(for: views) { searchOptions.views = views }
+            }
+            summary.search = SearchIndex(options: searchOptions).update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages),
                                                                  changed: incremental ? Set(staged.sorted() + removedFiles) : nil)
             // The replaced site is kept as the next build's spare after an incremental build (a clean build
             // replaces everything, so the next one would gain nothing from it).

@@ -145,6 +145,25 @@ import FazhiModel
         #expect(IncrementalBuildTests.inode(site.output + "/pagefind/2023/pagefind-entry.json") == kept)
         #expect(site.read("reports/430581-2023/index.html").contains("法制")) // the page was not rendered again
 
+        // What Pagefind reads of the pages is kept beside the build cache, a folder per year indexed, up to date:
+        // the changed page's view has the new text, the added page has one, a removed page's goes.
+        let views = CacheFolder.location(for: site.output) + ".search"
+        let year2024 = ["reports/120116-2024/index.html", "reports/120117-2024/index.html", "reports/140404-2024/index.html", "reports/429006-2024/index.html"]
+        #expect(OutputTree.files(under: views + "/2024") == year2024)
+        let view = try String(contentsOfFile: views + "/2024/reports/429006-2024/index.html", encoding: .utf8)
+        #expect(view.contains("359件") && !view.contains("358件") && !view.contains("<table"))
+        // (Removed with another change: the 2024 pages as they were before the add are those of the spare tree's
+        // bundle, which would be kept as it is.)
+        try FileManager.default.removeItem(atPath: site.markdown + "/120117-2024.md")
+        try text.replacingOccurrences(of: "审结行政复议申请359件", with: "审结行政复议申请360件").write(toFile: md, atomically: true, encoding: .utf8)
+        summary = try await Self.offPool { try build(true) }
+        #expect(summary.search.shardsIndexed == 1 && summary.search.pages == 6, "\(summary.search.line)")
+        #expect(OutputTree.files(under: views + "/2024") == year2024.filter { !$0.contains("120117") })
+        #expect((try? String(contentsOfFile: views + "/2024/reports/429006-2024/index.html", encoding: .utf8))?.contains("360件") == true)
+        // Pagefind is started directly, at the path `python3 -m pagefind` would run, remembered there too.
+        let memo = (try? String(contentsOfFile: views + ".pagefind", encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        #expect(memo.count == 2 && FileManager.default.isExecutableFile(atPath: memo.last ?? ""))
+
         // --no-search afterwards: the new site has no index.
         summary = try await Self.offPool { try build(false) }
         #expect(summary.search.state == .disabled)
