@@ -173,7 +173,7 @@ struct BuildCache {
         return w.bytes[...]
     }
 
-    /// Writes atomically (temporary file, then rename); a failure to write only costs the next build time.
+    /// Writes the whole file or none (`FileText.replaceCache`); a failure to write only costs the next build time.
     func write(to path: String) {
         guard CacheFolder.make(for: path) else { return }
         try? FileText.replaceCache(path, with: encoded())

@@ -170,7 +170,7 @@ public struct SearchIndex: Sendable {
         let total = shards.reduce(0) { $0 + $1.pages.count }
 
         // Index the rest, two at a time (Pagefind mostly uses one core), each from a folder holding what Pagefind
-        // reads of its pages (`indexView`; a page that marks nothing as it is). The folder is kept between builds
+        // reads of its pages (`indexView`; a page that marks nothing is given whole). The folder is kept between builds
         // when `options.views` says where: only changed views are written (making 500 folders and files for a
         // year cost more than half a second in ext4's allocator), and views of pages gone are removed.
         let scratch = site + "/.pagefind-pages"
