@@ -45,11 +45,14 @@ public struct SearchOutcome: Sendable, Equatable {
     public var reindexed: Int = 0
     public var shards: Int = 0
     public var shardsIndexed: Int = 0
+    /// Whether every bundle made was the additions bundle of its year (`SearchIndex.additionsSuffix`).
+    public var additionsOnly = false
 
     public init(state: State, pages: Int = 0, reindexed: Int? = nil, shards: Int = 0, shardsIndexed: Int = 0,
-                seconds: Double = 0, detail: String = "") {
+                additionsOnly: Bool = false, seconds: Double = 0, detail: String = "") {
         self.state = state; self.pages = pages; self.seconds = seconds; self.detail = detail
         self.reindexed = reindexed ?? pages; self.shards = shards; self.shardsIndexed = shardsIndexed
+        self.additionsOnly = additionsOnly
     }
 
     /// One line for the build summary.
@@ -59,6 +62,8 @@ public struct SearchOutcome: Sendable, Equatable {
         case .disabled: return "search is off (--no-search)"
         case .missing: return "search is off (pagefind not found: \(SearchIndex.installHint))"
         case .indexed where reindexed == pages: return "search: indexed \(pages) pages in \(t) s"
+        case .indexed where additionsOnly:
+            return "search: indexed \(reindexed) of \(pages) pages (pages added to \(shardsIndexed) of \(shards) years, beside their indexes; the others kept) in \(t) s"
         case .indexed: return "search: indexed \(reindexed) of \(pages) pages (\(shardsIndexed) of \(shards) year indexes; the others kept) in \(t) s"
         case .reused: return "search: \(pages) pages unchanged, index kept (\(t) s)"
         case .failed: return "search is off (pagefind failed in \(t) s)"
@@ -77,9 +82,12 @@ public struct SearchOutcome: Sendable, Equatable {
 /// `data-pagefind-body` marks (the report text), without tables.
 ///
 /// Incremental, per year: each year's bundle is stamped with a fingerprint of its pages (paths, and the parts
-/// Pagefind reads: `indexedParts`) and of the Pagefind arguments. A bundle whose stamp matches is kept (already in the staging folder) or carried
-/// over from the previous site (hard links); only the years whose pages changed are indexed again. Pagefind
-/// cannot update an index, so this is what bounds the cost of adding one report: its year's pages, not all.
+/// Pagefind reads: `indexedParts`) and of the Pagefind arguments, and lists each page's digest. A bundle whose
+/// stamp matches is kept (already in the staging folder) or carried over from the previous site (hard links).
+/// Pagefind cannot add to a bundle: a year to which an incremental build added a few pages, none of its
+/// indexed pages having changed, keeps its bundle and gets a second one of the added pages (`2024-added`),
+/// listed after it and merged by the search page like any other; when a page of the year's bundle changes or
+/// goes, or too many are added (`additionsLimit`), the year is indexed whole again.
 public struct SearchIndex: Sendable {
     public static let pagefindVersion = "1.5.2"
     public static let installHint = "pip install 'pagefind[extended]==\(pagefindVersion)'"
@@ -122,13 +130,14 @@ public struct SearchIndex: Sendable {
         return out
     }
 
-    /// Indexes the report pages of `site` (a finished site folder), one bundle per shard. `previous` is the
-    /// site it replaces, whose year bundles are carried over when their pages did not change; `site` may
-    /// already hold some (when the build started from the spare tree). Never throws: a missing or failing
-    /// Pagefind leaves the site without an index and says so in the outcome.
+    /// Indexes the report pages of `site` (a finished site folder), one bundle per shard, and in an incremental
+    /// build a second one for pages added since (see `plan`). `previous` is the site it replaces, whose bundles
+    /// are carried over when their pages did not change; `site` may already hold some (when the build started
+    /// from the spare tree). Never throws: a missing or failing Pagefind leaves the site without an index and
+    /// says so in the outcome.
     /// `changed`: the pages this build wrote or removed, when `site` was made from `previous` (an incremental
-    /// build); a shard none of whose pages is among them, with as many pages as the previous bundle's stamp
-    /// says, has the same pages as there and takes that stamp as its fingerprint without reading them.
+    /// build); a shard none of whose pages is among them, whose pages the previous site's bundles list, is
+    /// served by those bundles without its pages being read.
     public func update(site: String, previous: String?, shards: [Shard], changed: Set<String>? = nil) -> SearchOutcome {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -138,54 +147,58 @@ public struct SearchIndex: Sendable {
             try? fm.removeItem(atPath: root)
             return SearchOutcome(state: .disabled)
         }
-        // Only this build's year bundles stay.
-        let names = Set(shards.map(\.name))
-        for entry in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where !names.contains(entry) {
-            try? fm.removeItem(atPath: root + "/" + entry)
-        }
         try? fm.createDirectory(atPath: root, withIntermediateDirectories: true)
 
-        // Keep or carry over every bundle whose pages did not change; list the others.
-        let args = arguments(site: "SITE", output: "OUT")
-        let fingerprints: [String] = ParallelMap.map(shards) { shard in
-            if let changed, let previous, previous != site, !shard.pages.contains(where: changed.contains),
-               let stamp = Self.readStamp(previous + "/" + Self.bundle + "/" + shard.name),
-               Self.stamp(stamp, fits: shard.pages.count, arguments: args) {
-                return stamp
+        // Per year: the bundles it is served from and which of them are kept, carried over or made.
+        let settings = Self.settingsHash(arguments(site: "SITE", output: "OUT"))
+        let previousRoot = previous.flatMap { $0 != site ? $0 + "/" + Self.bundle : nil }
+        var plans: [ShardPlan] = ParallelMap.map(shards) { shard in
+            let unchanged = changed.map { c in !shard.pages.contains(where: c.contains) } ?? false
+            // A page this build did not write is the previous site's, whose bundles list its digest.
+            var known: [String: String] = [:]
+            if let changed, let previousRoot {
+                for name in [shard.name, shard.name + Self.additionsSuffix] where Self.readStamp(previousRoot + "/" + name) != nil {
+                    for (page, digest) in Self.readPageList(previousRoot + "/" + name, settings: settings) ?? [:] where !changed.contains(page) {
+                        known[page] = digest
+                    }
+                }
             }
-            return Self.fingerprint(site: site, pages: shard.pages, arguments: args)
+            return Self.plan(shard, root: root, previousRoot: previousRoot, site: site, settings: settings, unchanged: unchanged,
+                             additions: changed != nil, known: known)
         }
-        var toIndex: [Int] = []
-        for (k, shard) in shards.enumerated() {
-            let dir = root + "/" + shard.name
-            if Self.readStamp(dir) == fingerprints[k] { continue }
-            try? fm.removeItem(atPath: dir)
-            if let previous, previous != site, Self.readStamp(previous + "/" + Self.bundle + "/" + shard.name) == fingerprints[k],
-               Self.linkTree(from: previous + "/" + Self.bundle + "/" + shard.name, to: dir) {
-                continue
+        // Only this build's bundles stay; those carried over are linked from the previous site (a year whose
+        // link fails is indexed whole).
+        let wanted = Set(plans.flatMap(\.bundles))
+        for entry in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where !wanted.contains(entry) {
+            try? fm.removeItem(atPath: root + "/" + entry)
+        }
+        for k in plans.indices {
+            for name in plans[k].carry + plans[k].make.map(\.name) { try? fm.removeItem(atPath: root + "/" + name) }
+            if let previousRoot, !plans[k].carry.allSatisfy({ Self.linkTree(from: previousRoot + "/" + $0, to: root + "/" + $0) }) {
+                for name in plans[k].bundles { try? fm.removeItem(atPath: root + "/" + name) }
+                plans[k] = ShardPlan(bundles: [shards[k].name], make: [Self.wholeBundle(shards[k], site: site, settings: settings)])
             }
-            try? fm.removeItem(atPath: dir)
-            toIndex.append(k)
         }
+        let jobs = plans.flatMap(\.make)
         let total = shards.reduce(0) { $0 + $1.pages.count }
 
-        // Index the rest, two at a time (Pagefind mostly uses one core), each from a folder holding what Pagefind
-        // reads of its pages (`indexView`; a page that marks nothing is given whole). The folder is kept between builds
-        // when `options.views` says where: only changed views are written (making 500 folders and files for a
-        // year cost more than half a second in ext4's allocator), and views of pages gone are removed.
+        // Make the rest, two at a time (Pagefind mostly uses one core), each from a folder holding what Pagefind
+        // reads of its pages (`indexView`; a page that marks nothing is given whole). The folder is kept between
+        // builds when `options.views` says where: only changed views are written (making 500 folders and files
+        // for a year cost more than half a second in ext4's allocator), and views of pages gone are removed.
         let scratch = site + "/.pagefind-pages"
         defer { try? fm.removeItem(atPath: scratch) }
         let kept = options.views
-        let command: (program: String, arguments: [String]) = toIndex.isEmpty ? (options.python, []) : Self.pagefindCommand(python: options.python, memo: kept.map { $0 + ".pagefind" })
+        let command: (program: String, arguments: [String]) = jobs.isEmpty ? (options.python, [])
+            : Self.pagefindCommand(python: options.python, memo: kept.map { $0 + ".pagefind" })
         if let kept {
-            for entry in (try? fm.contentsOfDirectory(atPath: kept)) ?? [] where !names.contains(entry) {
+            for entry in (try? fm.contentsOfDirectory(atPath: kept)) ?? [] where !wanted.contains(entry) {
                 try? fm.removeItem(atPath: kept + "/" + entry)
             }
         }
-        let results: [Run?] = ParallelMap.map(toIndex) { k -> Run? in
-            let shard = shards[k]
-            let src = (kept ?? scratch) + "/" + shard.name
-            for page in shard.pages {
+        let results: [Run?] = ParallelMap.map(jobs) { job -> Run? in
+            let src = (kept ?? scratch) + "/" + job.name
+            for page in job.pages {
                 let dst = src + "/" + page
                 guard let data = FileText.bytes(site + "/" + page) else { continue }
                 let view = data.withUnsafeBytes { Self.indexView($0) } ?? data
@@ -197,17 +210,18 @@ public struct SearchIndex: Sendable {
                 }
             }
             if kept != nil {
-                let wanted = Set(shard.pages)
-                for stale in FileWalk.files(under: src, skipHidden: false) where !wanted.contains(stale) {
+                let pages = Set(job.pages)
+                for stale in FileWalk.files(under: src, skipHidden: false) where !pages.contains(stale) {
                     unlink(src + "/" + stale)
                     rmdir((src + "/" + stale as NSString).deletingLastPathComponent)
                 }
             }
-            let dir = root + "/" + shard.name
+            let dir = root + "/" + job.name
             let run = Self.run(command.program, command.arguments + arguments(site: src, output: dir))
             if let run, run.status == 0, fm.fileExists(atPath: dir + "/pagefind-ui.js") {
-                // Without its stamp the bundle is only made again next time.
-                _ = fm.createFile(atPath: dir + "/" + Self.stamp, contents: Data((fingerprints[k] + "\n").utf8))
+                // Without its stamp and page list the bundle is only made again next time.
+                _ = FileText.writeNew(dir + "/" + Self.pageList, Self.pageListText(job, settings: settings))
+                _ = FileText.writeNew(dir + "/" + Self.stamp, Array((job.fingerprint + "\n").utf8))
             }
             return run
         }
@@ -216,15 +230,15 @@ public struct SearchIndex: Sendable {
                 try? fm.removeItem(atPath: root)
                 return SearchOutcome(state: .missing, seconds: elapsed())
             }
-            let dir = root + "/" + shards[toIndex[j]].name
+            let dir = root + "/" + jobs[j].name
             if run.status != 0 || !fm.fileExists(atPath: dir + "/pagefind-ui.js") {
                 try? fm.removeItem(atPath: root)
-                let why = run.status != 0 ? run.output : "pagefind wrote no \(Self.bundle)/\(shards[toIndex[j]].name)/pagefind-ui.js\n" + run.output
+                let why = run.status != 0 ? run.output : "pagefind wrote no \(Self.bundle)/\(jobs[j].name)/pagefind-ui.js\n" + run.output
                 return SearchOutcome(state: .failed, seconds: elapsed(), detail: why)
             }
         }
         // The list the search page reads; rewritten only when it changes (a kept file keeps its inode).
-        let list = Array(("{\"pagefind\":\"\(Self.pagefindVersion)\",\"shards\":[" + shards.map { JSONText.quoted($0.name) }.joined(separator: ",") + "]}\n").utf8)
+        let list = Array(("{\"pagefind\":\"\(Self.pagefindVersion)\",\"shards\":[" + plans.flatMap(\.bundles).map { JSONText.quoted($0) }.joined(separator: ",") + "]}\n").utf8)
         let listPath = root + "/" + Self.manifest
         if fm.contents(atPath: listPath).map({ [UInt8]($0) }) != list {
             unlink(listPath)
@@ -233,10 +247,128 @@ public struct SearchIndex: Sendable {
                 return SearchOutcome(state: .failed, seconds: elapsed(), detail: "cannot write \(listPath)")
             }
         }
-        if toIndex.isEmpty { return SearchOutcome(state: .reused, pages: total, seconds: elapsed()) }
-        let reindexed = toIndex.reduce(0) { $0 + shards[$1].pages.count }
-        return SearchOutcome(state: .indexed, pages: total, reindexed: reindexed, shards: shards.count,
-                             shardsIndexed: toIndex.count, seconds: elapsed())
+        if jobs.isEmpty { return SearchOutcome(state: .reused, pages: total, seconds: elapsed()) }
+        return SearchOutcome(state: .indexed, pages: total, reindexed: jobs.reduce(0) { $0 + $1.pages.count }, shards: shards.count,
+                             shardsIndexed: plans.filter { !$0.make.isEmpty }.count,
+                             additionsOnly: jobs.allSatisfy { $0.name.hasSuffix(Self.additionsSuffix) }, seconds: elapsed())
+    }
+
+    // MARK: - Which bundles serve a year
+
+    /// Appended to a year's name for the bundle of the pages added since the year's own bundle was made.
+    public static let additionsSuffix = "-added"
+
+    /// How many pages added since a year's bundle was made are indexed apart, in the year's additions bundle,
+    /// before the year is indexed again whole: Pagefind cannot add to a bundle, and indexing a year of 500 pages
+    /// takes about a second where one page takes a fifth of that.
+    static func additionsLimit(_ pages: Int) -> Int { max(10, pages / 20) }
+
+    /// A bundle to make: its name under `pagefind/`, its pages with their digests (`pageDigest`), and its stamp.
+    struct BundleJob: Sendable {
+        var name: String
+        var pages: [String]
+        var digests: [String]
+        var fingerprint: String
+    }
+
+    /// The bundles a year is served from: its own, and the bundle of pages added since it was made, if any
+    /// (`bundles`, in that order); those to link from the previous site (`carry`) and to make (`make`). The
+    /// others are in the staging site already.
+    struct ShardPlan: Sendable {
+        var bundles: [String]
+        var carry: [String] = []
+        var make: [BundleJob] = []
+    }
+
+    /// Decides how a year is served, looking at the bundles the staging site has and the previous site had:
+    /// - no page of the year was written or removed by this build (`unchanged`), and the previous site's bundles
+    ///   list exactly its pages: those bundles, without reading a page;
+    /// - a bundle (staged, or the previous site's) made from exactly the year's pages as they are: that one;
+    /// - a bundle made from some of them, all unchanged, the others being few (`additionsLimit`): that one, and
+    ///   the others in the additions bundle (kept, carried over or made);
+    /// - otherwise the year is indexed whole.
+    /// Without `additions` (a build that is not incremental: `--clean`, a first build) a year is served by one bundle.
+    /// `known`: digests of pages that need not be read (pages this build did not write, as the previous site's
+    /// bundles list them).
+    static func plan(_ shard: Shard, root: String, previousRoot: String?, site: String, settings: String, unchanged: Bool,
+                     additions: Bool = true, known: [String: String] = [:]) -> ShardPlan {
+        let base = shard.name, added = shard.name + additionsSuffix
+        // Where a bundle can come from: the staging site (kept), then the previous site (carried over).
+        func candidates(_ name: String) -> [(dir: String, carried: Bool)] {
+            [(root + "/" + name, false)] + (previousRoot.map { [($0 + "/" + name, true)] } ?? [])
+        }
+        func serve(_ parts: [(name: String, from: (dir: String, carried: Bool))], make: [BundleJob] = []) -> ShardPlan {
+            var p = ShardPlan(bundles: parts.map(\.name) + make.map(\.name), make: make)
+            for part in parts {
+                // A staged bundle is kept when it is the previous site's too (same stamp); otherwise carried.
+                if part.from.carried, readStamp(root + "/" + part.name) != readStamp(part.from.dir) { p.carry.append(part.name) }
+            }
+            return p
+        }
+        if unchanged, let previousRoot, readStamp(previousRoot + "/" + base) != nil,
+           let b = readPageList(previousRoot + "/" + base, settings: settings) {
+            let a = readStamp(previousRoot + "/" + added) == nil ? nil : readPageList(previousRoot + "/" + added, settings: settings)
+            let pages = Set(b.keys).union(a.map { Array($0.keys) } ?? [])
+            if pages.count == b.count + (a?.count ?? 0), pages == Set(shard.pages) {
+                var parts = [(name: base, from: (dir: previousRoot + "/" + base, carried: true))]
+                if a != nil { parts.append((added, (previousRoot + "/" + added, true))) }
+                return serve(parts)
+            }
+        }
+        let whole = wholeBundle(shard, site: site, settings: settings, known: known)
+        for c in candidates(base) where readStamp(c.dir) == whole.fingerprint {
+            return serve([(base, c)])
+        }
+        guard additions else { return ShardPlan(bundles: [base], make: [whole]) }
+        var digestOf: [String: String] = [:]
+        for (p, d) in zip(whole.pages, whole.digests) { digestOf[p] = d }
+        // The bundle of unchanged pages that leaves the fewest added (the staged one on a tie: nothing to link).
+        var best: (from: (dir: String, carried: Bool), new: [String])? = nil
+        for c in candidates(base) {
+            guard readStamp(c.dir) != nil, let made = readPageList(c.dir, settings: settings),
+                  made.allSatisfy({ digestOf[$0.key] == $0.value }) else { continue }
+            let new = whole.pages.filter { made[$0] == nil }
+            if best == nil || new.count < best!.new.count { best = (c, new) }
+        }
+        guard let best, best.new.count <= additionsLimit(whole.pages.count) else { return ShardPlan(bundles: [base], make: [whole]) }
+        if best.new.isEmpty { return serve([(base, best.from)]) }
+        let digests = best.new.map { digestOf[$0]! }
+        let job = BundleJob(name: added, pages: best.new, digests: digests,
+                            fingerprint: fingerprint(pages: best.new, digests: digests, settings: settings))
+        for a in candidates(added) where readStamp(a.dir) == job.fingerprint {
+            return serve([(base, best.from), (added, a)])
+        }
+        return serve([(base, best.from)], make: [job])
+    }
+
+    /// The year's own bundle made from all its pages.
+    static func wholeBundle(_ shard: Shard, site: String, settings: String, known: [String: String] = [:]) -> BundleJob {
+        let digests = shard.pages.map { known[$0] ?? pageDigest(site: site, page: $0) }
+        return BundleJob(name: shard.name, pages: shard.pages, digests: digests,
+                         fingerprint: fingerprint(pages: shard.pages, digests: digests, settings: settings))
+    }
+
+    /// Written into each bundle beside its stamp: the settings hash, then a line per page, its digest and path.
+    public static let pageList = ".fazhi-pages"
+
+    static func pageListText(_ job: BundleJob, settings: String) -> [UInt8] {
+        var text = settings + "\n"
+        for (p, d) in zip(job.pages, job.digests) { text += d + " " + p + "\n" }
+        return Array(text.utf8)
+    }
+
+    /// A bundle's pages and their digests, when it was made with these settings; nil otherwise.
+    static func readPageList(_ bundleDir: String, settings: String) -> [String: String]? {
+        guard let text = FileText.read(bundleDir + "/" + pageList) else { return nil }
+        var lines = text.split(separator: "\n")
+        guard let first = lines.first, first == settings else { return nil }
+        lines.removeFirst()
+        var out: [String: String] = [:]
+        for line in lines {
+            guard let space = line.firstIndex(of: " ") else { return nil }
+            out[String(line[line.index(after: space)...])] = String(line[..<space])
+        }
+        return out
     }
 
     // MARK: - Pages and fingerprint
@@ -244,31 +376,32 @@ public struct SearchIndex: Sendable {
     /// A hash of the Pagefind version and arguments and, for every page, its path and the parts Pagefind reads
     /// (`indexedParts`).
     static func fingerprint(site: String, pages: [String], arguments: [String]) -> String {
-        // Hashed as one run of bytes: each page's path and line end, then each part's length and bytes.
+        fingerprint(pages: pages, digests: pages.map { pageDigest(site: site, page: $0) }, settings: settingsHash(arguments))
+    }
+
+    static func fingerprint(pages: [String], digests: [String], settings: String) -> String {
         var bytes: [UInt8] = []
-        for p in pages {
-            bytes += (p + "\n").utf8
-            if let data = FileManager.default.contents(atPath: site + "/" + p) {
-                data.withUnsafeBytes { page in
-                    for part in indexedParts(page) {
-                        withUnsafeBytes(of: UInt64(part.count).littleEndian) { bytes += $0 }
-                        bytes += UnsafeRawBufferPointer(rebasing: page[part])
-                    }
+        for (p, d) in zip(pages, digests) { bytes += (p + "\n" + d + "\n").utf8 }
+        return "v5 \(pages.count) " + settings + " " + ContentHash.digest(bytes).hex
+    }
+
+    /// A page's path and the parts Pagefind reads of it (`indexedParts`), hashed: each part's length and bytes.
+    static func pageDigest(site: String, page: String) -> String {
+        var bytes = Array((page + "\n").utf8)
+        if let data = FileText.bytes(site + "/" + page) {
+            data.withUnsafeBytes { raw in
+                for part in indexedParts(raw) {
+                    withUnsafeBytes(of: UInt64(part.count).littleEndian) { bytes += $0 }
+                    bytes += UnsafeRawBufferPointer(rebasing: raw[part])
                 }
             }
         }
-        return "v4 \(pages.count) " + settingsHash(arguments) + " " + ContentHash.digest(bytes).hex
+        return ContentHash.digest(bytes).hex
     }
 
     /// The Pagefind version and arguments, hashed: the part of a fingerprint that is not the pages.
     static func settingsHash(_ arguments: [String]) -> String {
         ContentHash.hex(Array(("pagefind \(pagefindVersion) " + arguments.joined(separator: " ")).utf8))
-    }
-
-    /// Whether a bundle's stamp was made by this version of the format for `count` pages with these arguments.
-    static func stamp(_ stamp: String, fits count: Int, arguments: [String]) -> Bool {
-        let parts = stamp.split(separator: " ")
-        return parts.count == 4 && parts[0] == "v4" && parts[1] == "\(count)" && parts[2] == settingsHash(arguments)
     }
 
     /// The byte ranges of a page that its index entry is made from. When the page marks its text with

@@ -81,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             if !converted.failed.isEmpty {
                 return .failure(.init(converted.failed.map(\.description).joined(separator: "\n")))
             }
-            return .success("rebuilt in \(seconds) s: \(converted.converted.count) converted, \(built.pagesWritten) pages written")
+            return .success("rebuilt in \(seconds) s: \(converted.converted.count) converted, \(built.pagesWritten) pages written; \(built.search.line)")
         } catch {
             return .failure(.init(String(describing: error)))
         }

@@ -141,24 +141,34 @@ import FazhiModel
         try added.replacingOccurrences(of: "120116", with: "120117").write(toFile: site.markdown + "/120117-2024.md", atomically: true, encoding: .utf8)
         summary = try await Self.offPool { try build(true) }
         #expect(summary.search.state == .indexed)
-        #expect(summary.search.shardsIndexed == 1 && summary.search.pages == 7, "\(summary.search.line)")
         #expect(IncrementalBuildTests.inode(site.output + "/pagefind/2023/pagefind-entry.json") == kept)
         #expect(site.read("reports/430581-2023/index.html").contains("法制")) // the page was not rendered again
+        // The added page is indexed alone, in the year's additions bundle, listed after the year's own; the
+        // year's bundle (3 pages) is kept.
+        #expect(summary.search.shardsIndexed == 1 && summary.search.pages == 7 && summary.search.reindexed == 1, "\(summary.search.line)")
+        #expect(summary.search.line.hasPrefix("search: indexed 1 of 7 pages (pages added to 1 of 3 years, beside their indexes; the others kept) in "))
+        #expect(site.read("pagefind/shards.json") == #"{"pagefind":"1.5.2","shards":["2024","2024-added","2023","2022"]}"# + "\n")
+        #expect(site.read("pagefind/2024-added/pagefind-entry.json").contains(#""page_count":1"#))
+        #expect(site.read("pagefind/2024/pagefind-entry.json").contains(#""page_count":3"#))
+        #expect(site.read("pagefind/2024-added/" + SearchIndex.pageList).contains("reports/120117-2024/index.html"))
 
-        // What Pagefind reads of the pages is kept beside the build cache, a folder per year indexed, up to date:
+        // What Pagefind reads of the pages is kept beside the build cache, a folder per bundle made, up to date:
         // the changed page's view has the new text, the added page has one, a removed page's goes.
         let views = CacheFolder.location(for: site.output) + ".search"
-        let year2024 = ["reports/120116-2024/index.html", "reports/120117-2024/index.html", "reports/140404-2024/index.html", "reports/429006-2024/index.html"]
+        let year2024 = ["reports/120116-2024/index.html", "reports/140404-2024/index.html", "reports/429006-2024/index.html"]
         #expect(OutputTree.files(under: views + "/2024") == year2024)
+        #expect(OutputTree.files(under: views + "/2024-added") == ["reports/120117-2024/index.html"])
         let view = try String(contentsOfFile: views + "/2024/reports/429006-2024/index.html", encoding: .utf8)
         #expect(view.contains("359件") && !view.contains("358件") && !view.contains("<table"))
-        // (Removed with another change: the 2024 pages as they were before the add are those of the spare tree's
-        // bundle, which would be kept as it is.)
+        // A page of the year's own bundle changes (and the added one goes): the year is indexed whole again, and
+        // its additions bundle and views go.
         try FileManager.default.removeItem(atPath: site.markdown + "/120117-2024.md")
         try text.replacingOccurrences(of: "审结行政复议申请359件", with: "审结行政复议申请360件").write(toFile: md, atomically: true, encoding: .utf8)
         summary = try await Self.offPool { try build(true) }
-        #expect(summary.search.shardsIndexed == 1 && summary.search.pages == 6, "\(summary.search.line)")
-        #expect(OutputTree.files(under: views + "/2024") == year2024.filter { !$0.contains("120117") })
+        #expect(summary.search.shardsIndexed == 1 && summary.search.pages == 6 && summary.search.reindexed == 3, "\(summary.search.line)")
+        #expect(site.read("pagefind/shards.json") == #"{"pagefind":"1.5.2","shards":["2024","2023","2022"]}"# + "\n")
+        #expect(!site.exists("pagefind/2024-added") && !FileManager.default.fileExists(atPath: views + "/2024-added"))
+        #expect(OutputTree.files(under: views + "/2024") == year2024)
         #expect((try? String(contentsOfFile: views + "/2024/reports/429006-2024/index.html", encoding: .utf8))?.contains("360件") == true)
         // Pagefind is started directly, at the path `python3 -m pagefind` would run, remembered there too.
         let memo = (try? String(contentsOfFile: views + ".pagefind", encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
@@ -191,6 +201,54 @@ import FazhiModel
         #expect(one != SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["y"]))
         try "<p>乙</p>".write(toFile: dir + "/reports/a/index.html", atomically: true, encoding: .utf8)
         #expect(one != SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"]))
+    }
+
+    /// How a year is served (`SearchIndex.plan`), from bundles whose stamps and page lists are written here by
+    /// hand (no Pagefind): its own bundle when its pages are the year's, an additions bundle for a few pages
+    /// added since, and the whole year indexed again when a page changed or went, or too many were added.
+    @Test func aYearIsIndexedWholeOnlyWhenItsBundleNoLongerFits() throws {
+        let dir = NSTemporaryDirectory() + "fazhi-search-plan-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let site = dir + "/site", root = site + "/" + SearchIndex.bundle
+        func page(_ id: String, _ text: String = "正文") throws {
+            try FileManager.default.createDirectory(atPath: site + "/reports/\(id)", withIntermediateDirectories: true)
+            try "<html><body><div data-pagefind-body><p>\(text) \(id)</p></div></body></html>".write(toFile: site + "/reports/\(id)/index.html", atomically: true, encoding: .utf8)
+        }
+        func path(_ id: String) -> String { "reports/\(id)/index.html" }
+        let settings = "s"
+        // The 2024 bundle as made from pages a, b, c.
+        let made = ["a", "b", "c"]
+        for id in made { try page(id) }
+        let base = SearchIndex.wholeBundle(.init(name: "2024", pages: made.map(path)), site: site, settings: settings)
+        try FileManager.default.createDirectory(atPath: root + "/2024", withIntermediateDirectories: true)
+        try Data(SearchIndex.pageListText(base, settings: settings)).write(to: URL(fileURLWithPath: root + "/2024/" + SearchIndex.pageList))
+        try (base.fingerprint + "\n").write(toFile: root + "/2024/" + SearchIndex.stamp, atomically: true, encoding: .utf8)
+        func plan(_ ids: [String]) -> SearchIndex.ShardPlan {
+            SearchIndex.plan(.init(name: "2024", pages: ids.map(path).sorted()), root: root, previousRoot: nil, site: site,
+                             settings: settings, unchanged: false)
+        }
+        // The same pages: the bundle serves as it is.
+        var p = plan(made)
+        #expect(p.bundles == ["2024"] && p.make.isEmpty && p.carry.isEmpty)
+        // One page added: indexed alone beside it.
+        try page("d")
+        p = plan(made + ["d"])
+        #expect(p.bundles == ["2024", "2024-added"] && p.make.map(\.name) == ["2024-added"] && p.make.first?.pages == [path("d")])
+        // More pages added than `additionsLimit` (10 here): the year again, whole.
+        let many = (0..<11).map { "n\($0)" }
+        for id in many { try page(id) }
+        p = plan(made + many)
+        #expect(p.bundles == ["2024"] && p.make.map(\.name) == ["2024"] && p.make.first?.pages.count == 14)
+        // A page of the bundle changed, or gone: whole.
+        try page("b", "改过的正文")
+        p = plan(made + ["d"])
+        #expect(p.bundles == ["2024"] && p.make.first?.pages.count == 4)
+        try page("b")
+        p = plan(["a", "c", "d"])
+        #expect(p.bundles == ["2024"] && p.make.first?.pages.count == 3)
+        // Other settings (Pagefind's version or arguments): whole.
+        p = SearchIndex.plan(.init(name: "2024", pages: made.map(path)), root: root, previousRoot: nil, site: site, settings: "t", unchanged: false)
+        #expect(p.make.map(\.name) == ["2024"])
     }
 
     /// A report page's fingerprint covers what Pagefind reads of it (the marked body, title and filters), not
