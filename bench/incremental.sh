@@ -3,7 +3,8 @@
 #   bash bench/incremental.sh            # bundled corpus and 5,000 synthetic reports
 #   BENCH_REPORTS=1000 bash bench/incremental.sh
 # For each corpus prints the wall time of `fazhi build` (the whole command: convert, then render) for: a clean
-# build (--clean); a rebuild with nothing changed; a rebuild after adding one report, and after adding another;
+# build (--clean); a rebuild with nothing changed; a rebuild after adding one report, and after adding another
+# (synthetic reports of a locality and year the synthetic corpus does not have);
 # a rebuild after editing one template (report.mustache) — each with the files written, unchanged and removed, from the build's
 # summary line. The synthetic corpus is built twice: with the search index (the default) and with --no-search.
 # Then the phase timings of each 'add another' build (FAZHI_TIMINGS=1). FAZHI=path uses an already built binary
@@ -23,11 +24,22 @@ fi
 if [ -e "$WORK" ]; then mv "$WORK" "$WORK.old-$$"; trap 'rm -rf "$WORK.old-$$"' EXIT; fi
 mkdir -p "$WORK"
 
-# One extra report to add: a synthetic one from another seed.
-"$FAZHI" gen-corpus --reports 1 --seed 424242 --out "$WORK/extra" >/dev/null
-EXTRA=$(find "$WORK/extra" -type f | head -1)
-"$FAZHI" gen-corpus --reports 1 --seed 434343 --out "$WORK/extra2" >/dev/null
-EXTRA2=$(find "$WORK/extra2" -type f | head -1)
+"$FAZHI" gen-corpus --reports "$N" --seed 1 --out "$WORK/synthetic-reports" >/dev/null
+# The reports to add: synthetic ones from other seeds, each of a locality and year the synthetic corpus does not
+# have. (A second report of a locality and year takes the id of the first when its path sorts first, which
+# renumbers that report's page: an add and a change, another case.) From the first seed that gives one.
+extra() { # $1 first seed, $2 folder, $3 a name to avoid: prints the report's path
+  local seed=$1 f name
+  while :; do
+    rm -rf "$2"
+    "$FAZHI" gen-corpus --reports 1 --seed "$seed" --out "$2" >/dev/null
+    f=$(find "$2" -type f | head -1); name=$(basename "${f%.*}")
+    if [ -z "$(find "$WORK/synthetic-reports" -name "$name.*" | head -1)" ] && [ "$name" != "$3" ]; then echo "$f"; return; fi
+    seed=$((seed + 1))
+  done
+}
+EXTRA=$(extra 424242 "$WORK/extra" "")
+EXTRA2=$(extra 434343 "$WORK/extra2" "$(basename "${EXTRA%.*}")")
 
 # project NAME REPORTS_DIR: a project folder with its own copy of the templates.
 project() {
@@ -79,7 +91,6 @@ echo
 echo "| corpus                     | build        | wall (s) | written  | unchanged | removed |"
 echo "|----------------------------|--------------|---------:|---------:|----------:|--------:|"
 bench "bundled ($(ls "$ROOT/content/reports" | wc -l) reports)" "$(project bundled "$ROOT/content/reports")"
-"$FAZHI" gen-corpus --reports "$N" --seed 1 --out "$WORK/synthetic-reports" >/dev/null
 bench "synthetic ($N reports)" "$(project synthetic "$WORK/synthetic-reports")"
 bench "synthetic, --no-search" "$(project synthetic-nosearch "$WORK/synthetic-reports")" --no-search
 echo
