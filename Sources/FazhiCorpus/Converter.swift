@@ -138,16 +138,7 @@ public struct Converter: Sendable {
     static func stamp(_ path: String) -> (size: Int64, mtime: Int64)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return (Int64(st.st_size), mtime(st))
-    }
-
-    /// Modification time of a stat, in nanoseconds.
-    static func mtime(_ st: stat) -> Int64 {
-        #if canImport(Darwin)
-        return Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
-        #else
-        return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-        #endif
+        return (Int64(st.st_size), FileText.modificationTime(st))
     }
 
     /// Converts what changed since the last run; `force` converts everything again (locked files are still kept).
@@ -247,7 +238,6 @@ public struct Converter: Sendable {
         // Pass 1 (concurrent): hash every input whose size or time changed (the cache's hash is kept for the
         // rest). Bytes are not kept: a national corpus does not fit in memory.
         let total = inputs.count
-        let stamps: [(size: Int64, mtime: Int64)?] = inputs.map(\.stamp)
         let hashes: [Result<String, Diagnostic>] = parallelMap(inputs.count) { i in
             if trusted[i], let c = cached[i] { return .success(c.sha) }
             guard let data = fm.contents(atPath: inputs[i].source) else {
@@ -383,7 +373,7 @@ public struct Converter: Sendable {
             outputs.insert(id + ".md")
             var entry = keys[i]!
             entry.sha = sha[i] ?? entry.sha; entry.converter = Converter.version; entry.id = id
-            entry.size = stamps[i]?.size ?? -1; entry.mtime = stamps[i]?.mtime ?? 0
+            entry.size = inputs[i].stamp.size; entry.mtime = inputs[i].stamp.mtime
             newCache.append((inputs[i].source, entry))
         }
 
@@ -530,7 +520,7 @@ public struct Converter: Sendable {
                     visited[key(st)] = r
                     walk(path, r)
                 case S_IFREG:
-                    out.append(Listed(relative: r, kind: name.hasPrefix(".") ? .hidden : .file(Int64(st.st_size)), mtime: Converter.mtime(st)))
+                    out.append(Listed(relative: r, kind: name.hasPrefix(".") ? .hidden : .file(Int64(st.st_size)), mtime: FileText.modificationTime(st)))
                 case S_IFIFO: out.append(Listed(relative: r, kind: .special("a named pipe")))
                 case S_IFSOCK: out.append(Listed(relative: r, kind: .special("a socket")))
                 case S_IFCHR, S_IFBLK: out.append(Listed(relative: r, kind: .special("a device")))

@@ -142,6 +142,25 @@ public enum FileText {
         return old.withUnsafeBytes { o in bytes.withUnsafeBytes { memcmp(o.baseAddress!, $0.baseAddress!, bytes.count) == 0 } }
     }
 
+    /// A stat's modification time, in nanoseconds since 1970.
+    public static func modificationTime(_ st: stat) -> Int64 {
+        #if canImport(Darwin)
+        Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
+        #else
+        Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        #endif
+    }
+
+    /// When a file's status (entries, links, times, owner) last changed, in ns since 1970: `ctime`, which no
+    /// call can set back.
+    public static func statusTime(_ st: stat) -> Int64 {
+        #if canImport(Darwin)
+        Int64(st.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(st.st_ctimespec.tv_nsec)
+        #else
+        Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+        #endif
+    }
+
     /// A file mapped read-only into memory, unmapped when released: its bytes are the page cache's, not a copy
     /// (a build copies parts of the previous tens-of-megabytes exports).
     public final class Mapped: @unchecked Sendable {
@@ -158,11 +177,7 @@ public enum FileText {
             var st = stat()
             guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
             size = Int(st.st_size)
-            #if canImport(Darwin)
-            mtime = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
-            #else
-            mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-            #endif
+            mtime = FileText.modificationTime(st)
             inode = UInt64(st.st_ino)
             if size == 0 {
                 bytes = UnsafeRawBufferPointer(start: nil, count: 0)

@@ -254,12 +254,7 @@ struct FileStamp: Equatable {
     static func look(_ path: String) -> (size: Int64, mtime: Int64, inode: UInt64)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        #if canImport(Darwin)
-        let m = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
-        #else
-        let m = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-        #endif
-        return (Int64(st.st_size), m, UInt64(st.st_ino))
+        return (Int64(st.st_size), FileText.modificationTime(st), UInt64(st.st_ino))
     }
 
     static func nowNanos() -> Int64 {

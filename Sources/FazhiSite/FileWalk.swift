@@ -1,3 +1,4 @@
+import FazhiModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -41,7 +42,7 @@ enum FileWalk {
                     if let since = changedSince {
                         var st = stat()
                         guard fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-                        changed = Self.statusTime(st) >= since
+                        changed = FileText.statusTime(st) >= since
                         if !changed, st.st_nlink == 2 { continue }
                     }
                     let sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -61,19 +62,9 @@ enum FileWalk {
         var changed = true
         if let since = changedSince {
             var st = stat()
-            changed = fstat(fd, &st) != 0 || Self.statusTime(st) >= since
+            changed = fstat(fd, &st) != 0 || FileText.statusTime(st) >= since
         }
         walk(fd, "", listFiles: changed)
         return out
-    }
-
-    /// When a file's status (entries, links, times, owner) last changed, in ns since 1970: `ctime`, which no
-    /// call can set back.
-    static func statusTime(_ st: stat) -> Int64 {
-        #if canImport(Darwin)
-        Int64(st.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(st.st_ctimespec.tv_nsec)
-        #else
-        Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
-        #endif
     }
 }
