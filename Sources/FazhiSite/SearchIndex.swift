@@ -153,18 +153,7 @@ public struct SearchIndex: Sendable {
         let settings = Self.settingsHash(arguments(site: "SITE", output: "OUT"))
         let previousRoot = previous.flatMap { $0 != site ? $0 + "/" + Self.bundle : nil }
         var plans: [ShardPlan] = ParallelMap.map(shards) { shard in
-            let unchanged = changed.map { c in !shard.pages.contains(where: c.contains) } ?? false
-            // A page this build did not write is the previous site's, whose bundles list its digest.
-            var known: [String: String] = [:]
-            if let changed, let previousRoot {
-                for name in [shard.name, shard.name + Self.additionsSuffix] where Self.readStamp(previousRoot + "/" + name) != nil {
-                    for (page, digest) in Self.readPageList(previousRoot + "/" + name, settings: settings) ?? [:] where !changed.contains(page) {
-                        known[page] = digest
-                    }
-                }
-            }
-            return Self.plan(shard, root: root, previousRoot: previousRoot, site: site, settings: settings, unchanged: unchanged,
-                             additions: changed != nil, known: known)
+            Self.plan(shard, root: root, previousRoot: previousRoot, site: site, settings: settings, changed: changed)
         }
         // Only this build's bundles stay; those carried over are linked from the previous site (a year whose
         // link fails is indexed whole).
@@ -287,12 +276,16 @@ public struct SearchIndex: Sendable {
     /// - a bundle made from some of them, all unchanged, the others being few (`additionsLimit`): that one, and
     ///   the others in the additions bundle (kept, carried over or made);
     /// - otherwise the year is indexed whole.
-    /// Without `additions` (a build that is not incremental: `--clean`, a first build) a year is served by one bundle.
-    /// `known`: digests of pages that need not be read (pages this build did not write, as the previous site's
-    /// bundles list them).
-    static func plan(_ shard: Shard, root: String, previousRoot: String?, site: String, settings: String, unchanged: Bool,
-                     additions: Bool = true, known: [String: String] = [:]) -> ShardPlan {
+    /// `changed`: the pages an incremental build wrote or removed (see `update`). A page not among them is the
+    /// previous site's, whose bundles list its digest, so it is not read. Without it (`--clean`, a first build)
+    /// a year is served by one bundle.
+    static func plan(_ shard: Shard, root: String, previousRoot: String?, site: String, settings: String,
+                     changed: Set<String>?) -> ShardPlan {
         let base = shard.name, added = shard.name + additionsSuffix
+        // The previous site's bundles of the year (complete ones: stamped) and their pages, each read once.
+        func pageList(_ dir: String) -> [String: String]? { readStamp(dir) == nil ? nil : readPageList(dir, settings: settings) }
+        let previousBase = previousRoot.flatMap { pageList($0 + "/" + base) }
+        let previousAdded = previousRoot.flatMap { pageList($0 + "/" + added) }
         // Where a bundle can come from: the staging site (kept), then the previous site (carried over).
         func candidates(_ name: String) -> [(dir: String, carried: Bool)] {
             [(root + "/" + name, false)] + (previousRoot.map { [($0 + "/" + name, true)] } ?? [])
@@ -305,9 +298,9 @@ public struct SearchIndex: Sendable {
             }
             return p
         }
-        if unchanged, let previousRoot, readStamp(previousRoot + "/" + base) != nil,
-           let b = readPageList(previousRoot + "/" + base, settings: settings) {
-            let a = readStamp(previousRoot + "/" + added) == nil ? nil : readPageList(previousRoot + "/" + added, settings: settings)
+        let unchanged = changed.map { c in !shard.pages.contains(where: c.contains) } ?? false
+        if unchanged, let previousRoot, let b = previousBase {
+            let a = previousAdded
             let pages = Set(b.keys).union(a.map { Array($0.keys) } ?? [])
             if pages.count == b.count + (a?.count ?? 0), pages == Set(shard.pages) {
                 var parts = [(name: base, from: (dir: previousRoot + "/" + base, carried: true))]
@@ -315,18 +308,23 @@ public struct SearchIndex: Sendable {
                 return serve(parts)
             }
         }
+        var known: [String: String] = [:]
+        if let changed {
+            for list in [previousBase, previousAdded] {
+                for (page, digest) in list ?? [:] where !changed.contains(page) { known[page] = digest }
+            }
+        }
         let whole = wholeBundle(shard, site: site, settings: settings, known: known)
         for c in candidates(base) where readStamp(c.dir) == whole.fingerprint {
             return serve([(base, c)])
         }
-        guard additions else { return ShardPlan(bundles: [base], make: [whole]) }
+        guard changed != nil else { return ShardPlan(bundles: [base], make: [whole]) }
         var digestOf: [String: String] = [:]
         for (p, d) in zip(whole.pages, whole.digests) { digestOf[p] = d }
         // The bundle of unchanged pages that leaves the fewest added (the staged one on a tie: nothing to link).
         var best: (from: (dir: String, carried: Bool), new: [String])? = nil
         for c in candidates(base) {
-            guard readStamp(c.dir) != nil, let made = readPageList(c.dir, settings: settings),
-                  made.allSatisfy({ digestOf[$0.key] == $0.value }) else { continue }
+            guard let made = c.carried ? previousBase : pageList(c.dir), made.allSatisfy({ digestOf[$0.key] == $0.value }) else { continue }
             let new = whole.pages.filter { made[$0] == nil }
             if best == nil || new.count < best!.new.count { best = (c, new) }
         }

@@ -225,7 +225,7 @@ import FazhiModel
         try (base.fingerprint + "\n").write(toFile: root + "/2024/" + SearchIndex.stamp, atomically: true, encoding: .utf8)
         func plan(_ ids: [String]) -> SearchIndex.ShardPlan {
             SearchIndex.plan(.init(name: "2024", pages: ids.map(path).sorted()), root: root, previousRoot: nil, site: site,
-                             settings: settings, unchanged: false)
+                             settings: settings, changed: [])
         }
         // The same pages: the bundle serves as it is.
         var p = plan(made)
@@ -247,7 +247,7 @@ import FazhiModel
         p = plan(["a", "c", "d"])
         #expect(p.bundles == ["2024"] && p.make.first?.pages.count == 3)
         // Other settings (Pagefind's version or arguments): whole.
-        p = SearchIndex.plan(.init(name: "2024", pages: made.map(path)), root: root, previousRoot: nil, site: site, settings: "t", unchanged: false)
+        p = SearchIndex.plan(.init(name: "2024", pages: made.map(path)), root: root, previousRoot: nil, site: site, settings: "t", changed: [])
         #expect(p.make.map(\.name) == ["2024"])
     }
 
