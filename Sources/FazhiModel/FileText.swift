@@ -67,6 +67,25 @@ public enum FileText {
         return failure
     }
 
+    /// Writes `bytes` over the file at `path` in place, when it exists and has no other name (one link): its blocks
+    /// are reused and no inode is made, where creating a file cost a rebuild a tenth of its system time in
+    /// ext4's inode allocator (which scans for recently freed inodes). Written over, then cut to the new length,
+    /// never truncated to zero first (ext4 writes a file truncated to zero out at once on close). 0 when done;
+    /// ENOENT or EMLINK when it was not done (no such file, or other names): nothing was changed then.
+    public static func overwrite(_ path: String, _ bytes: [UInt8]) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return errno == ELOOP ? EMLINK : errno }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_nlink == 1 else {
+            close(fd)
+            return EMLINK
+        }
+        var failure = bytes.withUnsafeBytes { writeAll(fd, $0, at: 0) }
+        if failure == 0, Int(st.st_size) != bytes.count, ftruncate(fd, off_t(bytes.count)) != 0 { failure = errno }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        return failure
+    }
+
     /// Why `replace` failed, with the error number.
     public enum ReplaceFailure: Error { case write(Int32), rename(Int32) }
 

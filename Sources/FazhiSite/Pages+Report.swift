@@ -121,7 +121,7 @@ extension SitePages {
         var crumbs: [(String, String?)] = [("地区", base.url("localities/"))]
         if let loc { crumbs.append((loc.name, m.localityURL(loc.adcode))) }
         crumbs.append((r.year.map { "\($0)年报告" } ?? r.id, nil))
-        return page("report", title: r.titleOrID, section: nil, crumbs: crumbs, path: "reports/\(r.id)/index.html",
+        return page("report", title: r.titleOrID, section: nil, crumbs: crumbs, path: SearchIndex.reportPage(r.id),
                     description: "\(r.placeName)\(r.year.map { "\($0)年" } ?? "")法治政府建设年度报告全文、指标与数据", ctx)
     }
 

@@ -33,7 +33,7 @@ public struct SitePages: Sendable {
         let m = model
         jobs.append(PageJob(path: "index.html") { self.home() })
         for i in m.reports.indices {
-            jobs.append(PageJob(path: "reports/\(m.reports[i].id)/index.html") { try self.report(i) })
+            jobs.append(PageJob(path: SearchIndex.reportPage(m.reports[i].id)) { try self.report(i) })
         }
         jobs.append(PageJob(path: "localities/index.html") { self.localitiesIndex() })
         for (i, l) in m.localities.enumerated() {

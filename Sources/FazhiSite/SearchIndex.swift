@@ -118,6 +118,16 @@ public struct SearchIndex: Sendable {
          "--exclude-selectors", "table", "--exclude-selectors", "nav", "--quiet"]
     }
 
+    /// The page of the report `id`: the pages the index is made of.
+    public static func reportPage(_ id: String) -> String { "reports/\(id)/index.html" }
+
+    /// Whether a site path is a report's page (`reportPage`).
+    public static func isReportPage(_ path: String) -> Bool {
+        guard path.hasPrefix("reports/"), path.hasSuffix("/index.html") else { return false }
+        let id = path.utf8.dropFirst(8).dropLast(11)
+        return !id.isEmpty && !id.contains(UInt8(ascii: "/"))
+    }
+
     /// The shards of a site's report pages: by year, newest first, `undated` last; pages sorted.
     public static func shards(_ pages: [(path: String, year: Int?)]) -> [Shard] {
         var byYear: [Int: [String]] = [:]

@@ -267,63 +267,39 @@ public struct SiteBuilder {
                 let data = FileManager.default.contents(atPath: assetsDir + "/" + a) ?? Data()
                 try put(path, [UInt8](data))
             }
-            let n = todo.count
-            let todoList = todo
             let counter = Counter()
             let errors = DiagnosticBox()
             let writeErrors = DiagnosticBox()
-            let step = n <= 100 ? 1 : n / 100
+            let step = todo.count <= 100 ? 1 : todo.count / 100
             let jobTimes = JobTimes(enabled: clock.enabled)
-            DispatchQueue.concurrentPerform(iterations: n) { t in
-                let job = jobs[todoList[t]]
-                let jobStart = DispatchTime.now().uptimeNanoseconds
-                defer { jobTimes.add(job.path, since: jobStart) }
-                do {
-                    let bytes = try job.render()
-                    // A page that cannot be written (full disk) is not a bad input: the whole build fails.
+            /// Renders and writes the jobs `list` (indexes into `jobs`), in parallel.
+            func render(_ list: [Int]) {
+                let total = todo.count
+                DispatchQueue.concurrentPerform(iterations: list.count) { t in
+                    let job = jobs[list[t]]
+                    let jobStart = DispatchTime.now().uptimeNanoseconds
+                    defer { jobTimes.add(job.path, since: jobStart) }
                     do {
-                        try put(job.path, bytes)
-                        rendered.append(job.path)
-                    } catch let d as Diagnostic { writeErrors.append(d) }
-                } catch let d as Diagnostic {
-                    errors.append(d)
-                } catch {
-                    errors.append(Diagnostic(file: job.path, "cannot render: \(error)"))
-                }
-                counter.next { done in
-                    if let progress, done == n || done % step == 0 { progress("[\(done)/\(n)] render \(job.path)") }
+                        let bytes = try job.render()
+                        // A page that cannot be written (full disk) is not a bad input: the whole build fails.
+                        do {
+                            try put(job.path, bytes)
+                            rendered.append(job.path)
+                        } catch let d as Diagnostic { writeErrors.append(d) }
+                    } catch let d as Diagnostic {
+                        errors.append(d)
+                    } catch {
+                        errors.append(Diagnostic(file: job.path, "cannot render: \(error)"))
+                    }
+                    counter.next { done in
+                        if let progress, done == total || done % step == 0 { progress("[\(done)/\(total)] render \(job.path)") }
+                    }
                 }
             }
-            clock.lap("render")
-            jobTimes.printSlowest(8)
-            if let w = writeErrors.sorted().first { throw w }
-            summary.failed += errors.sorted()
-            // What the site has now: pages not rendered (unchanged) and pages rendered without error.
-            let done = Set(rendered.sorted())
-            let todoSet = Set(todoList)
-            for (i, job) in jobs.enumerated() where !todoSet.contains(i) || done.contains(job.path) { produced[job.path] = keys[i] }
-            if incremental {
-                let before: [String] = old.map { Array($0.outputs.keys) }
-                    ?? OutputTree.files(under: out.output).filter { $0 != OutputTree.marker && $0 != ".gitkeep" }
-                removedFiles = before.filter { produced[$0] == nil && !$0.hasPrefix(SearchIndex.bundle + "/") }.sorted()
-                // The staging folder becomes the whole new site: the changed files are there; the rest is there
-                // already (the spare, brought up to date) or is linked now.
-                if fromSpare {
-                    try out.remove(removedFiles)
-                } else {
-                    try out.linkUnchanged(before.filter { produced[$0] != nil }.sorted(), except: SearchIndex.bundle)
-                }
-                summary.filesRemoved = removedFiles.count
-            }
-            // Index the staged pages before the swap, so the published site carries its own pages' index (the
-            // previous index is carried over when the report pages are the same).
-            clock.lap("removals")
-            progress?("[search] indexing")
-            // One index per report year (see SearchIndex): the report pages this site has, by year.
-            let reportPages = model.reports.compactMap { r -> (path: String, year: Int?)? in
-                let path = "reports/\(r.id)/index.html"
-                return produced[path] == nil ? nil : (path, r.year)
-            }
+            let todoSet = Set(todo)
+            let previousOutputs: [String] = incremental
+                ? old.map { Array($0.outputs.keys) } ?? OutputTree.files(under: out.output).filter { $0 != OutputTree.marker && $0 != ".gitkeep" }
+                : []
             // The pages' index views are kept beside the build cache (a clean build starts them again).
             var searchOptions = search
             if searchOptions.views == nil {
@@ -331,8 +307,64 @@ public struct SiteBuilder {
                 if clean { try? FileManager.default.removeItem(atPath: views) }
                 if CacheFolder.make(for: views) { searchOptions.views = views }
             }
-            summary.search = SearchIndex(options: searchOptions).update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages),
-                                                                 changed: incremental ? Set(staged.sorted() + removedFiles) : nil)
+            /// Indexes the staged report pages (see SearchIndex): one index per report year, of the report pages
+            /// this site has. `changed`: what this build wrote or removed, in an incremental build.
+            let indexer = SearchIndex(options: searchOptions)
+            @Sendable func indexSearch(done: Set<String>, changed: Set<String>?) -> SearchOutcome {
+                let reportPages = model.reports.compactMap { r -> (path: String, year: Int?)? in
+                    let path = SearchIndex.reportPage(r.id)
+                    return done.contains(path) ? (path, r.year) : nil
+                }
+                return indexer.update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages), changed: changed)
+            }
+            // The report pages first: the search index is made only of them, so Pagefind can run beside the
+            // rendering of the other pages (it mostly uses one core), when the staging folder already holds the
+            // site's unchanged report pages (a clean build has none; the spare has them all). Otherwise the
+            // index is made after the unchanged pages are linked in.
+            let reportJobs = Set(model.reports.map { SearchIndex.reportPage($0.id) })
+            let todoPaths = Set(todo.map { jobs[$0].path })
+            render(todo.filter { reportJobs.contains(jobs[$0].path) })
+            var searchWork: BackgroundWork<SearchOutcome>?
+            if !incremental || fromSpare {
+                let written = Set(rendered.sorted())
+                let reportsDone = reportJobs.filter { written.contains($0) || !todoPaths.contains($0) }
+                let changed = incremental
+                    ? Set(staged.sorted().filter(SearchIndex.isReportPage) + previousOutputs.filter { SearchIndex.isReportPage($0) && !reportsDone.contains($0) })
+                    : nil
+                progress?("[search] indexing")
+                searchWork = BackgroundWork { indexSearch(done: reportsDone, changed: changed) }
+            }
+            render(todo.filter { !reportJobs.contains(jobs[$0].path) })
+            clock.lap("render")
+            jobTimes.printSlowest(8)
+            if let w = writeErrors.sorted().first {
+                _ = try? searchWork?.wait()
+                throw w
+            }
+            summary.failed += errors.sorted()
+            // What the site has now: pages not rendered (unchanged) and pages rendered without error.
+            let done = Set(rendered.sorted())
+            for (i, job) in jobs.enumerated() where !todoSet.contains(i) || done.contains(job.path) { produced[job.path] = keys[i] }
+            if incremental {
+                removedFiles = previousOutputs.filter { produced[$0] == nil && !$0.hasPrefix(SearchIndex.bundle + "/") }.sorted()
+                // The staging folder becomes the whole new site: the changed files are there; the rest is there
+                // already (the spare, brought up to date) or is linked now.
+                if fromSpare {
+                    try out.remove(removedFiles)
+                } else {
+                    try out.linkUnchanged(previousOutputs.filter { produced[$0] != nil }.sorted(), except: SearchIndex.bundle)
+                }
+                summary.filesRemoved = removedFiles.count
+            }
+            clock.lap("removals")
+            // The index is made before the swap, so the published site carries its own pages' index (the
+            // previous index is carried over when the report pages are the same).
+            if let searchWork {
+                summary.search = try searchWork.wait()
+            } else {
+                progress?("[search] indexing")
+                summary.search = indexSearch(done: Set(produced.keys), changed: Set(staged.sorted() + removedFiles))
+            }
             // The replaced site is kept as the next build's spare after an incremental build (a clean build
             // replaces everything, so the next one would gain nothing from it).
             clock.lap("search")

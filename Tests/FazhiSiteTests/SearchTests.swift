@@ -180,6 +180,26 @@ import FazhiModel
         #expect(!site.exists("pagefind"))
     }
 
+    /// The index is made of the report pages alone, so it is started as soon as they are written, and Pagefind
+    /// runs beside the rendering of the other pages.
+    @Test(.enabled(if: SearchTests.pagefindInstalled)) func indexingStartsWhenTheReportPagesAreWritten() async throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        let lines = LineBox()
+        let summary = try await Self.offPool {
+            var builder = SiteBuilder(layout: site.layout(), progress: { lines.append($0) })
+            builder.search = SearchOptions(enabled: true)
+            return try builder.build()
+        }
+        #expect(summary.search.state == .indexed && summary.search.pages == 6)
+        let log = lines.all()
+        let start = try #require(log.firstIndex(of: "[search] indexing"))
+        let renders = log.enumerated().filter { $0.element.contains("] render ") }
+        let reportPages = renders.filter { SearchIndex.isReportPage(String($0.element.split(separator: " ").last ?? "")) }
+        #expect(reportPages.count == 6)
+        #expect(reportPages.allSatisfy { $0.offset < start })
+        #expect(renders.contains { $0.offset > start }, "no page was rendered after the indexing started")
+    }
+
     @Test(.enabled(if: SearchTests.pagefindInstalled && CommandTests.binary != nil)) func buildSummaryPrintsTheIndexingTime() async throws {
         let site = try FixtureSite(); defer { site.remove() }
         let args = ["build", "--no-convert", "--content", site.content, "--templates", FixtureSite.templates, "--output", site.output]
@@ -292,4 +312,12 @@ import FazhiModel
         #expect(order.allSatisfy { $0 != nil } && order.map { $0! } == order.map { $0! }.sorted())
         #expect(Array("<html><body><p>甲</p></body></html>".utf8).withUnsafeBytes { SearchIndex.indexView($0) } == nil)
     }
+}
+
+/// Progress lines, in the order they came.
+final class LineBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func append(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
+    func all() -> [String] { lock.lock(); defer { lock.unlock() }; return items }
 }

@@ -207,3 +207,33 @@ import FazhiModel
         #expect(Set(FileWalk.files(under: out.staging, skipHidden: false)) == ["reports/a/index.html", "reports/b/index.html"])
     }
 }
+
+@Suite struct OutputWriteTests {
+    /// A staging file with no other name is written over in place (no new inode) and cut to the new length; one
+    /// that is also the published site's file (a hard link) is left alone, and a new file takes its place.
+    @Test func stagingFilesAreOverwrittenInPlaceOnlyWhenNothingElseNamesThem() throws {
+        let root = NSTemporaryDirectory() + "fazhi-write-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = OutputTree(root + "/public")
+        try FileManager.default.createDirectory(atPath: out.staging, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: out.output, withIntermediateDirectories: true)
+        func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "<none>" }
+
+        try out.write("alone.html", Array("a long first version".utf8), replacing: false)
+        let alone = IncrementalBuildTests.inode(out.staging + "/alone.html")
+        try out.write("alone.html", Array("short".utf8))
+        #expect(read(out.staging + "/alone.html") == "short")
+        #expect(IncrementalBuildTests.inode(out.staging + "/alone.html") == alone)
+
+        try out.write("shared.html", Array("published".utf8), replacing: false)
+        #expect(link(out.staging + "/shared.html", out.output + "/shared.html") == 0)
+        try out.write("shared.html", Array("new".utf8))
+        #expect(read(out.staging + "/shared.html") == "new")
+        #expect(read(out.output + "/shared.html") == "published")
+        #expect(IncrementalBuildTests.inode(out.staging + "/shared.html") != IncrementalBuildTests.inode(out.output + "/shared.html"))
+
+        // A file not there yet is made.
+        try out.write("new.html", Array("made".utf8))
+        #expect(read(out.staging + "/new.html") == "made")
+    }
+}
