@@ -1,6 +1,7 @@
 import FazhiModel
 
-/// Inline SVG charts, drawn at build time: no JavaScript needed to see them.
+/// Inline SVG charts, drawn at build time: no JavaScript needed to see them. How text is anchored, and that a
+/// line is not filled, is in the site's style sheet (`svg.chart` in assets/style.css), not repeated on each element.
 /// Each has `role="img"`, an `aria-label` and a `<title>`; the table beside it is the text alternative.
 public enum Charts {
     public struct Point: Sendable {
@@ -32,16 +33,16 @@ public enum Charts {
             let v = minV + span * frac
             let yy = fmt(y(v))
             s += "<line class=\"grid\" x1=\"\(fmt(left))\" y1=\"\(yy)\" x2=\"\(fmt(w - right))\" y2=\"\(yy)\"/>"
-            s += "<text class=\"axis\" x=\"\(fmt(left - 6))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Escape.html(NumberFormat.display(v)))</text>"
+            s += "<text class=\"axis y\" x=\"\(fmt(left - 6))\" y=\"\(yy)\">\(Escape.html(NumberFormat.display(v)))</text>"
         }
         var path = ""
         for (i, p) in points.enumerated() { path += (i == 0 ? "M" : " L") + "\(fmt(x(i))) \(fmt(y(p.value)))" }
-        s += "<path class=\"line\" d=\"\(path)\" fill=\"none\"/>"
+        s += "<path class=\"line\" d=\"\(path)\"/>"
         for (i, p) in points.enumerated() {
             let dot = "<circle class=\"dot\" cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(p.value)))\" r=\"4\"><title>\(Escape.html(p.label)): \(Escape.html(p.shown))</title></circle>"
             if let href = p.href { s += "<a href=\"\(Escape.html(href))\">\(dot)</a>" } else { s += dot }
-            s += "<text class=\"value\" x=\"\(fmt(x(i)))\" y=\"\(fmt(y(p.value) - 9))\" text-anchor=\"middle\">\(Escape.html(p.shown))</text>"
-            s += "<text class=\"axis\" x=\"\(fmt(x(i)))\" y=\"\(fmt(h - bottom + 18))\" text-anchor=\"middle\">\(Escape.html(p.label))</text>"
+            s += "<text class=\"value\" x=\"\(fmt(x(i)))\" y=\"\(fmt(y(p.value) - 9))\">\(Escape.html(p.shown))</text>"
+            s += "<text class=\"axis x\" x=\"\(fmt(x(i)))\" y=\"\(fmt(h - bottom + 18))\">\(Escape.html(p.label))</text>"
         }
         s += "</svg>"
         return s
@@ -62,9 +63,9 @@ public enum Charts {
             let y = top + Double(i) * rowH
             let bw = max(p.value, 0) * scale
             let bar = "<rect class=\"bar\" x=\"\(fmt(left))\" y=\"\(fmt(y + 3))\" width=\"\(fmt(bw))\" height=\"\(fmt(rowH - 6))\"><title>\(Escape.html(p.label)): \(Escape.html(p.shown))</title></rect>"
-            s += "<text class=\"axis\" x=\"\(fmt(left - 6))\" y=\"\(fmt(y + rowH / 2))\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Escape.html(p.label))</text>"
+            s += "<text class=\"axis y\" x=\"\(fmt(left - 6))\" y=\"\(fmt(y + rowH / 2))\">\(Escape.html(p.label))</text>"
             if let href = p.href { s += "<a href=\"\(Escape.html(href))\">\(bar)</a>" } else { s += bar }
-            s += "<text class=\"value\" x=\"\(fmt(left + bw + 6))\" y=\"\(fmt(y + rowH / 2))\" dominant-baseline=\"middle\">\(Escape.html(p.shown))</text>"
+            s += "<text class=\"value\" x=\"\(fmt(left + bw + 6))\" y=\"\(fmt(y + rowH / 2))\">\(Escape.html(p.shown))</text>"
         }
         s += "</svg>"
         return s

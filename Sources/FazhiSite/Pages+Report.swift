@@ -28,7 +28,7 @@ extension SitePages {
         let m = model
         let r = m.reports[i]
         // The body and facts table were rendered when the file was read (see ReportFragment).
-        let fragment = try ReportFragment.load(r, base: m.base)
+        let fragment = try ReportFragment.load(r)
         let bodyIDs = r.linkedAnchors.union(r.headingAnchors)
         let fm = r.meta
         let loc = m.locality(r.adcode)
@@ -62,7 +62,7 @@ extension SitePages {
             let name = DataTable.Cell(known?.name ?? v.indicator, href: known != nil ? m.indicatorURL(v.indicator) : nil,
                                       title: v.indicator, sort: known?.name ?? v.indicator)
             let linked = bodyIDs.contains(v.anchor)
-            let value = DataTable.Cell(m.shown(v), href: linked ? m.reportURL(r.id, anchor: v.anchor) : nil,
+            let value = DataTable.Cell(m.shown(v), href: linked ? "#" + v.anchor : nil,
                                        title: v.qualifier == .exact ? (linked ? "查看原句" : "原句未找到") : NumberFormat.qualifierText(v.qualifier),
                                        sort: NumberFormat.plain(v.value), csv: NumberFormat.plain(v.value))
             let theme: DataTable.Cell = known.map { DataTable.Cell(m.themeName($0.theme), href: m.themeURL($0.theme)) } ?? DataTable.Cell("")

@@ -9,16 +9,15 @@ public struct ReportFragment: Sendable {
     public var factsTbody: [UInt8]
     public var factCount: Int
 
-    public static func make(_ doc: ReportDocument, base: BaseURL) -> ReportFragment {
+    public static func make(_ doc: ReportDocument) -> ReportFragment {
         let rendered = MarkdownRenderer.render(doc.body)
         let ids = Set(rendered.ids)
         let facts = doc.frontMatter.facts
-        let url = base.url("reports/\(Escape.pathSegment(doc.frontMatter.id))/")
         let rows: [[DataTable.Cell]] = facts.map { f in
             let linked = ids.contains(f.anchor)
             return [DataTable.Cell(f.subject.isEmpty ? "（未识别）" : f.subject),
                     DataTable.Cell(NumberFormat.withQualifier(f.value, unit: f.unit, qualifier: f.qualifier),
-                                   href: linked ? url + "#" + f.anchor : nil, title: f.text, sort: NumberFormat.plain(f.value)),
+                                   href: linked ? "#" + f.anchor : nil, title: f.text, sort: NumberFormat.plain(f.value)),
                     DataTable.Cell(f.text),
                     DataTable.Cell(SitePages.partName(f.part)),
                     DataTable.Cell(f.section.last ?? "")]
@@ -39,7 +38,7 @@ public struct ReportFragment: Sendable {
     }
 
     /// The fragment for an entry: from the store, or made from the Markdown file when it has none.
-    static func load(_ r: ReportEntry, base: BaseURL) throws -> ReportFragment {
+    static func load(_ r: ReportEntry) throws -> ReportFragment {
         if let ref = r.fragment, let bytes = ref.read(), let f = decode(bytes) {
             return f
         }
@@ -47,7 +46,7 @@ public struct ReportFragment: Sendable {
         do { text = try String(contentsOfFile: r.file, encoding: .utf8) } catch {
             throw Diagnostic(file: r.file, "cannot read: \(error.localizedDescription)")
         }
-        return make(try FrontMatterReader.document(text, file: r.file), base: base)
+        return make(try FrontMatterReader.document(text, file: r.file))
     }
 }
 

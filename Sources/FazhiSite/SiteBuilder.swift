@@ -184,7 +184,7 @@ public struct SiteBuilder {
         let parsed: [(read: Read, cached: ArraySlice<UInt8>)] = ParallelMap.map(toParse) { k in
             let file = files[k]
             let sink: @Sendable (ReportDocument) -> FragmentRef? = { doc in
-                fragments.append(ReportFragment.make(doc, base: base).encoded).map { FragmentRef(file: fragments, range: $0) }
+                fragments.append(ReportFragment.make(doc).encoded).map { FragmentRef(file: fragments, range: $0) }
             }
             let r = ContentLoader.read(file: file, catalog: catalog, fragment: sink)
             counter.next { done in

@@ -65,7 +65,7 @@ public struct DataTable: Sendable {
         var h = HTMLWriter()
         h.raw("<thead>\n<tr>")
         for c in columns {
-            h.raw(c.numeric ? "<th scope=\"col\" class=\"num\" data-type=\"number\">" : "<th scope=\"col\" class=\"text\" data-type=\"text\">")
+            h.raw(c.numeric ? "<th scope=\"col\" class=\"num\" data-type=\"number\">" : "<th scope=\"col\">")
             h.text(c.label)
             h.raw("</th>")
         }
@@ -89,19 +89,28 @@ public struct DataTable: Sendable {
         return h.bytes
     }
 
+    /// One cell. Only what differs from the defaults is written: a class for numbers, missing values and
+    /// extras (text cells have none); `data-sort` and `title` only when they differ from the cell's text
+    /// (sort.js sorts by the text without one). Tables are most of a site's bytes.
     static func appendCell(_ h: inout HTMLWriter, _ c: Cell, numeric: Bool, header: Bool) {
-        h.raw(header ? "<th scope=\"row\" class=\"" : "<td class=\"")
-        h.raw(numeric ? "num" : "text")
-        if c.missing { h.raw(" missing") }
-        if let extra = c.cssClass { h.raw(" "); h.text(extra) }
-        h.raw("\"")
-        if let s = c.sortKey { h.raw(" data-sort=\""); h.text(s); h.raw("\"") }
+        h.raw(header ? "<th scope=\"row\"" : "<td")
+        if numeric || c.missing || c.cssClass != nil {
+            h.raw(" class=\"")
+            var first = true
+            func add(_ s: String) { if !first { h.raw(" ") }; h.text(s); first = false }
+            if numeric { add("num") }
+            if c.missing { add("missing") }
+            if let extra = c.cssClass { add(extra) }
+            h.raw("\"")
+        }
+        if let s = c.sortKey, s != c.text { h.raw(" data-sort=\""); h.text(s); h.raw("\"") }
+        let title = c.title == c.text ? nil : c.title
         if let href = c.href {
             h.raw("><a href=\""); h.text(href); h.raw("\"")
-            if let t = c.title { h.raw(" title=\""); h.text(t); h.raw("\"") }
+            if let t = title { h.raw(" title=\""); h.text(t); h.raw("\"") }
             h.raw(">"); h.text(c.text); h.raw("</a>")
         } else {
-            if let t = c.title { h.raw(" title=\""); h.text(t); h.raw("\"") }
+            if let t = title { h.raw(" title=\""); h.text(t); h.raw("\"") }
             h.raw(">"); h.text(c.text)
         }
         h.raw(header ? "</th>" : "</td>")

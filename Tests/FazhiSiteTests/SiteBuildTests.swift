@@ -36,8 +36,11 @@ import FazhiModel
         try site.build()
         let page = site.read("reports/429006-2024/index.html")
         let id = anchor(for: Self.reviewSentence)
-        // The indicator table: 358 links to the sentence's anchor on the report page.
-        #expect(page.contains("<a href=\"/reports/429006-2024/#\(id)\" title=\"查看原句\">358件</a>"))
+        // The indicator table: 358 links to the sentence's anchor on the same page; the facts table too, without
+        // a tooltip that would repeat the number, and text cells carry no attributes.
+        #expect(page.contains("<td class=\"num\" data-sort=\"358\"><a href=\"#\(id)\" title=\"查看原句\">358件</a></td>"))
+        #expect(page.contains("<td class=\"num\" data-sort=\"358\"><a href=\"#\(id)\">358件</a></td><td>358件</td>"))
+        #expect(!page.contains("/reports/429006-2024/#"))
         // The body: the sentence is wrapped in a span with that id, ending at its 。
         #expect(page.contains("<span class=\"sentence\" id=\"\(id)\">\(Self.reviewSentence)</span>"))
         // Headings carry their ids, without the marker text.
