@@ -133,13 +133,21 @@ public enum FileText {
         return (dir.isEmpty && !path.hasPrefix("/") ? "." : dir) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 
+    /// The name of an entry `readdir` returned, read where it lies. An entry is only as long as its name needs
+    /// (`d_reclen`): copying its whole `d_name` array (256 bytes) read past the end of the entry, and past the
+    /// end of readdir's buffer when the entry was its last, which crashed convert once in about ten runs.
+    public static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        return String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
+    }
+
     /// Removes from `dir` the temporary files (`temporaryPath`) of processes that no longer run: a write killed
     /// before its rename. A running process's files are left alone (another build may be writing them).
     public static func removeStaleTemporaryFiles(in dir: String) {
         guard let d = opendir(dir) else { return }
         var stale: [String] = []
         while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let name = entryName(entry)
             // `.<name>.tmp-<pid>-<random>`: what follows the last `.tmp-` is two numbers.
             let bytes = Array(name.utf8), marker = Array(".tmp-".utf8)
             guard bytes.first == UInt8(ascii: "."),

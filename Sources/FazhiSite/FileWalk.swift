@@ -24,9 +24,7 @@ enum FileWalk {
             defer { closedir(d) }
             let dfd = dirfd(d)
             while let entry = readdir(d) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-                }
+                let name = FileText.entryName(entry)
                 if name == "." || name == ".." || (skipHidden && name.hasPrefix(".")) { continue }
                 if rel.isEmpty, let except, name == except { continue }
                 let relative = rel.isEmpty ? name : rel + "/" + name
