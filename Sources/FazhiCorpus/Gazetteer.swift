@@ -114,6 +114,12 @@ public struct Gazetteer: Sendable {
 
     static func isUnifiedIdeograph(_ v: UInt32) -> Bool { v >= 0x3400 && v <= 0x9FFF }
 
+    /// Lengths of the names that start with the Character that is `scalar` alone, longest first.
+    func nameLengths(startingWith scalar: Unicode.Scalar) -> [Int] {
+        if let table = lengthsByFirstIdeograph, Gazetteer.isUnifiedIdeograph(scalar.value) { return table[scalar.value] ?? [] }
+        return lengthsByFirst[Character(scalar)] ?? []
+    }
+
     /// Lengths of the names that start with `ch`, longest first.
     func nameLengths(startingWith ch: Character) -> [Int] {
         if let table = lengthsByFirstIdeograph {
@@ -151,14 +157,39 @@ public struct Gazetteer: Sendable {
 
     /// Every division name in `text`, longest match first at each position, left to right.
     /// Short forms only when `short` is set, and only before a year, 人民政府/政府, 市委/区委/县委 or 关于.
+    /// `start` and `end` count Characters. A text whose Characters are its scalars (`Graphemes`; nearly all)
+    /// is read scalar by scalar, without grapheme breaking.
     func mentions(in text: String, short: Bool = false) -> [Mention] {
-        let chars = Array(text)
+        if Graphemes.scalarsAreCharacters(text) {
+            return mentions(Array(text.unicodeScalars), short: short, string: { Graphemes.string($0) },
+                            lengths: { nameLengths(startingWith: $0) }, isNumber: { $0.properties.numericType != nil })
+        }
+        return mentionsByCharacters(in: text, short: short)
+    }
+
+    /// `mentions`, Character by Character, for any text.
+    func mentionsByCharacters(in text: String, short: Bool = false) -> [Mention] {
+        mentions(Array(text), short: short, string: { String($0) }, lengths: { nameLengths(startingWith: $0) }, isNumber: { $0.isNumber })
+    }
+
+    /// `mentions` over a text's Characters, or over its scalars when those are its Characters.
+    private func mentions<E>(_ chars: [E], short: Bool, string: (ArraySlice<E>) -> String, lengths: (E) -> [Int],
+                             isNumber: (E) -> Bool) -> [Mention] {
+        /// Whether a full (not generic) name starts at `i`.
+        func mentionsStart(at i: Int) -> Bool {
+            guard i < chars.count else { return false }
+            for len in lengths(chars[i]) where len >= 2 && i + len <= chars.count {
+                let s = string(chars[i..<(i + len)])
+                if byName[s] != nil, !Gazetteer.isGeneric(s) { return true }
+            }
+            return false
+        }
         var out: [Mention] = []
         var i = 0
         while i < chars.count {
             var found: Mention?
-            for len in nameLengths(startingWith: chars[i]) where len >= 2 && i + len <= chars.count {
-                let s = String(chars[i..<(i + len)])
+            for len in lengths(chars[i]) where len >= 2 && i + len <= chars.count {
+                let s = string(chars[i..<(i + len)])
                 if let ds = byName[s] {
                     if Gazetteer.isGeneric(s) {
                         // Only right after the parent's name: 晋城市城区.
@@ -173,11 +204,12 @@ public struct Gazetteer: Sendable {
                     }
                 }
                 if short, let ds = byShort[s] {
-                    let rest = String(chars[(i + len)...].prefix(4))
-                    let follows = rest.first.map { $0.isNumber } ?? true
+                    let after = chars[(i + len)...].prefix(4)
+                    let rest = string(after)
+                    let follows = after.first.map(isNumber) ?? true
                     if follows || rest.hasPrefix("人民政府") || rest.hasPrefix("政府") || rest.hasPrefix("市委")
                         || rest.hasPrefix("区委") || rest.hasPrefix("县委") || rest.hasPrefix("关于") || rest.hasPrefix("/")
-                        || rest.hasPrefix(" ") || rest.hasPrefix("-") || rest.hasPrefix("_") || mentionsStart(chars, at: i + len) {
+                        || rest.hasPrefix(" ") || rest.hasPrefix("-") || rest.hasPrefix("_") || mentionsStart(at: i + len) {
                         found = Mention(name: s, start: i, end: i + len, candidates: ds, short: true)
                         break
                     }
@@ -186,15 +218,6 @@ public struct Gazetteer: Sendable {
             if let m = found { out.append(m); i = m.end } else { i += 1 }
         }
         return out
-    }
-
-    private func mentionsStart(_ chars: [Character], at i: Int) -> Bool {
-        guard i < chars.count else { return false }
-        for len in nameLengths(startingWith: chars[i]) where len >= 2 && i + len <= chars.count {
-            let s = String(chars[i..<(i + len)])
-            if byName[s] != nil, !Gazetteer.isGeneric(s) { return true }
-        }
-        return false
     }
 
     static func rank(_ l: DivisionLevel) -> Int {

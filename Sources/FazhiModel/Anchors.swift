@@ -90,6 +90,50 @@ public enum MarkdownText {
     /// Escapes what CommonMark (with the GFM table extension) could read as markup in a line of plain text.
     /// Block markers are escaped only at the start of the line; inline markers everywhere.
     public static func escapeLine(_ line: String) -> String {
+        Graphemes.scalarsAreCharacters(line) ? escapeLineBytes(line) : escapeLineByCharacters(line)
+    }
+
+    /// `escapeLine` for a line whose Characters are its scalars (`Graphemes`): on its UTF-8 bytes. Every
+    /// character it looks at is ASCII, and a byte of a multi-byte character is never ASCII.
+    static func escapeLineBytes(_ line: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(line.utf8.count + 8)
+        var atStart = true
+        var pendingDigits: [UInt8] = []
+        let backslash = UInt8(ascii: "\\")
+        for b in line.utf8 {
+            if !atStart, b >= 0x80 { out.append(b); continue }
+            if atStart {
+                if b >= 0x30, b <= 0x39 { pendingDigits.append(b); continue }
+                if !pendingDigits.isEmpty {
+                    out += pendingDigits
+                    if b == UInt8(ascii: ".") || b == UInt8(ascii: ")") { out.append(backslash) }
+                    pendingDigits = []
+                    atStart = false
+                } else {
+                    atStart = false
+                    switch b {
+                    case UInt8(ascii: "#"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: ":"):
+                        out.append(backslash); out.append(b); continue
+                    default: break
+                    }
+                }
+            }
+            switch b {
+            case backslash, UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"),
+                 UInt8(ascii: "&"), UInt8(ascii: "!"), UInt8(ascii: "$"):
+                out.append(backslash); out.append(b)
+            default:
+                out.append(b)
+            }
+        }
+        out += pendingDigits
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `escapeLine` for any line, Character by Character.
+    static func escapeLineByCharacters(_ line: String) -> String {
         var out = ""
         out.reserveCapacity(line.utf8.count + 8)
         var atStart = true

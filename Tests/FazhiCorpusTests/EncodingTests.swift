@@ -23,9 +23,28 @@ let traditional = "天門市2024年法治政府建設情況報告\n一、2024年
                 #expect(TextDecoder.score(t, replaced: replaced) == TextDecoder.scoreByCharacters(t, replaced: replaced), "\(t.prefix(20))")
             }
         }
-        // Texts off the fast path (a combining voiced mark, a compatibility ideograph) take the Character count.
-        for t in ["か\u{3099}法治", "\u{F900}法治"] {
-            #expect(TextDecoder.score(t, replaced: 0) == TextDecoder.scoreByCharacters(t, replaced: 0))
+        // Scalars that join their neighbours, alone and among others: a combining voiced mark, a compatibility
+        // ideograph, a combining accent on a letter and on an ideograph, a variation selector, an emoji ZWJ
+        // sequence ending in a scalar that otherwise stands alone (©), Hangul jamo, regional indicators, a
+        // prepended Arabic mark, CR LF at the 20,000-Character limit.
+        let joiners = ["か\u{3099}法治", "\u{F900}法治", "e\u{301}法", "法\u{301}治", "治\u{FE0F}政", "\u{1F468}\u{200D}\u{A9}法",
+                       "\u{1100}\u{1161}\u{11A8}政府", "\u{1F1E8}\u{1F1F3}法", "\u{600}1法", "\u{301}法治", "法治\u{200D}"]
+        for j in joiners {
+            for t in [j, "法治" + j + "政府", String(repeating: "政" + j, count: 3000), String(repeating: "法", count: 19_999) + "\r\n" + j] {
+                #expect(TextDecoder.score(t, replaced: 0) == TextDecoder.scoreByCharacters(t, replaced: 0), "\(t.unicodeScalars.prefix(8).map { String($0.value, radix: 16) })")
+            }
+        }
+        // Random scalars from the ranges that stand alone and from ones that do not.
+        var rng = SplitMix64(seed: 5)
+        let pools: [ClosedRange<UInt32>] = [0x20...0x7E, 0x300...0x36F, 0x4E00...0x4E60, 0x1100...0x11FF, 0xAC00...0xAC10,
+                                            0xFE00...0xFE0F, 0x200C...0x200D, 0x1F1E6...0x1F1FF, 0xA9...0xA9, 0x0D...0x0D, 0x0A...0x0A]
+        for _ in 0..<300 {
+            var t = ""
+            for _ in 0..<Int(rng.next() % 40) {
+                let pool = pools[Int(rng.next() % UInt64(pools.count))]
+                if let u = Unicode.Scalar(pool.lowerBound + UInt32(rng.next() % UInt64(pool.count))) { t.unicodeScalars.append(u) }
+            }
+            #expect(TextDecoder.score(t, replaced: 1) == TextDecoder.scoreByCharacters(t, replaced: 1), "\(t.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 

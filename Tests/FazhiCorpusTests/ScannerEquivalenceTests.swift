@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FazhiCorpus
+@testable import FazhiModel
 
 /// The hand-written line scanners (debris rules, outline markers, metadata labels, glued years) replaced
 /// regular expressions. The regular expressions are kept here as their specification, run with
@@ -105,6 +106,26 @@ import Testing
     }
 
     static let allLines = lines()
+
+    /// Lines whose Characters are their scalars are escaped and searched for place names scalar by scalar;
+    /// the result must be the one Character by Character.
+    @Test func scalarPathsAgreeWithCharacterPaths() {
+        let places = ["天门市人民政府2024年", "晋城市城区", "湖北省天门市", "上党区委关于", "长治2023年", "滨海新区政府", "武冈市法治",
+                      "1. 天门市", "12) 武冈", "# 标题", "- 项目", "a*b_c`d", "> 引用", "3.5%", "e\u{301}天门市", "天门\r\n市"]
+        var fast = 0
+        for line in Self.allLines + places + places.map { "一、" + $0 } {
+            if Graphemes.scalarsAreCharacters(line) {
+                fast += 1
+                #expect(MarkdownText.escapeLineBytes(line) == MarkdownText.escapeLineByCharacters(line), "\(line)")
+            }
+            #expect(MarkdownText.escapeLine(line) == MarkdownText.escapeLineByCharacters(line), "\(line)")
+            for short in [false, true] {
+                #expect(Gazetteer.shared.mentions(in: line, short: short) == Gazetteer.shared.mentionsByCharacters(in: line, short: short), "\(line)")
+            }
+        }
+        #expect(fast > 10_000)
+        #expect(!Gazetteer.shared.mentions(in: "湖北省天门市人民政府").isEmpty)
+    }
 
     @Test func debrisRulesAgreeWithTheirExpressions() {
         #expect(DebrisRules.rules.map(\.name) == Self.debrisRegexes.map(\.0))
