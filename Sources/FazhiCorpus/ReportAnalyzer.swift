@@ -98,7 +98,7 @@ struct ReportAnalyzer: Sendable {
         }
         var lines: [SourceLine] = []
         var mdTitle = ""
-        for (i, raw) in normalized.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (i, raw) in TextNormalizer.lines(normalized.text).enumerated() {
             var t = TextNormalizer.tidyLine(raw)
             if ext == "md" || ext == "markdown" {
                 t = Self.unMarkdown(t, title: &mdTitle)

@@ -45,14 +45,22 @@ enum TextNormalizer {
     /// private-use characters (U+E000–U+F8FF) removed. Chinese punctuation in prose is kept.
     /// Returns the text and how many private-use or control characters were removed.
     static func normalize(_ text: String) -> (text: String, removed: Int) {
-        var out = String.UnicodeScalarView()
+        // Written as UTF-8 bytes (appending scalars to a String one by one was slow).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        struct Out {
+            var bytes: [UInt8]
+            mutating func append(_ s: Unicode.Scalar) {
+                if s.value < 0x80 { bytes.append(UInt8(s.value)) } else { bytes.append(contentsOf: UTF8.encode(s)!) }
+            }
+            /// The last scalar written is an ASCII digit (a multi-byte scalar never ends in an ASCII byte).
+            var lastIsDigit: Bool { bytes.last.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+        }
+        var out = Out(bytes: bytes)
         var removed = 0
         let scalars = Array(text.unicodeScalars)
         var i = 0
-        func lastIsDigit() -> Bool {
-            guard let l = out.last else { return false }
-            return l.value >= 0x30 && l.value <= 0x39
-        }
+        func lastIsDigit() -> Bool { out.lastIsDigit }
         while i < scalars.count {
             let s = scalars[i]
             let v = s.value
@@ -86,7 +94,26 @@ enum TextNormalizer {
             }
             i += 1
         }
-        return (String(out), removed)
+        return (String(decoding: out.bytes, as: UTF8.self), removed)
+    }
+
+    /// The lines of a normalized text (LF line ends only): split at its "\n" bytes, empty lines kept. The same as
+    /// splitting at "\n" Characters when the text has no CR (a CR LF is one Character), without grapheme breaking.
+    static func lines(_ text: String) -> [Substring] {
+        let u = text.utf8
+        if u.contains(0x0D) { return text.split(separator: "\n", omittingEmptySubsequences: false) }
+        var out: [Substring] = []
+        var start = u.startIndex
+        var i = u.startIndex
+        while i < u.endIndex {
+            if u[i] == 0x0A {
+                out.append(text[start..<i])
+                start = u.index(after: i)
+            }
+            i = u.index(after: i)
+        }
+        out.append(text[start...])
+        return out
     }
 
     /// Collapses runs of spaces to one and trims the line. One space survives, so "537 件" stays readable.
@@ -110,11 +137,25 @@ enum TextNormalizer {
     /// Text in traditional script: more traditional-only than simplified-only characters, and at least five.
     static func looksTraditional(_ text: String) -> Bool {
         var t = 0, s = 0
+        let table = scriptOnly
         for u in text.unicodeScalars.prefix(20000) where u.value >= 0x4E00 {
-            if traditionalOnly.contains(u.value) { t += 1 } else if simplifiedOnly.contains(u.value) { s += 1 }
+            let kind: UInt8
+            if u.value <= 0x9FFF { kind = table[Int(u.value - 0x4E00)] } else {
+                kind = traditionalOnly.contains(u.value) ? 1 : simplifiedOnly.contains(u.value) ? 2 : 0
+            }
+            if kind == 1 { t += 1 } else if kind == 2 { s += 1 }
         }
         return t >= 5 && t > s * 2
     }
+
+    /// For U+4E00–U+9FFF: 1 traditional-only, 2 simplified-only, 0 neither (a table instead of two set
+    /// look-ups per character: hashing each ideograph was most of `looksTraditional`).
+    static let scriptOnly: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0xA000 - 0x4E00)
+        for v in simplifiedOnly where (0x4E00...0x9FFF).contains(v) { table[Int(v - 0x4E00)] = 2 }
+        for v in traditionalOnly where (0x4E00...0x9FFF).contains(v) { table[Int(v - 0x4E00)] = 1 }
+        return table
+    }()
 
     /// Traditional → simplified (ICU transform "Hant-Hans").
     static func simplified(_ text: String) -> String? {

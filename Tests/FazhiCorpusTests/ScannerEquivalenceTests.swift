@@ -124,6 +124,16 @@ import Testing
             }
         }
         #expect(fast > 10_000)
+        // Lines split at "\n" bytes are the lines split at "\n" Characters; a text with a CR is split by Characters.
+        let joined = Self.allLines.prefix(5000).joined(separator: "\n")
+        for text in [joined, "", "\n", "a\n\nb\n", "e\n\u{301}x", joined + "\r\n末行", "甲\r\n乙\n丙"] {
+            #expect(TextNormalizer.lines(text) == text.split(separator: "\n", omittingEmptySubsequences: false), "\(text.prefix(20))")
+        }
+        // The script table answers as the two character sets do.
+        for v in UInt32(0x4E00)...0x9FFF {
+            let expected: UInt8 = TextNormalizer.traditionalOnly.contains(v) ? 1 : TextNormalizer.simplifiedOnly.contains(v) ? 2 : 0
+            if TextNormalizer.scriptOnly[Int(v - 0x4E00)] != expected { Issue.record("U+\(String(v, radix: 16))"); break }
+        }
         #expect(!Gazetteer.shared.mentions(in: "湖北省天门市人民政府").isEmpty)
     }
 
