@@ -46,8 +46,6 @@ enum TextNormalizer {
     /// Returns the text and how many private-use or control characters were removed.
     static func normalize(_ text: String) -> (text: String, removed: Int) {
         // Written as UTF-8 bytes (appending scalars to a String one by one was slow).
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
         struct Out {
             var bytes: [UInt8]
             mutating func append(_ s: Unicode.Scalar) {
@@ -56,7 +54,8 @@ enum TextNormalizer {
             /// The last scalar written is an ASCII digit (a multi-byte scalar never ends in an ASCII byte).
             var lastIsDigit: Bool { bytes.last.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
         }
-        var out = Out(bytes: bytes)
+        var out = Out(bytes: [])
+        out.bytes.reserveCapacity(text.utf8.count)
         var removed = 0
         let scalars = Array(text.unicodeScalars)
         var i = 0

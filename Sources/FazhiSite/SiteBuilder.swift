@@ -234,6 +234,8 @@ public struct SiteBuilder {
         let unchanged = Counter()
         var produced: [String: String] = [:]
         var removedFiles: [String] = []
+        // Pagefind, when it runs beside the rendering: waited for before the staging folder is given up.
+        var searchWork: BackgroundWork<SearchOutcome>?
         do {
             // Which files to make: all of them, or those whose inputs changed.
             var todo: [Int] = []
@@ -324,7 +326,6 @@ public struct SiteBuilder {
             let reportJobs = Set(model.reports.map { SearchIndex.reportPage($0.id) })
             let todoPaths = Set(todo.map { jobs[$0].path })
             render(todo.filter { reportJobs.contains(jobs[$0].path) })
-            var searchWork: BackgroundWork<SearchOutcome>?
             if !incremental || fromSpare {
                 let written = Set(rendered.sorted())
                 let reportsDone = reportJobs.filter { written.contains($0) || !todoPaths.contains($0) }
@@ -337,10 +338,7 @@ public struct SiteBuilder {
             render(todo.filter { !reportJobs.contains(jobs[$0].path) })
             clock.lap("render")
             jobTimes.printSlowest(8)
-            if let w = writeErrors.sorted().first {
-                _ = try? searchWork?.wait()
-                throw w
-            }
+            if let w = writeErrors.sorted().first { throw w }
             summary.failed += errors.sorted()
             // What the site has now: pages not rendered (unchanged) and pages rendered without error.
             let done = Set(rendered.sorted())
@@ -372,6 +370,7 @@ public struct SiteBuilder {
             clock.lap("commit")
         } catch {
             _ = try? strayRemoval?.wait()
+            _ = try? searchWork?.wait()
             cacheWriter.cancel()
             out.abort()
             throw error
