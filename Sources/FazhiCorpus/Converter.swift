@@ -568,6 +568,9 @@ public struct Converter: Sendable {
         let infos: [ExistingInfo?] = parallelMap(names.count) { i in
             if let info = fromCache[i] { return info }
             guard let data = fm.contents(atPath: dir + "/" + names[i]), let wanted = Converter.convertFields(data) else { return nil }
+            if let f = CanonicalFrontMatter.convertFields(wanted) {
+                return ExistingInfo(source: f.source, sha: f.sourceSHA256, converter: f.converter, locked: f.locked)
+            }
             guard let f = try? FrontMatterReader.frontMatter(wanted, file: names[i]) else {
                 // Unreadable fields: never overwrite or remove what a person may have locked.
                 let locked = wanted.contains("locked:") && !wanted.contains("locked: false")

@@ -19,6 +19,25 @@ public enum CanonicalFrontMatter {
         }
     }
 
+    /// The four fields convert looks at in a Markdown file it may have written (`source`, `source_sha256`,
+    /// `converter`, `locked`), from those lines alone, one after the other as `FrontMatterWriter` writes them;
+    /// nil at any deviation (the caller then reads them with Yams). Yams on these four lines was most of a
+    /// convert that could not trust its files' times (the first one after a clean build): 0.2 s at 5,000 reports.
+    public static func convertFields(_ lines: String) -> (source: String, sourceSHA256: String, converter: Int, locked: Bool)? {
+        var lines = lines + "\n"
+        return lines.withUTF8 { buf in
+            var c = Cursor(bytes: buf)
+            guard let source = c.stringField("source"), let sha = c.stringField("source_sha256"),
+                  let converter = c.plainField("converter").flatMap(Cursor.integer), let locked = c.plainField("locked"),
+                  c.atEnd else { return nil }
+            switch locked {
+            case "true": return (source, sha, converter, true)
+            case "false": return (source, sha, converter, false)
+            default: return nil
+            }
+        }
+    }
+
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var at = 0

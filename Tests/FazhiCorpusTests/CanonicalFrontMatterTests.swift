@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import FazhiCorpus
 @testable import FazhiModel
 
 /// `CanonicalFrontMatter` (the fast reader of convert's own layout) must read exactly what Yams reads, or
@@ -51,6 +52,36 @@ import Testing
             #expect(fast == yams, "round \(round): \(yaml.prefix(200))")
         }
         // Both outcomes happen, so neither side of the contract went untested.
+        #expect(accepted > 100 && declined > 100, "accepted \(accepted), declined \(declined)")
+    }
+
+    /// The four lines convert reads of a Markdown file it may have written: read as Yams reads them, or declined,
+    /// on the seeds' lines and on random edits of them.
+    @Test func convertFieldsAreReadAsYamsReadsThemOrDeclined() throws {
+        let seeds = try Self.seedYAML()
+        func fields(_ yaml: String) -> String {
+            Converter.convertFields(Data(("---\n" + yaml + "---\n").utf8)) ?? ""
+        }
+        var rng = SplitMix64(seed: 7)
+        let alphabet = Array("\"\\:# -[]{},'\n\tx0123456789.eE+nulltrueyes".utf8)
+        var accepted = 0, declined = 0
+        for round in 0..<3000 {
+            var bytes = Array(fields(seeds[round % seeds.count].yaml).utf8)
+            if round >= seeds.count {
+                for _ in 0..<(1 + Int(rng.next() % 2)) {
+                    bytes[Int(rng.next() % UInt64(bytes.count))] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                }
+            }
+            let lines = String(decoding: bytes, as: UTF8.self)
+            guard let fast = CanonicalFrontMatter.convertFields(lines) else {
+                #expect(round >= seeds.count, "a seed's own lines were declined: \(lines)")
+                declined += 1; continue
+            }
+            accepted += 1
+            let yams = try FrontMatterReader.yamsFrontMatter(lines, file: "fields-\(round)")
+            #expect(fast.source == yams.source && fast.sourceSHA256 == yams.sourceSHA256 && fast.converter == yams.converter
+                    && fast.locked == yams.locked, "round \(round): \(lines)")
+        }
         #expect(accepted > 100 && declined > 100, "accepted \(accepted), declined \(declined)")
     }
 
