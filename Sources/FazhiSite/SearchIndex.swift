@@ -47,6 +47,8 @@ public struct SearchOutcome: Sendable, Equatable {
     public var shardsIndexed: Int = 0
     /// Whether every bundle made was the additions bundle of its year (`SearchIndex.additionsSuffix`).
     public var additionsOnly = false
+    /// Bundles made by Pagefind's service (`PagefindService`) rather than by the command.
+    public var madeByService = 0
 
     public init(state: State, pages: Int = 0, reindexed: Int? = nil, shards: Int = 0, shardsIndexed: Int = 0,
                 additionsOnly: Bool = false, seconds: Double = 0, detail: String = "") {
@@ -112,6 +114,9 @@ public struct SearchIndex: Sendable {
 
     public init(options: SearchOptions = SearchOptions()) { self.options = options }
 
+    /// The options of `arguments` as a configuration of Pagefind's service mode (`PagefindService`).
+    static var serviceConfig: [String: Any] { ["force_language": "zh", "exclude_selectors": ["table", "nav"]] }
+
     /// Pagefind's arguments, after `-m pagefind`: index `site` (a folder of report pages) into `output`.
     func arguments(site: String, output: String) -> [String] {
         ["--site", site, "--output-path", output, "--glob", Self.glob, "--force-language", "zh",
@@ -148,7 +153,10 @@ public struct SearchIndex: Sendable {
     /// `changed`: the pages this build wrote or removed, when `site` was made from `previous` (an incremental
     /// build); a shard none of whose pages is among them, whose pages the previous site's bundles list, is
     /// served by those bundles without its pages being read.
-    public func update(site: String, previous: String?, shards: [Shard], changed: Set<String>? = nil) -> SearchOutcome {
+    /// `service`, when given, returns a Pagefind service started earlier (or nil): additions bundles are made
+    /// with it (`PagefindService`), everything else with the command.
+    func update(site: String, previous: String?, shards: [Shard], changed: Set<String>? = nil,
+                service: (@Sendable () -> PagefindService?)? = nil) -> SearchOutcome {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let fm = FileManager.default
@@ -195,12 +203,15 @@ public struct SearchIndex: Sendable {
                 try? fm.removeItem(atPath: kept + "/" + entry)
             }
         }
+        let byService = Counter()
         let results: [Run?] = ParallelMap.map(jobs) { job -> Run? in
             let src = (kept ?? scratch) + "/" + job.name
+            var views: [(path: String, contents: [UInt8])] = []
             for page in job.pages {
                 let dst = src + "/" + page
                 guard let data = FileText.bytes(site + "/" + page) else { continue }
                 let view = data.withUnsafeBytes { Self.indexView($0) } ?? data
+                views.append((page, view))
                 if kept != nil, FileText.holds(dst, view) { continue }
                 unlink(dst)
                 if FileText.writeNew(dst, view) != 0 {
@@ -216,7 +227,14 @@ public struct SearchIndex: Sendable {
                 }
             }
             let dir = root + "/" + job.name
-            let run = Self.run(command.program, command.arguments + arguments(site: src, output: dir))
+            // An additions bundle (a few pages) is made by the service when one was started: no segmenter to load.
+            var run: Run?
+            if job.name.hasSuffix(Self.additionsSuffix), let service = service?(), service.makeBundle(pages: views, folder: dir) {
+                run = Run(status: 0, output: "")
+                _ = byService.next()
+            } else {
+                run = Self.run(command.program, command.arguments + arguments(site: src, output: dir))
+            }
             if let run, run.status == 0, fm.fileExists(atPath: dir + "/pagefind-ui.js") {
                 // Without its stamp and page list the bundle is only made again next time.
                 _ = FileText.writeNew(dir + "/" + Self.pageList, Self.pageListText(job, settings: settings))
@@ -247,9 +265,11 @@ public struct SearchIndex: Sendable {
             }
         }
         if jobs.isEmpty { return SearchOutcome(state: .reused, pages: total, seconds: elapsed()) }
-        return SearchOutcome(state: .indexed, pages: total, reindexed: jobs.reduce(0) { $0 + $1.pages.count }, shards: shards.count,
-                             shardsIndexed: plans.filter { !$0.make.isEmpty }.count,
-                             additionsOnly: jobs.allSatisfy { $0.name.hasSuffix(Self.additionsSuffix) }, seconds: elapsed())
+        var outcome = SearchOutcome(state: .indexed, pages: total, reindexed: jobs.reduce(0) { $0 + $1.pages.count }, shards: shards.count,
+                                    shardsIndexed: plans.filter { !$0.make.isEmpty }.count,
+                                    additionsOnly: jobs.allSatisfy { $0.name.hasSuffix(Self.additionsSuffix) }, seconds: elapsed())
+        outcome.madeByService = byService.value
+        return outcome
     }
 
     // MARK: - Which bundles serve a year

@@ -163,6 +163,18 @@ public struct SiteBuilder {
                 toParse.append(k)
             }
         }
+        // Reports changed in an incremental build with search: Pagefind's service is started now and loads its
+        // Chinese segmenter while the model and the pages are made, for the additions bundles (PagefindService).
+        let searchLayout = layout, searchPython = search.python
+        let pagefindService: BackgroundWork<PagefindService?>? = search.enabled && incremental && !toParse.isEmpty ? BackgroundWork {
+            let command = SearchIndex.pagefindCommand(python: searchPython, memo: CacheFolder.location(for: searchLayout.output) + ".search.pagefind")
+            guard command.arguments.isEmpty, let service = PagefindService(program: command.program, config: SearchIndex.serviceConfig) else { return nil }
+            if service.warmUp() { return service }
+            service.close()
+            return nil
+        } : nil
+        /// The started service, once it is ready (nil when none was started or it failed).
+        @Sendable func readyService() -> PagefindService? { (try? pagefindService?.wait()) ?? nil }
         guard let fragments = ScratchFile(directory: out.staging) else {
             let why = String(cString: strerror(errno))
             out.abort()
@@ -317,7 +329,8 @@ public struct SiteBuilder {
                     let path = SearchIndex.reportPage(r.id)
                     return done.contains(path) ? (path, r.year) : nil
                 }
-                return indexer.update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages), changed: changed)
+                return indexer.update(site: out.staging, previous: out.output, shards: SearchIndex.shards(reportPages), changed: changed,
+                                      service: readyService)
             }
             // The report pages first: the search index is made only of them, so Pagefind can run beside the
             // rendering of the other pages (it mostly uses one core), when the staging folder already holds the
@@ -365,12 +378,14 @@ public struct SiteBuilder {
             }
             // The replaced site is kept as the next build's spare after an incremental build (a clean build
             // replaces everything, so the next one would gain nothing from it).
+            readyService()?.close()
             clock.lap("search")
             summary.filesRemoved = try out.commit(removed: incremental ? summary.filesRemoved : nil, keepPrevious: incremental)
             clock.lap("commit")
         } catch {
             _ = try? strayRemoval?.wait()
             _ = try? searchWork?.wait()
+            readyService()?.close()
             cacheWriter.cancel()
             out.abort()
             throw error

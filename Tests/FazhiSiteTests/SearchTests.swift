@@ -147,6 +147,8 @@ import FazhiModel
         // year's bundle (3 pages) is kept.
         #expect(summary.search.shardsIndexed == 1 && summary.search.pages == 7 && summary.search.reindexed == 1, "\(summary.search.line)")
         #expect(summary.search.line.hasPrefix("search: indexed 1 of 7 pages (pages added to 1 of 3 years, beside their indexes; the others kept) in "))
+        // That bundle was made by Pagefind's service, started when the build saw a changed report (PagefindService).
+        #expect(summary.search.madeByService == 1)
         #expect(site.read("pagefind/shards.json") == #"{"pagefind":"1.5.2","shards":["2024","2024-added","2023","2022"]}"# + "\n")
         #expect(site.read("pagefind/2024-added/pagefind-entry.json").contains(#""page_count":1"#))
         #expect(site.read("pagefind/2024/pagefind-entry.json").contains(#""page_count":3"#))
