@@ -206,12 +206,14 @@ public struct SearchIndex: Sendable {
         let byService = Counter()
         let results: [Run?] = ParallelMap.map(jobs) { job -> Run? in
             let src = (kept ?? scratch) + "/" + job.name
+            // An additions bundle (a few pages) is made by the service when one was started: no segmenter to load.
+            let viaService = service != nil && job.name.hasSuffix(Self.additionsSuffix)
             var views: [(path: String, contents: [UInt8])] = []
             for page in job.pages {
                 let dst = src + "/" + page
                 guard let data = FileText.bytes(site + "/" + page) else { continue }
                 let view = data.withUnsafeBytes { Self.indexView($0) } ?? data
-                views.append((page, view))
+                if viaService { views.append((page, view)) }
                 if kept != nil, FileText.holds(dst, view) { continue }
                 unlink(dst)
                 if FileText.writeNew(dst, view) != 0 {
@@ -227,9 +229,8 @@ public struct SearchIndex: Sendable {
                 }
             }
             let dir = root + "/" + job.name
-            // An additions bundle (a few pages) is made by the service when one was started: no segmenter to load.
             var run: Run?
-            if job.name.hasSuffix(Self.additionsSuffix), let service = service?(), service.makeBundle(pages: views, folder: dir) {
+            if viaService, let service = service?(), service.makeBundle(pages: views, folder: dir) {
                 run = Run(status: 0, output: "")
                 _ = byService.next()
             } else {

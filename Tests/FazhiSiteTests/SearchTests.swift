@@ -182,6 +182,39 @@ import FazhiModel
         #expect(!site.exists("pagefind"))
     }
 
+    /// Pagefind's service is given the command's options (`SearchIndex.serviceConfig` mirrors `arguments`): from
+    /// the same report pages' views, both make the same words and fragments (the file names are hashes of their
+    /// contents; filter files may list values in another order, as the command itself may).
+    @Test(.enabled(if: SearchTests.pagefindInstalled)) func theServiceIndexesAsTheCommandDoes() async throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        _ = try site.build()
+        let pages = ["reports/120116-2024/index.html", "reports/429006-2024/index.html"] // sorted, as a bundle's pages are
+        let views = try pages.map { page -> (path: String, contents: [UInt8]) in
+            let bytes = try #require(FileText.bytes(site.output + "/" + page))
+            return (page, bytes.withUnsafeBytes { SearchIndex.indexView($0) } ?? bytes)
+        }
+        let src = site.root + "/views", viaCommand = site.root + "/by-command", viaService = site.root + "/by-service"
+        for v in views {
+            try FileManager.default.createDirectory(atPath: src + "/" + (v.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            #expect(FileText.writeNew(src + "/" + v.path, v.contents) == 0)
+        }
+        let command = SearchIndex.pagefindCommand(python: "python3", memo: nil)
+        let indexer = SearchIndex()
+        let run = try #require(SearchIndex.run(command.program, command.arguments + indexer.arguments(site: src, output: viaCommand)))
+        #expect(run.status == 0, "\(run.output)")
+        let executable = try #require(SearchIndex.pagefindCommand(python: "python3", memo: site.root + "/memo").program as String?)
+        let service = try #require(PagefindService(program: executable, config: SearchIndex.serviceConfig))
+        #expect(service.warmUp())
+        #expect(service.makeBundle(pages: views, folder: viaService))
+        service.close()
+        for part in ["fragment", "index"] {
+            let a = OutputTree.files(under: viaCommand + "/" + part), b = OutputTree.files(under: viaService + "/" + part)
+            #expect(!a.isEmpty && a == b, "\(part): \(a) against \(b)")
+        }
+        #expect(FileManager.default.fileExists(atPath: viaService + "/pagefind-ui.js"))
+        #expect(FileText.read(viaService + "/pagefind-entry.json")?.contains(#""page_count":2"#) == true)
+    }
+
     /// The index is made of the report pages alone, so it is started as soon as they are written, and Pagefind
     /// runs beside the rendering of the other pages.
     @Test(.enabled(if: SearchTests.pagefindInstalled)) func indexingStartsWhenTheReportPagesAreWritten() async throws {
