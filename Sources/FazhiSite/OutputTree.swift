@@ -88,18 +88,14 @@ public struct OutputTree: Sendable {
     }
 
     /// Writes a file into the staging folder (its folder must exist). A file already there is written over
-    /// in place when it has no other name (`FileText.overwrite`); otherwise it may be a hard link to the
-    /// site's file, which must not change, and a new file takes its place. `replacing: false` when the staging
+    /// in place when it has no other name (`FileText.overwrite`); otherwise (it may be a hard link to the
+    /// site's file, which must not change) a new file takes its place. `replacing: false` when the staging
     /// folder started empty (it holds nothing to replace).
     public func write(_ relative: String, _ bytes: [UInt8], replacing: Bool = true) throws {
         let path = staging + "/" + relative
-        if replacing {
-            let overwritten = FileText.overwrite(path, bytes)
-            if overwritten == 0 { return }
-            if overwritten != ENOENT, overwritten != EMLINK {
-                throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(overwritten)))")
-            }
-        }
+        // Anything but a done overwrite (no such file, other names, a file not writable, a failed write) takes
+        // the way of a new file, whose own failure is the error.
+        if replacing, FileText.overwrite(path, bytes) == 0 { return }
         if replacing, unlink(path) != 0, errno != ENOENT {
             throw Diagnostic(file: path, "cannot replace: \(String(cString: strerror(errno)))")
         }
