@@ -71,7 +71,8 @@ public enum FileText {
     /// are reused and no inode is made, where creating a file cost a rebuild a tenth of its system time in
     /// ext4's inode allocator (which scans for recently freed inodes). Written over, then cut to the new length,
     /// never truncated to zero first (ext4 writes a file truncated to zero out at once on close). 0 when done;
-    /// ENOENT or EMLINK when it was not done (no such file, or other names): nothing was changed then.
+    /// EMLINK when it has other names (or is not a regular file) and the open's error number when it cannot be
+    /// opened: nothing was changed then; the write's error number when writing failed (part may be written).
     public static func overwrite(_ path: String, _ bytes: [UInt8]) -> Int32 {
         let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { return errno == ELOOP ? EMLINK : errno }
@@ -172,9 +173,9 @@ public enum FileText {
     /// A stat's modification time, in nanoseconds since 1970.
     public static func modificationTime(_ st: stat) -> Int64 {
         #if canImport(Darwin)
-        Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
+        nanoseconds(st.st_mtimespec)
         #else
-        Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        nanoseconds(st.st_mtim)
         #endif
     }
 
@@ -182,11 +183,13 @@ public enum FileText {
     /// call can set back.
     public static func statusTime(_ st: stat) -> Int64 {
         #if canImport(Darwin)
-        Int64(st.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(st.st_ctimespec.tv_nsec)
+        nanoseconds(st.st_ctimespec)
         #else
-        Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+        nanoseconds(st.st_ctim)
         #endif
     }
+
+    static func nanoseconds(_ t: timespec) -> Int64 { Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec) }
 
     /// A file mapped read-only into memory, unmapped when released: its bytes are the page cache's, not a copy
     /// (a build copies parts of the previous tens-of-megabytes exports).
