@@ -114,14 +114,22 @@ public struct SearchIndex: Sendable {
 
     public init(options: SearchOptions = SearchOptions()) { self.options = options }
 
+    /// How Pagefind reads the pages, as the command (`arguments`) and the service (`serviceConfig`) are told:
+    /// one index in Chinese, whatever `lang` a page carries, without tables and navigation.
+    static let language = "zh"
+    static let excludeSelectors = ["table", "nav"]
+
     /// The options of `arguments` as a configuration of Pagefind's service mode (`PagefindService`).
-    static var serviceConfig: [String: Any] { ["force_language": "zh", "exclude_selectors": ["table", "nav"]] }
+    static var serviceConfig: [String: Any] { ["force_language": language, "exclude_selectors": excludeSelectors] }
 
     /// Pagefind's arguments, after `-m pagefind`: index `site` (a folder of report pages) into `output`.
     func arguments(site: String, output: String) -> [String] {
-        ["--site", site, "--output-path", output, "--glob", Self.glob, "--force-language", "zh",
-         "--exclude-selectors", "table", "--exclude-selectors", "nav", "--quiet"]
+        ["--site", site, "--output-path", output, "--glob", Self.glob, "--force-language", Self.language]
+            + Self.excludeSelectors.flatMap { ["--exclude-selectors", $0] } + ["--quiet"]
     }
+
+    /// Where the path of the Pagefind executable is remembered (`pagefindCommand`), beside the kept views.
+    static func pagefindMemo(views: String) -> String { views + ".pagefind" }
 
     /// The page of the report `id`: the pages the index is made of.
     public static func reportPage(_ id: String) -> String { "reports/\(id)/index.html" }
@@ -197,7 +205,7 @@ public struct SearchIndex: Sendable {
         defer { try? fm.removeItem(atPath: scratch) }
         let kept = options.views
         let command: (program: String, arguments: [String]) = jobs.isEmpty ? (options.python, [])
-            : Self.pagefindCommand(python: options.python, memo: kept.map { $0 + ".pagefind" })
+            : Self.pagefindCommand(python: options.python, memo: kept.map(Self.pagefindMemo))
         if let kept {
             for entry in (try? fm.contentsOfDirectory(atPath: kept)) ?? [] where !wanted.contains(entry) {
                 try? fm.removeItem(atPath: kept + "/" + entry)

@@ -165,9 +165,11 @@ public struct SiteBuilder {
         }
         // Reports changed in an incremental build with search: Pagefind's service is started now and loads its
         // Chinese segmenter while the model and the pages are made, for the additions bundles (PagefindService).
-        let searchLayout = layout, searchPython = search.python
+        // The pages' index views are kept beside the build cache unless the caller says where.
+        let keptViews = CacheFolder.location(for: layout.output) + ".search"
+        let pagefindMemo = SearchIndex.pagefindMemo(views: search.views ?? keptViews), searchPython = search.python
         let pagefindService: BackgroundWork<PagefindService?>? = search.enabled && incremental && !toParse.isEmpty ? BackgroundWork {
-            let command = SearchIndex.pagefindCommand(python: searchPython, memo: CacheFolder.location(for: searchLayout.output) + ".search.pagefind")
+            let command = SearchIndex.pagefindCommand(python: searchPython, memo: pagefindMemo)
             guard command.arguments.isEmpty, let service = PagefindService(program: command.program, config: SearchIndex.serviceConfig) else { return nil }
             if service.warmUp() { return service }
             service.close()
@@ -314,12 +316,11 @@ public struct SiteBuilder {
             let previousOutputs: [String] = incremental
                 ? old.map { Array($0.outputs.keys) } ?? OutputTree.files(under: out.output).filter { $0 != OutputTree.marker && $0 != ".gitkeep" }
                 : []
-            // The pages' index views are kept beside the build cache (a clean build starts them again).
+            // The kept index views (a clean build starts them again).
             var searchOptions = search
             if searchOptions.views == nil {
-                let views = CacheFolder.location(for: layout.output) + ".search"
-                if clean { try? FileManager.default.removeItem(atPath: views) }
-                if CacheFolder.make(for: views) { searchOptions.views = views }
+                if clean { try? FileManager.default.removeItem(atPath: keptViews) }
+                if CacheFolder.make(for: keptViews) { searchOptions.views = keptViews }
             }
             /// Indexes the staged report pages (see SearchIndex): one index per report year, of the report pages
             /// this site has. `changed`: what this build wrote or removed, in an incremental build.
