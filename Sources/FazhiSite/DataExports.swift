@@ -69,8 +69,8 @@ public struct DataExports: Sendable {
         let previous = reportKeys.isEmpty ? nil : memory.previousFile(path)
         if let previous { out.reserveCapacity(previous.file.size + 65536) }
         var blocks: [ContentHash.Digest: ExportLayout.Block] = [:]
-        // JSON rows are joined by `,\n`; a block holds its rows without the separator before its first one.
-        let separator = format == .json ? 2 : 0
+        // A block holds its rows without the separator before its first one.
+        let separator = encoder.rowSeparator.count
         // Catalog order of each indicator, and its fields encoded.
         var order: [String: Int] = [:]
         var indicatorFields: [[UInt8]] = [] // by catalog order
@@ -235,14 +235,18 @@ struct ExportEncoder {
         }
     }
 
+    /// What stands between two rows and not before the first (JSON's `,\n`; nothing in CSV).
+    var rowSeparator: [UInt8] { format == .json ? Array(",\n".utf8) : [] }
+
     /// Starts row number `index` (from 0).
     func beginRow(_ index: Int, into out: inout [UInt8]) {
-        if format == .json { out.append(contentsOf: (index == 0 ? "  {" : ",\n  {").utf8) }
+        if index > 0 { separateRows(into: &out) }
+        if format == .json { out.append(contentsOf: "  {".utf8) }
     }
 
-    /// What `beginRow` writes between two rows and not before the first (JSON's `,\n`; nothing in CSV).
+    /// Writes `rowSeparator`.
     func separateRows(into out: inout [UInt8]) {
-        if format == .json { out.append(contentsOf: ",\n".utf8) }
+        out.append(contentsOf: rowSeparator)
     }
 
     /// The fields `first…` of a row, as they stand in it.
