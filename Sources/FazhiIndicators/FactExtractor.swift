@@ -403,33 +403,8 @@ public struct FactExtractor: Sendable {
 
     static func string(_ s: [S], _ r: Range<Int>) -> String { string(s, r, s, 0..<0) }
 
-    /// `s[r] + t[u]` as one String, encoded straight into UTF-8 (appending scalars to a String one by one is slow).
-    static func string(_ s: [S], _ r: Range<Int>, _ t: [S], _ u: Range<Int>) -> String {
-        var bytes = 0
-        for c in s[r] { bytes += UTF8.width(c) }
-        for c in t[u] { bytes += UTF8.width(c) }
-        if bytes == 0 { return "" }
-        return String(unsafeUninitializedCapacity: bytes) { buf in
-            var k = 0
-            func put(_ c: S) {
-                let v = c.value
-                switch v {
-                case 0..<0x80:
-                    buf[k] = UInt8(v); k += 1
-                case 0x80..<0x800:
-                    buf[k] = UInt8(0xC0 | v >> 6); buf[k + 1] = UInt8(0x80 | v & 0x3F); k += 2
-                case 0x800..<0x10000:
-                    buf[k] = UInt8(0xE0 | v >> 12); buf[k + 1] = UInt8(0x80 | v >> 6 & 0x3F); buf[k + 2] = UInt8(0x80 | v & 0x3F); k += 3
-                default:
-                    buf[k] = UInt8(0xF0 | v >> 18); buf[k + 1] = UInt8(0x80 | v >> 12 & 0x3F)
-                    buf[k + 2] = UInt8(0x80 | v >> 6 & 0x3F); buf[k + 3] = UInt8(0x80 | v & 0x3F); k += 4
-                }
-            }
-            for c in s[r] { put(c) }
-            for c in t[u] { put(c) }
-            return k
-        }
-    }
+    /// `s[r] + t[u]` as one String (`Graphemes.string`).
+    static func string(_ s: [S], _ r: Range<Int>, _ t: [S], _ u: Range<Int>) -> String { Graphemes.string(s[r], t[u]) }
 
     /// A scalar that is a whole grapheme cluster next to any other such scalar, and compares equal only to
     /// itself (ASCII but CR, Latin-1, general and CJK punctuation, CJK ideographs, full-width forms). Over text

@@ -24,16 +24,30 @@ public enum Graphemes {
         text.unicodeScalars.allSatisfy { $0.value != 0x0D && standsAlone($0.value) }
     }
 
-    /// The String of some scalars, encoded straight into UTF-8.
-    public static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        var count = 0
-        for c in scalars { count += UTF8.width(c) }
-        if count == 0 { return "" }
-        return String(unsafeUninitializedCapacity: count) { buf in
+    /// `a + b` as one String, encoded straight into UTF-8 (appending scalars to a String one by one is slow).
+    public static func string(_ a: ArraySlice<Unicode.Scalar>, _ b: ArraySlice<Unicode.Scalar> = []) -> String {
+        var bytes = 0
+        for c in a { bytes += UTF8.width(c) }
+        for c in b { bytes += UTF8.width(c) }
+        if bytes == 0 { return "" }
+        return String(unsafeUninitializedCapacity: bytes) { buf in
             var k = 0
-            for c in scalars {
-                for b in UTF8.encode(c)! { buf[k] = b; k += 1 }
+            func put(_ c: Unicode.Scalar) {
+                let v = c.value
+                switch v {
+                case 0..<0x80:
+                    buf[k] = UInt8(v); k += 1
+                case 0x80..<0x800:
+                    buf[k] = UInt8(0xC0 | v >> 6); buf[k + 1] = UInt8(0x80 | v & 0x3F); k += 2
+                case 0x800..<0x10000:
+                    buf[k] = UInt8(0xE0 | v >> 12); buf[k + 1] = UInt8(0x80 | v >> 6 & 0x3F); buf[k + 2] = UInt8(0x80 | v & 0x3F); k += 3
+                default:
+                    buf[k] = UInt8(0xF0 | v >> 18); buf[k + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+                    buf[k + 2] = UInt8(0x80 | v >> 6 & 0x3F); buf[k + 3] = UInt8(0x80 | v & 0x3F); k += 4
+                }
             }
+            for c in a { put(c) }
+            for c in b { put(c) }
             return k
         }
     }
