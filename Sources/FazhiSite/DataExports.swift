@@ -56,18 +56,29 @@ public struct DataExports: Sendable {
     }
 
     /// Every indicator value of every report (not only the ones chosen for comparisons), by report id then
-    /// catalog order. A row is a report's fields (0–4), its indicator's (5–7) and the value's (8–11); each
-    /// report's and each indicator's fields are encoded once, not once per row (the export has ~18 rows a report).
+    /// catalog order, written into `sink` as it is made. A row is a report's fields (0–4), its indicator's (5–7)
+    /// and the value's (8–11); each report's and each indicator's fields are encoded once, not once per row (the
+    /// export has ~18 rows a report).
     ///
     /// A report's rows depend on nothing but its Markdown file and the build's settings, config and catalog
     /// (which the build cache checks before it hands over `memory`): an unchanged report's rows are copied from
-    /// the previous build's file (`path`) where its layout says they are, instead of being encoded again.
-    func indicatorExport(_ format: ExportFormat, path: String) -> [UInt8] {
+    /// the previous build's file (`path`) where its layout says they are, instead of being encoded again; the
+    /// rows of reports that stood together there are copied at once, with the separators between them.
+    func indicatorExport(_ format: ExportFormat, path: String, into sink: FileSink) {
         let m = model
         let encoder = ExportEncoder(format: format, columns: Self.indicatorColumns)
+        // What is made but not yet in `sink`: `out`, then the span `copying` of the previous file.
         var out = encoder.header()
+        out.reserveCapacity(FileSink.chunk + 65536)
+        var copying: Range<Int>?
         let previous = reportKeys.isEmpty ? nil : memory.previousFile(path)
-        if let previous { out.reserveCapacity(previous.file.size + 65536) }
+        func putCopied() {
+            guard let previous, let span = copying else { return }
+            sink.take(&out)
+            sink.copy(from: previous.file.fd, offset: span.lowerBound, length: span.count)
+            copying = nil
+        }
+        var position: Int { sink.count + out.count + (copying?.count ?? 0) }
         var blocks: [ContentHash.Digest: ExportLayout.Block] = [:]
         // A block holds its rows without the separator before its first one.
         let separator = encoder.rowSeparator.count
@@ -81,10 +92,17 @@ public struct DataExports: Sendable {
         var rows = 0
         for (i, r) in m.reports.enumerated() {
             if let previous, let b = previous.layout.blocks[reportKeys[i]] {
-                if rows > 0 { encoder.separateRows(into: &out) }
-                let start = out.count
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: previous.file.bytes[b.start..<b.end]))
-                blocks[reportKeys[i]] = .init(start: start, end: out.count, rows: b.rows)
+                if let span = copying, rows > 0, span.upperBound + separator == b.start {
+                    // Next to the previous copied block there, separator included.
+                    copying = span.lowerBound..<b.end
+                    blocks[reportKeys[i]] = .init(start: position - (b.end - b.start), end: position, rows: b.rows)
+                } else {
+                    putCopied()
+                    if rows > 0 { encoder.separateRows(into: &out) }
+                    let start = position
+                    copying = b.start..<b.end
+                    blocks[reportKeys[i]] = .init(start: start, end: position, rows: b.rows)
+                }
                 rows += b.rows
                 continue
             }
@@ -98,10 +116,11 @@ public struct DataExports: Sendable {
                 return x != y ? x < y : a.at < b.at
             }
             if keyed.isEmpty { continue }
+            putCopied()
             let reportFields = encoder.encode([r.id, r.adcode, r.meta.locality, r.meta.province, r.year.map(String.init) ?? ""], from: 0)
             // The report page's address, made once per report (as `sourceURL` makes it).
             let page = m.reportURL(r.id)
-            let start = out.count + (rows > 0 ? separator : 0)
+            let start = position + (rows > 0 ? separator : 0)
             for (o, at) in keyed {
                 let v = all[at]
                 encoder.beginRow(rows, into: &out)
@@ -114,11 +133,13 @@ public struct DataExports: Sendable {
                 encoder.endRow(into: &out)
                 rows += 1
             }
-            if !reportKeys.isEmpty { blocks[reportKeys[i]] = .init(start: start, end: out.count, rows: keyed.count) }
+            if !reportKeys.isEmpty { blocks[reportKeys[i]] = .init(start: start, end: position, rows: keyed.count) }
+            if out.count >= FileSink.chunk { sink.take(&out) }
         }
+        putCopied()
         encoder.footer(rows: rows, into: &out)
-        if !reportKeys.isEmpty { memory.made(path, ExportLayout(size: Int64(out.count), blocks: blocks)) }
-        return out
+        sink.take(&out)
+        if !reportKeys.isEmpty { memory.made(path, ExportLayout(size: Int64(sink.count), blocks: blocks)) }
     }
 
     /// Each report's row.
@@ -139,8 +160,8 @@ public struct DataExports: Sendable {
 
     public func reportsCSV() -> [UInt8] { reportExport(.csv) }
     public func reportsJSON() -> [UInt8] { reportExport(.json) }
-    public func indicatorsCSV() -> [UInt8] { indicatorExport(.csv, path: Self.indicatorsCSVPath) }
-    public func indicatorsJSON() -> [UInt8] { indicatorExport(.json, path: Self.indicatorsJSONPath) }
+    public func indicatorsCSV(into sink: FileSink) { indicatorExport(.csv, path: Self.indicatorsCSVPath, into: sink) }
+    public func indicatorsJSON(into sink: FileSink) { indicatorExport(.json, path: Self.indicatorsJSONPath, into: sink) }
     public static let indicatorsCSVPath = "data/indicators.csv", indicatorsJSONPath = "data/indicators.json"
 }
 
@@ -189,8 +210,8 @@ public final class ExportMemory: @unchecked Sendable {
 
     /// The previous build's file for `path` and its layout, when the site still has that very file (same size,
     /// time and inode; a file changed by hand is encoded again).
-    func previousFile(_ path: String) -> (file: FileText.Mapped, layout: ExportLayout)? {
-        guard let site, let layout = previous[path], let file = FileText.Mapped(site + "/" + path),
+    func previousFile(_ path: String) -> (file: FileText.OpenFile, layout: ExportLayout)? {
+        guard let site, let layout = previous[path], let file = FileText.OpenFile(site + "/" + path),
               file.size == layout.size, file.mtime == layout.mtime, file.inode == layout.inode else { return nil }
         return (file, layout)
     }

@@ -103,6 +103,35 @@ public struct OutputTree: Sendable {
         if failure != 0 { throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(failure)))") }
     }
 
+    /// Writes a file into the staging folder as `make` makes it (its folder must exist): into a new file beside
+    /// it, renamed over it when done (a file already there may be a hard link to the site's file, which must not
+    /// change). With `unlessSiteHolds`, a result with the bytes the site's file has is dropped and the staging
+    /// folder left as it was; returns whether the file was written.
+    public func writeStream(_ relative: String, unlessSiteHolds: Bool, _ make: (FileSink) -> Void) throws -> Bool {
+        let path = staging + "/" + relative
+        let temporary = FileText.temporaryPath(beside: path)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(errno)))") }
+        let sink = FileSink(fd: fd)
+        make(sink)
+        var failure = sink.failure
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(failure)))")
+        }
+        if unlessSiteHolds, FileText.sameBytes(temporary, output + "/" + relative) {
+            unlink(temporary)
+            return false
+        }
+        if rename(temporary, path) != 0 {
+            let e = errno
+            unlink(temporary)
+            throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(e)))")
+        }
+        return true
+    }
+
     /// Every file under a folder, relative, sorted.
     static func files(under root: String) -> [String] {
         FileWalk.files(under: root, skipHidden: false).sorted()

@@ -5,10 +5,22 @@ import Foundation
 /// result is written at once: the site is never held in memory. What a page is made from is decided by
 /// `SiteBuilder.keys`, from its path.
 public struct PageJob: Sendable {
+    public enum Body: Sendable {
+        /// The file's bytes, made whole.
+        case bytes(@Sendable () throws -> [UInt8])
+        /// For a file too large to hold (the corpus-wide exports): its bytes written into a sink as they are made.
+        case stream(@Sendable (FileSink) -> Void)
+    }
+
     public var path: String
-    public var render: @Sendable () throws -> [UInt8]
+    public var body: Body
+
     public init(path: String, render: @escaping @Sendable () throws -> [UInt8]) {
-        self.path = path; self.render = render
+        self.path = path; body = .bytes(render)
+    }
+
+    public init(path: String, stream: @escaping @Sendable (FileSink) -> Void) {
+        self.path = path; body = .stream(stream)
     }
 }
 
@@ -74,8 +86,8 @@ public struct SitePages: Sendable {
         let exports = self.exports
         jobs.append(PageJob(path: "data/reports.csv") { exports.reportsCSV() })
         jobs.append(PageJob(path: "data/reports.json") { exports.reportsJSON() })
-        jobs.append(PageJob(path: DataExports.indicatorsCSVPath) { exports.indicatorsCSV() })
-        jobs.append(PageJob(path: DataExports.indicatorsJSONPath) { exports.indicatorsJSON() })
+        jobs.append(PageJob(path: DataExports.indicatorsCSVPath, stream: exports.indicatorsCSV(into:)))
+        jobs.append(PageJob(path: DataExports.indicatorsJSONPath, stream: exports.indicatorsJSON(into:)))
         let feeds = Feeds(model: m)
         jobs.append(PageJob(path: "feed.xml") { Array(feeds.atom().utf8) })
         jobs.append(PageJob(path: "robots.txt") { Array(feeds.robots().utf8) })

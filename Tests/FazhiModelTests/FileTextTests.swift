@@ -24,4 +24,60 @@ import Testing
         entry.storeBytes(of: UInt8(ascii: "a"), toByteOffset: offset, as: UInt8.self)
         #expect(FileText.entryName(entry.assumingMemoryBound(to: dirent.self)) == "a")
     }
+
+    /// A sink takes bytes and ranges of another file, in order, into a file or into memory; a range goes
+    /// through the kernel into a file and, where the kernel declines (a pipe), through a buffer.
+    @Test func aSinkTakesBytesAndRangesOfAnotherFileInOrder() throws {
+        let dir = "/tmp/fazhi-sink-\(getpid())"
+        mkdir(dir, 0o755)
+        defer { unlink(dir + "/source"); unlink(dir + "/target"); rmdir(dir) }
+        let source = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 11) }
+        #expect(FileText.writeNew(dir + "/source", source) == 0)
+        let file = try #require(FileText.OpenFile(dir + "/source"))
+        #expect(file.size == source.count)
+        // Bytes, a range, bytes, a range longer than a chunk, a range at the very end.
+        var expected: [UInt8] = []
+        func run(_ sink: FileSink, long: Int = 2_000_000) {
+            var buffer: [UInt8] = Array("head".utf8)
+            expected = buffer
+            sink.take(&buffer)
+            #expect(buffer.isEmpty)
+            sink.copy(from: file.fd, offset: 10, length: 1000); expected += source[10..<1010]
+            buffer = [1, 2, 3]; expected += buffer; sink.take(&buffer)
+            sink.copy(from: file.fd, offset: 5000, length: long); expected += source[5000..<(5000 + long)]
+            sink.copy(from: file.fd, offset: source.count - 7, length: 7); expected += source[(source.count - 7)...]
+            #expect(sink.count == expected.count)
+            #expect(sink.failure == 0)
+        }
+        let memory = FileSink()
+        run(memory)
+        #expect(memory.bytes == expected)
+
+        let fd = open(dir + "/target", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        run(FileSink(fd: fd))
+        close(fd)
+        #expect(FileText.bytes(dir + "/target") == expected)
+        #expect(FileText.sameBytes(dir + "/target", dir + "/target"))
+        #expect(!FileText.sameBytes(dir + "/target", dir + "/source"))
+
+        // Into a pipe, which copy_file_range refuses (what is written fits in the pipe's buffer).
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        run(FileSink(fd: ends[1]), long: 50_000)
+        close(ends[1])
+        var got: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(ends[0], $0.baseAddress!, $0.count) }
+            if n <= 0 { break }
+            got += chunk[0..<n]
+        }
+        close(ends[0])
+        #expect(got == expected)
+
+        // A range past the end of the source is an error, not a short file.
+        let short = FileSink()
+        short.copy(from: file.fd, offset: source.count - 5, length: 10)
+        #expect(short.failure == EIO)
+    }
 }
