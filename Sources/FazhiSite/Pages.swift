@@ -81,6 +81,9 @@ public struct SitePages: Sendable {
             jobs.append(PageJob(path: "data/indicators/\(d.id).csv") { self.indicatorCSV(d) })
         }
         jobs.append(PageJob(path: "review/index.html") { self.review() })
+        for g in reviewGroups() {
+            jobs.append(PageJob(path: "review/\(g.key)/index.html") { self.reviewGroup(key: g.key, label: g.label, reports: g.reports) })
+        }
         jobs.append(PageJob(path: "data/index.html") { self.dataPage() })
         jobs.append(PageJob(path: "404.html") { self.notFound() })
         let exports = self.exports

@@ -608,6 +608,11 @@ public struct SiteBuilder {
                 let id = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
                 key.text("indicator")
                 if let d = indicatorKeys[id] { key.digest(d) }
+            } else if parts.count == 3 && parts[0] == "review" && parts[2] == "index.html", let y = Int(parts[1]) {
+                // A year's review list: that year's reports (their problems come from their Markdown and the catalog)
+                // and how their localities are named.
+                key.text("review year")
+                if let d = yearKeys[y] { key.digest(d) }
             } else if parts.count == 4 && parts[0] == "indicators" && parts[3] == "index.html" {
                 key.text("indicator in province"); key.digest(reportsKey(positions[parts[1]].flatMap { reportsWithIn[$0][parts[2]] } ?? []))
             } else {

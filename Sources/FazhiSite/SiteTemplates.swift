@@ -11,7 +11,7 @@ public struct SiteTemplates: Sendable {
     public let files: [String: String]
 
     public static let required = ["layout", "home", "report", "locality", "localities", "year", "years", "theme", "theme-year", "themes",
-                                  "indicator", "indicator-province", "indicators", "review", "data", "404", "table"]
+                                  "indicator", "indicator-province", "indicators", "review", "review-year", "data", "404", "table"]
 
     public init(directory: String) throws {
         let fm = FileManager.default

@@ -40,8 +40,8 @@ import Testing
         let common = ["--content", site.content, "--templates", FixtureSite.templates, "--output", site.output]
         var r = try run(["build", "--no-convert", "--no-search"] + common)
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.contains("6 reports, 59 pages")) // with /search/ and 17 indicator-province pages
-        #expect(r.err.contains("[89/89] render"))
+        #expect(r.out.contains("6 reports, 62 pages")) // with /search/, 17 indicator-province pages, 3 review years
+        #expect(r.err.contains("[92/92] render"))
         #expect(r.out.contains("search is off (--no-search)")) // the index: SearchTests
         r = try run(["check"] + common)
         #expect(r.status == 0, "\(r.out)")

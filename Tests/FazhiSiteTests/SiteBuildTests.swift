@@ -17,7 +17,7 @@ import FazhiModel
                     "years/index.html", "years/2024/index.html",
                     "themes/index.html", "themes/disputes/index.html", "themes/disputes/2024/index.html",
                     "indicators/index.html", "indicators/admin-review-closed/index.html",
-                    "review/index.html", "data/index.html",
+                    "review/index.html", "review/2024/index.html", "data/index.html",
                     "data/reports.csv", "data/reports.json", "data/indicators.csv", "data/indicators.json",
                     "data/indicators/admin-review-closed.csv", "data/years/2024.csv", "data/localities/429006.csv",
                     "data/themes/disputes/2024.csv", "assets/style.css", "assets/sort.js"] {

@@ -160,8 +160,12 @@ import FazhiModel
         // The build still renders that report, flags it on the review page and links no missing anchor.
         let summary = try site.build()
         #expect(summary.problems.count >= 2)
-        #expect(site.read("review/index.html").contains("不在指标目录中"))
-        #expect(site.read("review/index.html").contains("<code>content/markdown/140404-2024.md</code>"))
+        #expect(site.read("review/2024/index.html").contains("不在指标目录中"))
+        #expect(site.read("review/2024/index.html").contains("<code>content/markdown/140404-2024.md</code>"))
+        // The overview links each year's list; a report is listed on its own year's list only.
+        let overview = site.read("review/index.html")
+        for y in ["2022", "2023", "2024"] { #expect(overview.contains("href=\"/review/\(y)/\"")) }
+        #expect(!site.read("review/2022/index.html").contains("140404-2024.md"))
         #expect(SiteChecker.checkLinks(root: site.output, basePath: "/").isEmpty)
     }
 }
