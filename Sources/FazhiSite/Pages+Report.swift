@@ -127,8 +127,6 @@ extension SitePages {
 
     // MARK: - Review
 
-    // MARK: - Review
-
     /// The review lists: one for each year (`review/2024/`), and one for the reports without a year
     /// (`review/undated/`, when there are any). Every year has its list, empty or not, so the page list does not
     /// depend on the problems. Split by year so that adding a report makes its year's list again, not a list of
