@@ -252,23 +252,36 @@ public struct OutputTree: Sendable {
     /// previous site is never written to (the staged files were written before, as new files), so a build
     /// killed at any moment leaves it whole. `keep` lists the previous site's files, relative; those staged,
     /// the marker and anything under `except` (a folder the caller rebuilds) are skipped.
+    ///
+    /// The list is linked in contiguous parts (sorted, mostly different folders), one a core, side by side: most
+    /// of the time goes to creating the folders (ext4 looking for a free inode), and two parts took 0.27 s where
+    /// one took 0.50–0.66 s for the 9,000 folders and 12,000 files of 5,000 reports.
     public func linkUnchanged(_ keep: [String], except: String) throws {
-        var made = Set<String>()
-        for rel in keep where rel != Self.marker && !rel.hasPrefix(except + "/") && Self.isPlain(rel) {
-            let src = output + "/" + rel, dst = staging + "/" + rel
-            if link(src, dst) == 0 { continue }
-            switch errno {
-            case EEXIST: continue // staged: the new bytes
-            case ENOENT:
-                // The folder is not in the staging tree yet (or the file is gone from the site: nothing to keep).
-                try makeFolders(above: rel, made: &made)
-                if link(src, dst) != 0, errno != ENOENT, errno != EEXIST {
-                    throw Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
+        let paths = keep.filter { $0 != Self.marker && !$0.hasPrefix(except + "/") && Self.isPlain($0) }.sorted()
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count / 32))
+        let failures = ParallelMap.map(Array(0..<parts)) { part -> Diagnostic? in
+            var made = Set<String>()
+            for rel in paths[(paths.count * part / parts)..<(paths.count * (part + 1) / parts)] {
+                let src = output + "/" + rel, dst = staging + "/" + rel
+                if link(src, dst) == 0 { continue }
+                switch errno {
+                case EEXIST: continue // staged: the new bytes
+                case ENOENT:
+                    // The folder is not in the staging tree yet (or the file is gone from the site: nothing to
+                    // keep). Another part may be making it too: that is no error.
+                    do { try makeFolders(above: rel, made: &made) } catch let d as Diagnostic { return d } catch {
+                        return Diagnostic(file: dst, "cannot link the unchanged file: \(error)")
+                    }
+                    if link(src, dst) != 0, errno != ENOENT, errno != EEXIST {
+                        return Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
+                    }
+                default:
+                    return Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
                 }
-            default:
-                throw Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
             }
+            return nil
         }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
     }
 
     /// Removes the staging folder after a failure; the previous site stays.
