@@ -145,6 +145,15 @@ public struct SiteBuilder {
                 throw error
             }
         }
+        // Without a spare (the first incremental build after a clean one), the staging folder is made a copy of
+        // the site out of hard links to the files the previous build made, on other threads while the model and
+        // the keys are made; the build then goes on as from the spare. (Linking after the rendering, only what was
+        // not rendered, left those threads nothing to overlap.)
+        let siteCopy: BackgroundWork<Void>? = incremental && !fromSpare && old != nil ? BackgroundWork { [keep = Array(old!.outputs.keys)] in
+            try out.linkUnchanged(keep, except: SearchIndex.bundle)
+        } : nil
+        /// Whether the staging folder holds the previous site's files (every one not written again stays).
+        let stagingHoldsSite = fromSpare || siteCopy != nil
         clock.lap("staging")
         let base = BaseURL(baseURL ?? config.baseURL)
 
@@ -263,6 +272,7 @@ public struct SiteBuilder {
                 todo = zip(todo, sizes).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
             }
             try strayRemoval?.wait()
+            try siteCopy?.wait()
             try out.makeDirectories(for: todo.map { jobs[$0].path } + assets.map { "assets/" + $0 })
             // Writes `bytes` unless the site already has exactly them.
             let output = out.output
@@ -272,7 +282,7 @@ public struct SiteBuilder {
                     _ = unchanged.next()
                     return
                 }
-                try out.write(path, bytes, replacing: fromSpare)
+                try out.write(path, bytes, replacing: stagingHoldsSite)
                 staged.append(path)
             }
             for a in assets {
@@ -344,12 +354,12 @@ public struct SiteBuilder {
             }
             // The report pages first: the search index is made only of them, so Pagefind can run beside the
             // rendering of the other pages (it mostly uses one core), when the staging folder already holds the
-            // site's unchanged report pages (a clean build has none; the spare has them all). Otherwise the
-            // index is made after the unchanged pages are linked in.
+            // site's unchanged report pages (a clean build has none; the spare and the site's copy have them all).
+            // Otherwise the index is made after the unchanged pages are linked in.
             let reportJobs = Set(model.reports.map { SearchIndex.reportPage($0.id) })
             let todoPaths = Set(todo.map { jobs[$0].path })
             render(todo.filter { reportJobs.contains(jobs[$0].path) })
-            if !incremental || fromSpare {
+            if !incremental || stagingHoldsSite {
                 let written = Set(rendered.sorted())
                 let reportsDone = reportJobs.filter { written.contains($0) || !todoPaths.contains($0) }
                 let changed = incremental
@@ -369,8 +379,9 @@ public struct SiteBuilder {
             if incremental {
                 removedFiles = previousOutputs.filter { produced[$0] == nil && !$0.hasPrefix(SearchIndex.bundle + "/") }.sorted()
                 // The staging folder becomes the whole new site: the changed files are there; the rest is there
-                // already (the spare, brought up to date) or is linked now.
-                if fromSpare {
+                // already (the spare brought up to date, or the site's copy) or is linked now (a site without a
+                // usable cache).
+                if stagingHoldsSite {
                     try out.remove(removedFiles)
                 } else {
                     try out.linkUnchanged(previousOutputs.filter { produced[$0] != nil }.sorted(), except: SearchIndex.bundle)
@@ -394,6 +405,7 @@ public struct SiteBuilder {
             clock.lap("commit")
         } catch {
             _ = try? strayRemoval?.wait()
+            _ = try? siteCopy?.wait()
             _ = try? searchWork?.wait()
             readyService()?.close()
             cacheWriter.cancel()
