@@ -3,8 +3,10 @@
 #   bash bench/incremental.sh            # bundled corpus and 5,000 synthetic reports
 #   BENCH_REPORTS=1000 bash bench/incremental.sh
 # For each corpus prints the wall time of `fazhi build` (the whole command: convert, then render) for: a clean
-# build (--clean); a rebuild with nothing changed; a rebuild after adding one report, then after each of five more
-# (synthetic reports of a locality and year the synthetic corpus does not have), and the median of those five;
+# build (--clean); a rebuild with nothing changed; a rebuild after adding one report (the first incremental build
+# after the clean one, which has no spare tree yet and so first links the whole site into its staging folder),
+# then after each of five more, which start from the spare (synthetic reports of a locality and year the
+# synthetic corpus does not have), and the median of those five;
 # a rebuild after editing one template (report.mustache) — each with the files written, unchanged and removed,
 # from the build's summary line. The synthetic corpus is built twice: with the search index (the default) and with
 # --no-search. Then the phase timings of each corpus's 'add another 1' build (FAZHI_TIMINGS=1). FAZHI=path uses an
