@@ -145,15 +145,6 @@ public struct SiteBuilder {
                 throw error
             }
         }
-        // Without a spare (the first incremental build after a clean one), the staging folder is made a copy of
-        // the site out of hard links to the files the previous build made, on other threads while the model and
-        // the keys are made; the build then goes on as from the spare. (Linking after the rendering, only what was
-        // not rendered, left those threads nothing to overlap.)
-        let siteCopy: BackgroundWork<Void>? = incremental && !fromSpare && old != nil ? BackgroundWork { [keep = Array(old!.outputs.keys)] in
-            try out.linkUnchanged(keep, except: SearchIndex.bundle)
-        } : nil
-        /// Whether the staging folder holds the previous site's files (every one not written again stays).
-        let stagingHoldsSite = fromSpare || siteCopy != nil
         clock.lap("staging")
         let base = BaseURL(baseURL ?? config.baseURL)
 
@@ -200,6 +191,15 @@ public struct SiteBuilder {
         let strayRemoval = fromSpare ? BackgroundWork { [keep = Set(old!.outputs.keys)] in
             _ = try out.removeStrays(keeping: keep, changedSince: spareSince)
         } : nil
+        // Without a spare (the first incremental build after a clean one), the staging folder is made a copy of
+        // the site out of hard links to the files the previous build made, on other threads while the model and
+        // the keys are made; the build then goes on as from the spare. (Linking after the rendering, only what was
+        // not rendered, left those threads nothing to overlap.)
+        let siteCopy: BackgroundWork<Void>? = incremental && !fromSpare && old != nil ? BackgroundWork { [keep = Array(old!.outputs.keys)] in
+            try out.linkUnchanged(keep, except: SearchIndex.bundle)
+        } : nil
+        /// Whether the staging folder holds the previous site's files (every one not written again stays).
+        let stagingHoldsSite = fromSpare || siteCopy != nil
         let progress = self.progress
         let parseCount = toParse.count
         let step = parseCount <= 100 ? 1 : parseCount / 100
