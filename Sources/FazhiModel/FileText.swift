@@ -59,9 +59,15 @@ public enum FileText {
     /// Creates `path`, which must not exist, with `bytes`. 0 when done; otherwise the error number, and nothing is
     /// left behind.
     public static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o666) -> Int32 {
+        writeNew(path, mode: mode) { fd in bytes.withUnsafeBytes { writeAll(fd, $0) } }
+    }
+
+    /// Creates `path`, which must not exist, and lets `write` write into it (returning 0, or the error number of
+    /// a failed write). 0 when done; otherwise the error number, and nothing is left behind.
+    public static func writeNew(_ path: String, mode: mode_t = 0o666, _ write: (Int32) -> Int32) -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { return errno }
-        var failure = bytes.withUnsafeBytes { writeAll(fd, $0) }
+        var failure = write(fd)
         if close(fd) != 0, failure == 0 { failure = errno }
         if failure != 0 { unlink(path) }
         return failure

@@ -110,16 +110,12 @@ public struct OutputTree: Sendable {
     public func writeStream(_ relative: String, unlessSiteHolds: Bool, _ make: (FileSink) -> Void) throws -> Bool {
         let path = staging + "/" + relative
         let temporary = FileText.temporaryPath(beside: path)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(errno)))") }
-        let sink = FileSink(fd: fd)
-        make(sink)
-        var failure = sink.failure
-        if close(fd) != 0, failure == 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(failure)))")
+        let failure = FileText.writeNew(temporary, mode: 0o644) { fd in
+            let sink = FileSink(fd: fd)
+            make(sink)
+            return sink.failure
         }
+        if failure != 0 { throw Diagnostic(file: path, "cannot write: \(String(cString: strerror(failure)))") }
         if unlessSiteHolds, FileText.sameBytes(temporary, output + "/" + relative) {
             unlink(temporary)
             return false
@@ -263,20 +259,17 @@ public struct OutputTree: Sendable {
             var made = Set<String>()
             for rel in paths[(paths.count * part / parts)..<(paths.count * (part + 1) / parts)] {
                 let src = output + "/" + rel, dst = staging + "/" + rel
+                func failed() -> Diagnostic { Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))") }
                 if link(src, dst) == 0 { continue }
                 switch errno {
                 case EEXIST: continue // staged: the new bytes
                 case ENOENT:
                     // The folder is not in the staging tree yet (or the file is gone from the site: nothing to
                     // keep). Another part may be making it too: that is no error.
-                    do { try makeFolders(above: rel, made: &made) } catch let d as Diagnostic { return d } catch {
-                        return Diagnostic(file: dst, "cannot link the unchanged file: \(error)")
-                    }
-                    if link(src, dst) != 0, errno != ENOENT, errno != EEXIST {
-                        return Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
-                    }
+                    do { try makeFolders(above: rel, made: &made) } catch { return error as? Diagnostic ?? Diagnostic(file: dst, "\(error)") }
+                    if link(src, dst) != 0, errno != ENOENT, errno != EEXIST { return failed() }
                 default:
-                    return Diagnostic(file: dst, "cannot link the unchanged file: \(String(cString: strerror(errno)))")
+                    return failed()
                 }
             }
             return nil

@@ -306,21 +306,22 @@ public struct SiteBuilder {
                     let jobStart = DispatchTime.now().uptimeNanoseconds
                     defer { jobTimes.add(job.path, since: jobStart) }
                     do {
+                        let write: () throws -> Void
                         switch job.body {
                         case .bytes(let render):
                             let bytes = try render()
-                            // A page that cannot be written (full disk) is not a bad input: the whole build fails.
-                            do {
-                                try put(job.path, bytes)
-                                rendered.append(job.path)
-                            } catch let d as Diagnostic { writeErrors.append(d) }
+                            write = { try put(job.path, bytes) }
                         case .stream(let make):
                             // Written as it is made (it cannot fail as a page can; only its writing can).
-                            do {
+                            write = {
                                 if try out.writeStream(job.path, unlessSiteHolds: incremental, make) { staged.append(job.path) } else { _ = unchanged.next() }
-                                rendered.append(job.path)
-                            } catch let d as Diagnostic { writeErrors.append(d) }
+                            }
                         }
+                        // A file that cannot be written (full disk) is not a bad input: the whole build fails.
+                        do {
+                            try write()
+                            rendered.append(job.path)
+                        } catch let d as Diagnostic { writeErrors.append(d) }
                     } catch let d as Diagnostic {
                         errors.append(d)
                     } catch {
