@@ -37,7 +37,8 @@ same() { diff -r -q "$1" "$2" >"$T/diff.txt" 2>&1; }
 
 # Two states of the corpus: A (the generated reports) and B (A plus a few more reports). Each kill switches
 # the corpus to the other state, so every killed build changes the site (an incremental build that writes
-# pages, links the rest and swaps), and every third kill also discards the Markdown so that convert runs too.
+# pages, links the rest and swaps), and every third kill also discards the Markdown so that convert runs too;
+# every fourth is of a --clean build (which makes a new site, and a spare tree of it for the next build).
 "$BIN" gen-corpus --reports 3 --seed 99 --out "$T/extra" >/dev/null
 to_state() { # A or B
   rm -rf "$T/content/reports/extra"
@@ -65,9 +66,12 @@ for f in $fractions; do
   previous=$state
   if [ "$state" = A ]; then state=B; else state=A; fi
   to_state "$state"
-  if [ $((i % 3)) -eq 1 ]; then rm -rf "$T/content/markdown"; span=$full; phase="convert+render"; else span=$incremental; phase="incremental"; fi
+  flags=()
+  if [ $((i % 3)) -eq 1 ]; then rm -rf "$T/content/markdown"; span=$full; phase="convert+render"
+  elif [ $((i % 4)) -eq 0 ]; then flags=(--clean); span=$full; phase="clean"
+  else span=$incremental; phase="incremental"; fi
   delay=$(echo "$f * $span" | bc -l)
-  "$BIN" build --no-search --content "$T/content" --templates "$ROOT/Templates" --output "$T/public" >"$T/killed.log" 2>&1 &
+  "$BIN" build --no-search "${flags[@]}" --content "$T/content" --templates "$ROOT/Templates" --output "$T/public" >"$T/killed.log" 2>&1 &
   pid=$!
   sleep "$delay"
   if kill -9 "$pid" 2>/dev/null; then outcome="killed"; killed=$((killed + 1)); else outcome="had finished"; finished=$((finished + 1)); fi

@@ -15,6 +15,11 @@ public enum FileText {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return bytes(fd: fd)
+    }
+
+    /// The bytes of the open file `fd` from its current offset to its end (as `bytes(path)`); nil when a read fails.
+    public static func bytes(fd: Int32) -> [UInt8]? {
         var st = stat()
         let size = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
         let capacity = max(size + 1, 65536)

@@ -74,16 +74,16 @@ public struct SiteBuilder {
         var old: BuildCache? = nil
         // The cache's bytes, and the cache without its entries; both read ahead when `prefetchCache` was called.
         let ahead = prefetched?.path == cachePath ? prefetched : nil
-        var cacheBytes: [UInt8]? = nil
+        var cacheFile: BuildCache.Loaded? = nil
         var head: BuildCache? = nil
         if !clean && previousSite {
-            if let ahead { (cacheBytes, head) = ahead.withoutEntries() } else {
-                cacheBytes = FileText.bytes(cachePath)
-                head = cacheBytes.flatMap { BuildCache.decode($0, withReads: false) }
+            if let ahead { (cacheFile, head) = ahead.withoutEntries() } else {
+                cacheFile = BuildCache.Loaded(cachePath)
+                head = cacheFile.flatMap { BuildCache.decode($0.bytes, withReads: false) }
             }
         }
         /// The cache with its entries.
-        func withEntries() -> BuildCache? { ahead?.withEntries() ?? cacheBytes.flatMap { BuildCache.decode($0, withReads: true) } }
+        func withEntries() -> BuildCache? { ahead?.withEntries() ?? cacheFile.flatMap { BuildCache.decode($0.bytes, withReads: true) } }
         if let c = head, c.settings == settings, c.marker == Self.markerStamp(out) {
             old = c
         }
@@ -187,11 +187,12 @@ public struct SiteBuilder {
         // after the scratch file was made (and unlinked), so the walk cannot meet it.
         // Only folders changed since the spare's marker was written (less a second, for the coarse clock of file
         // times) are looked into.
+        // (A spare a clean build made was never the site: nothing can have been put into it.)
         let spareSince = old.flatMap { Self.markerTime($0.spareMarker) }.map { $0 - 1_000_000_000 }
-        let strayRemoval = fromSpare ? BackgroundWork { [keep = Set(old!.outputs.keys)] in
+        let strayRemoval = fromSpare && old!.spareWasSite ? BackgroundWork { [keep = Set(old!.outputs.keys)] in
             _ = try out.removeStrays(keeping: keep, changedSince: spareSince)
         } : nil
-        // Without a spare (the first incremental build after a clean one), the staging folder is made a copy of
+        // Without a usable spare (after a kill, or with the spare removed), the staging folder is made a copy of
         // the site out of hard links to the files the previous build made, on other threads while the model and
         // the keys are made; the build then goes on as from the spare. (Linking after the rendering, only what was
         // not rendered, left those threads nothing to overlap.)
@@ -227,11 +228,12 @@ public struct SiteBuilder {
         // list and keys are made (the rest and the rename come last). A file read now was encoded as it was
         // read; an entry taken from the cache is written back as the bytes it was read from.
         FileText.removeStaleTemporaryFiles(in: CacheFolder.directory(of: cachePath))
-        let cacheWriter = BuildCache.Writer(path: cachePath) { [oldEntries = old?.encodedReads ?? [:], encodedReads] in
-            let records = zip(files, allResults).sorted { $0.0 < $1.0 }.map { f, r in
-                encodedReads[f] ?? oldEntries[f] ?? BuildCache.encodedRead(f, .init(r))
+        let cacheWriter = BuildCache.Writer(path: cachePath, source: old == nil ? nil : cacheFile?.file) { [oldEntries = old?.encodedReads ?? [:], encodedReads] in
+            zip(files, allResults).sorted { $0.0 < $1.0 }.map { f, r -> BuildCache.HeadRecord in
+                if let e = encodedReads[f] { return .bytes(e) }
+                if let e = oldEntries[f] { return .kept(e) }
+                return .bytes(BuildCache.encodedRead(f, .init(r)))
             }
-            return BuildCache.head(entries: records)
         }
         clock.lap("merge")
         let model = SiteModel(config: config, base: base, catalog: catalog, reports: loaded.entries, contentPath: layout.content)
@@ -259,6 +261,10 @@ public struct SiteBuilder {
         var removedFiles: [String] = []
         // Pagefind, when it runs beside the rendering: waited for before the staging folder is given up.
         var searchWork: BackgroundWork<SearchOutcome>?
+        // A clean build's spare for the next build (OutputTree.startSpare): its folders are made beside the staging
+        // folder's, its files linked while the search index is made.
+        var spareStart: BackgroundWork<Bool>?
+        var spareFill: BackgroundWork<Bool>?
         do {
             // Which files to make: all of them, or those whose inputs changed.
             var todo: [Int] = []
@@ -273,7 +279,9 @@ public struct SiteBuilder {
             }
             try strayRemoval?.wait()
             try siteCopy?.wait()
-            try out.makeDirectories(for: todo.map { jobs[$0].path } + assets.map { "assets/" + $0 })
+            let folders = todo.map { jobs[$0].path } + assets.map { "assets/" + $0 }
+            if !incremental { spareStart = BackgroundWork { out.startSpare(folders: folders) } }
+            try out.makeDirectories(for: folders)
             // Writes `bytes` unless the site already has exactly them.
             let output = out.output
             @Sendable func put(_ path: String, _ bytes: [UInt8]) throws {
@@ -377,6 +385,9 @@ public struct SiteBuilder {
             // What the site has now: pages not rendered (unchanged) and pages rendered without error.
             let done = Set(rendered.sorted())
             for (i, job) in jobs.enumerated() where !todoSet.contains(i) || done.contains(job.path) { produced[job.path] = keys[i] }
+            if let spareStart {
+                spareFill = BackgroundWork { [files = Array(produced.keys)] in try spareStart.wait() && out.fillSpare(files) }
+            }
             if incremental {
                 removedFiles = previousOutputs.filter { produced[$0] == nil && !$0.hasPrefix(SearchIndex.bundle + "/") }.sorted()
                 // The staging folder becomes the whole new site: the changed files are there; the rest is there
@@ -398,16 +409,24 @@ public struct SiteBuilder {
                 progress?("[search] indexing")
                 summary.search = indexSearch(done: Set(produced.keys), changed: Set(staged.sorted() + removedFiles))
             }
-            // The replaced site is kept as the next build's spare after an incremental build (a clean build
-            // replaces everything, so the next one would gain nothing from it).
             readyService()?.close()
             clock.lap("search")
+            // The spare a clean build makes gets the index too.
+            if let spareFill, try spareFill.wait() {
+                _ = out.fillSpare(OutputTree.files(under: out.staging + "/" + SearchIndex.bundle).map { SearchIndex.bundle + "/" + $0 })
+            }
+            clock.lap("spare")
+            // The replaced site is kept as the next build's spare after an incremental build (a clean build
+            // replaces everything, so the next one would gain nothing from it: it made its own above).
             summary.filesRemoved = try out.commit(removed: incremental ? summary.filesRemoved : nil, keepPrevious: incremental)
             clock.lap("commit")
         } catch {
             _ = try? strayRemoval?.wait()
             _ = try? siteCopy?.wait()
             _ = try? searchWork?.wait()
+            _ = try? spareStart?.wait()
+            _ = try? spareFill?.wait()
+            if spareStart != nil { out.dropSpare() }
             readyService()?.close()
             cacheWriter.cancel()
             out.abort()
@@ -441,7 +460,8 @@ public struct SiteBuilder {
             }
         }
         cache.spareMarker = Self.markerStamp(out.spare)
-        if cache.spareMarker != "none" { cache.spareChanges = staged.sorted() + removedFiles }
+        if cache.spareMarker != "none", incremental { cache.spareChanges = staged.sorted() + removedFiles }
+        cache.spareWasSite = incremental
         let tail = cache.tail()
         clock.lap("cache tail")
         cacheWriter.finish(tail: tail)
@@ -727,24 +747,24 @@ final class BackgroundWork<Result>: @unchecked Sendable {
 /// build needs), then with them. Each accessor waits for its part.
 final class CachePrefetch: Sendable {
     let path: String
-    private let head: BackgroundWork<(bytes: [UInt8]?, cache: BuildCache?)>
+    private let head: BackgroundWork<(file: BuildCache.Loaded?, cache: BuildCache?)>
     private let full: BackgroundWork<BuildCache?>
 
     init(path: String) {
         self.path = path
-        let head = BackgroundWork { () -> (bytes: [UInt8]?, cache: BuildCache?) in
-            let bytes = FileText.bytes(path)
-            return (bytes, bytes.flatMap { BuildCache.decode($0, withReads: false) })
+        let head = BackgroundWork { () -> (file: BuildCache.Loaded?, cache: BuildCache?) in
+            let file = BuildCache.Loaded(path)
+            return (file, file.flatMap { BuildCache.decode($0.bytes, withReads: false) })
         }
         self.head = head
         full = BackgroundWork {
-            let (bytes, cache) = try head.wait()
-            return cache == nil ? nil : bytes.flatMap { BuildCache.decode($0, withReads: true) }
+            let (file, cache) = try head.wait()
+            return cache == nil ? nil : file.flatMap { BuildCache.decode($0.bytes, withReads: true) }
         }
     }
 
-    /// The file's bytes and the cache without its entries.
-    func withoutEntries() -> (bytes: [UInt8]?, cache: BuildCache?) { (try? head.wait()) ?? (nil, nil) }
+    /// The file as read and the cache without its entries.
+    func withoutEntries() -> (file: BuildCache.Loaded?, cache: BuildCache?) { (try? head.wait()) ?? (nil, nil) }
 
     /// The cache with its entries.
     func withEntries() -> BuildCache? { (try? full.wait()) ?? nil }

@@ -278,10 +278,11 @@ func siteChromeTags() throws -> Set<String> {
         #expect(built.reports >= 22 && built.failed.isEmpty, "\(built.failed)")
         #expect(snapshot(p.reports) == reportsBefore, "convert or build changed content/reports")
 
-        // Nothing outside the output and the content folder, but the documented build cache beside the output.
+        // Nothing outside the output and the content folder, but the documented build cache and spare tree
+        // beside the output.
         let top = try FileManager.default.contentsOfDirectory(atPath: p.root).sorted()
         #expect(top == [".fazhi-cache", "content", "public"], "\(top)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: p.root + "/.fazhi-cache").sorted() == [".gitignore", "public.build"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: p.root + "/.fazhi-cache").sorted() == [".gitignore", "public.build", "public.spare"])
         #expect(!FileManager.default.fileExists(atPath: "/tmp/evil") && !FileManager.default.fileExists(atPath: p.content + "/evil"))
         let contentTop = try FileManager.default.contentsOfDirectory(atPath: p.content).sorted()
         #expect(contentTop == ["catalog.yaml", "config.yaml", "markdown", "reports"], "\(contentTop)")
