@@ -78,10 +78,11 @@ public struct DataTable: Sendable {
         h.bytes.reserveCapacity(rows.count * max(columns.count, 1) * 80)
         h.raw("<tbody>\n")
         for row in rows {
-            h.raw("<tr>")
+            let shared = Self.sharedTitle(row)
+            if let shared { h.raw("<tr title=\""); h.text(shared); h.raw("\">") } else { h.raw("<tr>") }
             for (i, cell) in row.enumerated() {
                 let numeric = i < columns.count ? columns[i].numeric : false
-                Self.appendCell(&h, cell, numeric: numeric, header: i == 0)
+                Self.appendCell(&h, cell, numeric: numeric, header: i == 0, rowTitle: shared)
             }
             h.raw("</tr>\n")
         }
@@ -89,10 +90,24 @@ public struct DataTable: Sendable {
         return h.bytes
     }
 
+    /// The tooltip that most of a row's cells give, when at least two do: written once on the row (`<tr title>`,
+    /// which the cells inherit) instead of on each. In a year's or a theme's table a row is one report, and
+    /// every value names it: that was half of those pages' bytes. The row's header cell keeps its own.
+    static func sharedTitle(_ row: [Cell]) -> String? {
+        var counts: [(title: String, count: Int)] = []
+        for cell in row.dropFirst() {
+            guard !cell.missing, let t = cell.title, t != cell.text else { continue }
+            if let k = counts.firstIndex(where: { $0.title == t }) { counts[k].count += 1 } else { counts.append((t, 1)) }
+        }
+        guard let best = counts.max(by: { $0.count < $1.count }), best.count >= 2 else { return nil }
+        return counts.first { $0.count == best.count }?.title
+    }
+
     /// One cell. Only what differs from the defaults is written: a class for numbers, missing values and
     /// extras (text cells have none); `data-sort` and `title` only when they differ from the cell's text
-    /// (sort.js sorts by the text without one). Tables are most of a site's bytes.
-    static func appendCell(_ h: inout HTMLWriter, _ c: Cell, numeric: Bool, header: Bool) {
+    /// (sort.js sorts by the text without one) and from the row's (`sharedTitle`). Tables are most of a site's
+    /// bytes.
+    static func appendCell(_ h: inout HTMLWriter, _ c: Cell, numeric: Bool, header: Bool, rowTitle: String? = nil) {
         h.raw(header ? "<th scope=\"row\"" : "<td")
         if numeric || c.missing || c.cssClass != nil {
             h.raw(" class=\"")
@@ -104,7 +119,7 @@ public struct DataTable: Sendable {
             h.raw("\"")
         }
         if let s = c.sortKey, s != c.text { h.raw(" data-sort=\""); h.text(s); h.raw("\"") }
-        let title = c.title == c.text ? nil : c.title
+        let title = c.title == c.text || (!header && c.title == rowTitle) ? nil : c.title
         if let href = c.href {
             h.raw("><a href=\""); h.text(href); h.raw("\"")
             if let t = title { h.raw(" title=\""); h.text(t); h.raw("\"") }

@@ -69,7 +69,9 @@ import FazhiModel
         let theme = site.read("themes/disputes/2024/index.html")
         let id358 = anchor(for: Self.reviewSentence)
         #expect(theme.contains("<caption>2024年 · 健全社会矛盾纠纷行政预防调处化解体系：各地区对比"))
-        #expect(theme.contains("<a href=\"/reports/429006-2024/#\(id358)\" title=\"天门市2024年法治政府建设情况报告\">358件</a>"))
+        // A row is one report: its title is the row's tooltip, not each value's.
+        #expect(theme.contains("<tr title=\"天门市2024年法治政府建设情况报告\"><th scope=\"row\""))
+        #expect(theme.contains("<a href=\"/reports/429006-2024/#\(id358)\">358件</a>"))
         #expect(theme.contains(">1006件</a>"))   // 滨海新区 2024
         #expect(theme.contains(">16件</a>"))     // 上党区 2024, 行政应诉
         #expect(!theme.contains(">34件</a>"))    // 茅箭区 2022 is on its own year's page

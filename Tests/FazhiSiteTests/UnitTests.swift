@@ -99,6 +99,29 @@ import FazhiModel
         #expect(Charts.trend(title: "x", points: Array(pts.prefix(1))) == "")
         #expect(Charts.bars(title: "排名", points: pts).contains("<rect class=\"bar\""))
     }
+
+    /// A tooltip most of a row's values give goes on the row once; the others, the header's and a missing
+    /// value's stay on their cells; a row where no two cells agree has none.
+    @Test func aTooltipSharedByARowsCellsIsWrittenOnceOnTheRow() {
+        let report = "天门市2024年<报告>"
+        let one: [DataTable.Cell] = [
+            DataTable.Cell("天门市", href: "/l/", title: "湖北省 天门市"),
+            DataTable.Cell("湖北省"),
+            DataTable.Cell("358件", href: "/r/#a", title: report, sort: "358"),
+            DataTable.Cell("约 12件", href: "/r/#b", title: report + "（约数）", sort: "12"),
+            DataTable.Cell("7件", href: "/r/#c", title: report, sort: "7"),
+            .missingValue, .missingValue, .missingValue,
+        ]
+        let matrix: [DataTable.Cell] = [DataTable.Cell("武冈市"), DataTable.Cell("1件", href: "/a/", title: "甲"), DataTable.Cell("2件", href: "/b/", title: "乙")]
+        let columns = [DataTable.Column("地区"), DataTable.Column("省份")] + (0..<6).map { _ in DataTable.Column("v", numeric: true) }
+        let html = String(decoding: DataTable(id: "t", caption: "c", columns: columns, rows: [one, matrix]).tbodyHTML, as: UTF8.self)
+        let rows = html.split(separator: "\n").map(String.init)
+        #expect(rows[1].hasPrefix("<tr title=\"天门市2024年&lt;报告&gt;\"><th scope=\"row\"><a href=\"/l/\" title=\"湖北省 天门市\">"))
+        #expect(rows[1].contains("<a href=\"/r/#a\">358件</a>") && rows[1].contains("<a href=\"/r/#c\">7件</a>"))
+        #expect(rows[1].contains("<a href=\"/r/#b\" title=\"天门市2024年&lt;报告&gt;（约数）\">约 12件</a>"))
+        #expect(rows[1].contains("title=\"无数据\">—</td>"))
+        #expect(rows[2].hasPrefix("<tr><th scope=\"row\">武冈市</th>") && rows[2].contains("title=\"甲\"") && rows[2].contains("title=\"乙\""))
+    }
 }
 
 @Suite struct SiteCheckerTests {
