@@ -109,8 +109,10 @@ public enum CanonicalFrontMatter {
             while at < bytes.count {
                 let b = bytes[at]
                 if b == UInt8(ascii: "\"") {
+                    defer { at += 1 }
+                    // Without escapes (most strings) straight from the bytes, with no buffer of its own.
+                    if out.isEmpty { return String(decoding: UnsafeBufferPointer(rebasing: bytes[plainStart..<at]), as: UTF8.self) }
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<at]))
-                    at += 1
                     return String(decoding: out, as: UTF8.self)
                 }
                 if b < 0x20 || b == 0x7F { return nil }

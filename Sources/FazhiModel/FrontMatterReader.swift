@@ -41,7 +41,9 @@ public enum FrontMatterReader {
         while cursor < u.endIndex {
             let l = line(from: cursor)
             let t = u[cursor..<l.end]
-            if t.elementsEqual("---".utf8) || t.elementsEqual("---\r".utf8) || t.elementsEqual("...".utf8) {
+            // (Most lines of a report's front matter are its facts: the first byte rules them out.)
+            if let f = t.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "."),
+               t.elementsEqual("---".utf8) || t.elementsEqual("---\r".utf8) || t.elementsEqual("...".utf8) {
                 var body = l.next
                 var bodyLine = lineNo + 1
                 if body < u.endIndex {
