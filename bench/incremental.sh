@@ -64,10 +64,11 @@ project() {
 run() {
   local label=$1 dir=$2; shift 2
   local t0 t1 line
-  # The previous build's files are written out first: the kernel writes dirty pages back about 30 s after they
-  # were made, and on two cores that writeback, landing in a later build, cost it up to a tenth (session 9: a
-  # --no-search add at 0.49 s whose cache read took 0.037 s instead of 0.006 s). A user's add comes minutes
-  # after the last build, not a tenth of a second.
+  # The previous build's files are written out first, as they are when a user's add comes minutes after the last
+  # build: the kernel writes dirty pages back about 30 s after they were made, and on two cores that writeback,
+  # landing in a later build, cost it up to a tenth (session 9: a --no-search add at 0.49 s whose cache read took
+  # 0.037 s instead of 0.006 s). Starting from written-out files costs an add's staging step about 0.01 s here
+  # (0.022-0.025 s against 0.015-0.016 s, six adds each): that is the user's case, so it is measured.
   sync
   t0=$(date +%s.%N)
   (cd "$dir" && FAZHI_TIMINGS=1 "$FAZHI" build "$@" "${EXTRA_ARGS[@]}" >"$WORK/last.out" 2>"$WORK/last.err") || { echo "FAILED: $label"; tail -5 "$WORK/last.err"; exit 1; }
