@@ -38,7 +38,7 @@ same() { diff -r -q "$1" "$2" >"$T/diff.txt" 2>&1; }
 # Two states of the corpus: A (the generated reports) and B (A plus a few more reports). Each kill switches
 # the corpus to the other state, so every killed build changes the site (an incremental build that writes
 # pages, links the rest and swaps), and every third kill also discards the Markdown so that convert runs too;
-# every fourth is of a --clean build (which makes a new site, and a spare tree of it for the next build).
+# of the others, every fourth is of a --clean build (a new site, and a spare tree of it for the next build).
 "$BIN" gen-corpus --reports 3 --seed 99 --out "$T/extra" >/dev/null
 to_state() { # A or B
   rm -rf "$T/content/reports/extra"

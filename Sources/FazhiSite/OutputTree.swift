@@ -16,8 +16,8 @@ import Darwin
 /// hard-linked from the site), then writes its own changes as new files and removes what it no longer
 /// makes (`remove`). The cost is the number of changed files, not the size of the site. A clean build, which
 /// replaces everything, makes a spare of its own (`startSpare`). Without a usable spare (after a kill), the
-/// unchanged files are hard-linked one by one (`linkUnchanged`). Files are never written in place: every write replaces the staging folder's entry, so
-/// a file shared (hard-linked) with the site is never changed through it.
+/// unchanged files are hard-linked one by one (`linkUnchanged`). A staging file that is also a name of the
+/// site's file is never written through: a new file takes its place (`write`).
 public struct OutputTree: Sendable {
     public static let marker = ".fazhi-site"
     public let output: String
@@ -300,13 +300,13 @@ public struct OutputTree: Sendable {
         guard Self.kind(spare) == .missing, CacheFolder.make(for: spare), mkdir(spare, 0o755) == 0 else { return false }
         var made = Set<String>()
         do {
-            if FileText.writeNew(spare + "/" + Self.marker, Self.markerText, mode: 0o644) != 0 { throw CocoaError(.fileWriteUnknown) }
+            guard FileText.writeNew(spare + "/" + Self.marker, Self.markerText, mode: 0o644) == 0 else { dropSpare(); return false }
             for p in paths where Self.isPlain(p) { try Self.makeFolders(above: p, in: spare, made: &made) }
+            return true
         } catch {
             dropSpare()
             return false
         }
-        return true
     }
 
     /// Links the staging folder's files `paths` into the spare `startSpare` made (see there).

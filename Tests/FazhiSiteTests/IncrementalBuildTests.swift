@@ -271,7 +271,9 @@ import Glibc
         let out = OutputTree(site.output)
         // The first (clean) build leaves a spare too: the site's files under a marker of its own.
         #expect(Self.differences(out.spare, site.output).isEmpty)
-        for f in site.files() where f != OutputTree.marker { #expect(Self.inode(out.spare + "/" + f) == Self.inode(site.output + "/" + f), "\(f) is not shared with the spare") }
+        for f in site.files() where f != OutputTree.marker {
+            #expect(Self.inode(out.spare + "/" + f) == Self.inode(site.output + "/" + f), "\(f) is not shared with the spare")
+        }
         #expect(Self.inode(out.spare + "/" + OutputTree.marker) != Self.inode(site.output + "/" + OutputTree.marker))
         let original = try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
         // Four edits: each starts from the spare, the first from the one the clean build made, the later ones
