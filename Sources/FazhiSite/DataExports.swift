@@ -56,17 +56,73 @@ public struct DataExports: Sendable {
     }
 
     /// Every indicator value of every report (not only the ones chosen for comparisons), by report id then
-    /// catalog order, written into `sink` as it is made. A row is a report's fields (0–4), its indicator's (5–7)
-    /// and the value's (8–11); each report's and each indicator's fields are encoded once, not once per row (the
-    /// export has ~18 rows a report).
-    ///
-    /// A report's rows depend on nothing but its Markdown file and the build's settings, config and catalog
-    /// (which the build cache checks before it hands over `memory`): an unchanged report's rows are copied from
-    /// the previous build's file (`path`) where its layout says they are, instead of being encoded again; the
-    /// rows of reports that stood together there are copied at once, with the separators between them.
+    /// catalog order, written into `sink` as it is made (`exportByReport`). A row is a report's fields (0–4), its
+    /// indicator's (5–7) and the value's (8–11); each report's and each indicator's fields are encoded once, not
+    /// once per row (the export has ~18 rows a report).
     func indicatorExport(_ format: ExportFormat, path: String, into sink: FileSink) {
         let m = model
         let encoder = ExportEncoder(format: format, columns: Self.indicatorColumns)
+        // Catalog order of each indicator, and its fields encoded.
+        var order: [String: Int] = [:]
+        var indicatorFields: [[UInt8]] = [] // by catalog order
+        for (i, d) in m.catalog.indicators.enumerated() {
+            indicatorFields.append(encoder.encode([d.theme, d.id, d.name], from: 5))
+            if order[d.id] == nil { order[d.id] = i }
+        }
+        exportByReport(encoder, path: path, into: sink) { i, firstRow, out in
+            let r = m.reports[i]
+            // The values' positions, in catalog order (each value's order looked up once, not per comparison).
+            let all = r.meta.indicators
+            var keyed: [(order: Int, at: Int)] = []
+            for k in all.indices where all[k].value.isFinite { keyed.append((order[all[k].indicator] ?? Int.max, k)) }
+            keyed.sort { a, b in
+                if a.order != b.order { return a.order < b.order }
+                let x = all[a.at].indicator, y = all[b.at].indicator
+                return x != y ? x < y : a.at < b.at
+            }
+            if keyed.isEmpty { return 0 }
+            let reportFields = encoder.encode([r.id, r.adcode, r.meta.locality, r.meta.province, r.year.map(String.init) ?? ""], from: 0)
+            // The report page's address, made once per report (as `sourceURL` makes it).
+            let page = m.reportURL(r.id)
+            for (k, (o, at)) in keyed.enumerated() {
+                let v = all[at]
+                encoder.beginRow(firstRow + k, into: &out)
+                out += reportFields
+                if o < indicatorFields.count { out += indicatorFields[o] } else { out += encoder.encode(["", v.indicator, ""], from: 5) }
+                encoder.append(NumberFormat.plain(v.value), column: 8, into: &out)
+                encoder.append(v.unit, column: 9, into: &out)
+                encoder.append(v.qualifier.rawValue, column: 10, into: &out)
+                encoder.append(r.linkedAnchors.contains(v.anchor) ? page + "#" + v.anchor : page, column: 11, into: &out)
+                encoder.endRow(into: &out)
+            }
+            return keyed.count
+        }
+    }
+
+    /// Each report's row, written into `sink` as it is made (`exportByReport`).
+    func reportExport(_ format: ExportFormat, path: String, into sink: FileSink) {
+        let m = model
+        let encoder = ExportEncoder(format: format, columns: Self.reportColumns)
+        exportByReport(encoder, path: path, into: sink) { i, firstRow, out in
+            let f = m.reports[i].meta
+            encoder.beginRow(firstRow, into: &out)
+            encoder.append([f.id, f.title, f.year.map(String.init) ?? "", f.locality, f.prefecture, f.province, f.adcode,
+                            f.level?.rawValue ?? "", f.kind?.rawValue ?? "", f.published, f.publisher, m.reportURL(f.id)],
+                           from: 0, into: &out)
+            encoder.endRow(into: &out)
+            return 1
+        }
+    }
+
+    /// An export whose rows come report by report, in model order: `rows` appends report `i`'s rows to `out`
+    /// (numbered from `firstRow`) and says how many. Written into `sink` as it is made, a mebibyte at a time.
+    ///
+    /// A report's rows depend on nothing but its Markdown file and the build's settings, config and catalog
+    /// (which the build cache checks before it hands over `memory`): an unchanged report's rows are copied from
+    /// the previous build's file (`path`) where its layout says they are, instead of being made again; the rows
+    /// of reports that stood together there are copied at once, with the separators between them.
+    private func exportByReport(_ encoder: ExportEncoder, path: String, into sink: FileSink,
+                                rows: (_ report: Int, _ firstRow: Int, _ out: inout [UInt8]) -> Int) {
         // What is made but not yet in `sink`: `out`, then the span `copying` of the previous file.
         var out = encoder.header()
         out.reserveCapacity(FileSink.chunk + 65536)
@@ -82,87 +138,46 @@ public struct DataExports: Sendable {
         var blocks: [ContentHash.Digest: ExportLayout.Block] = [:]
         // A block holds its rows without the separator before its first one.
         let separator = encoder.rowSeparator.count
-        // Catalog order of each indicator, and its fields encoded.
-        var order: [String: Int] = [:]
-        var indicatorFields: [[UInt8]] = [] // by catalog order
-        for (i, d) in m.catalog.indicators.enumerated() {
-            indicatorFields.append(encoder.encode([d.theme, d.id, d.name], from: 5))
-            if order[d.id] == nil { order[d.id] = i }
-        }
-        var rows = 0
-        for (i, r) in m.reports.enumerated() {
+        var count = 0
+        for i in model.reports.indices {
             if let previous, let b = previous.layout.blocks[reportKeys[i]] {
-                if let span = copying, rows > 0, span.upperBound + separator == b.start {
+                if let span = copying, count > 0, span.upperBound + separator == b.start {
                     // Next to the previous copied block there, separator included.
                     copying = span.lowerBound..<b.end
                     blocks[reportKeys[i]] = .init(start: position - (b.end - b.start), end: position, rows: b.rows)
                 } else {
                     putCopied()
-                    if rows > 0 { encoder.separateRows(into: &out) }
+                    if count > 0 { encoder.separateRows(into: &out) }
                     let start = position
                     copying = b.start..<b.end
                     blocks[reportKeys[i]] = .init(start: start, end: position, rows: b.rows)
                 }
-                rows += b.rows
+                count += b.rows
                 continue
             }
-            // The values' positions, in catalog order (each value's order looked up once, not per comparison).
-            let all = r.meta.indicators
-            var keyed: [(order: Int, at: Int)] = []
-            for k in all.indices where all[k].value.isFinite { keyed.append((order[all[k].indicator] ?? Int.max, k)) }
-            keyed.sort { a, b in
-                if a.order != b.order { return a.order < b.order }
-                let x = all[a.at].indicator, y = all[b.at].indicator
-                return x != y ? x < y : a.at < b.at
-            }
-            if keyed.isEmpty { continue }
+            // (A report without rows ends a copied span early: the same bytes, in two copies.)
             putCopied()
-            let reportFields = encoder.encode([r.id, r.adcode, r.meta.locality, r.meta.province, r.year.map(String.init) ?? ""], from: 0)
-            // The report page's address, made once per report (as `sourceURL` makes it).
-            let page = m.reportURL(r.id)
-            let start = position + (rows > 0 ? separator : 0)
-            for (o, at) in keyed {
-                let v = all[at]
-                encoder.beginRow(rows, into: &out)
-                out += reportFields
-                if o < indicatorFields.count { out += indicatorFields[o] } else { out += encoder.encode(["", v.indicator, ""], from: 5) }
-                encoder.append(NumberFormat.plain(v.value), column: 8, into: &out)
-                encoder.append(v.unit, column: 9, into: &out)
-                encoder.append(v.qualifier.rawValue, column: 10, into: &out)
-                encoder.append(r.linkedAnchors.contains(v.anchor) ? page + "#" + v.anchor : page, column: 11, into: &out)
-                encoder.endRow(into: &out)
-                rows += 1
-            }
-            if !reportKeys.isEmpty { blocks[reportKeys[i]] = .init(start: start, end: position, rows: keyed.count) }
+            let start = position + (count > 0 ? separator : 0)
+            let made = rows(i, count, &out)
+            if made == 0 { continue }
+            count += made
+            if !reportKeys.isEmpty { blocks[reportKeys[i]] = .init(start: start, end: position, rows: made) }
             if out.count >= FileSink.chunk { sink.take(&out) }
         }
         putCopied()
-        encoder.footer(rows: rows, into: &out)
+        encoder.footer(rows: count, into: &out)
         sink.take(&out)
         if !reportKeys.isEmpty { memory.made(path, ExportLayout(size: Int64(sink.count), blocks: blocks)) }
     }
 
-    /// Each report's row.
-    func reportExport(_ format: ExportFormat) -> [UInt8] {
-        let encoder = ExportEncoder(format: format, columns: Self.reportColumns)
-        var out = encoder.header()
-        for (k, r) in model.reports.enumerated() {
-            let f = r.meta
-            encoder.beginRow(k, into: &out)
-            encoder.append([f.id, f.title, f.year.map(String.init) ?? "", f.locality, f.prefecture, f.province, f.adcode,
-                            f.level?.rawValue ?? "", f.kind?.rawValue ?? "", f.published, f.publisher, model.reportURL(f.id)],
-                           from: 0, into: &out)
-            encoder.endRow(into: &out)
-        }
-        encoder.footer(rows: model.reports.count, into: &out)
-        return out
-    }
-
-    public func reportsCSV() -> [UInt8] { reportExport(.csv) }
-    public func reportsJSON() -> [UInt8] { reportExport(.json) }
+    public func reportsCSV(into sink: FileSink) { reportExport(.csv, path: Self.reportsCSVPath, into: sink) }
+    public func reportsJSON(into sink: FileSink) { reportExport(.json, path: Self.reportsJSONPath, into: sink) }
     public func indicatorsCSV(into sink: FileSink) { indicatorExport(.csv, path: Self.indicatorsCSVPath, into: sink) }
     public func indicatorsJSON(into sink: FileSink) { indicatorExport(.json, path: Self.indicatorsJSONPath, into: sink) }
+    public static let reportsCSVPath = "data/reports.csv", reportsJSONPath = "data/reports.json"
     public static let indicatorsCSVPath = "data/indicators.csv", indicatorsJSONPath = "data/indicators.json"
+    /// The exports whose rows the next build may copy (their layouts are kept in the build cache).
+    public static let copyablePaths = [reportsCSVPath, reportsJSONPath, indicatorsCSVPath, indicatorsJSONPath]
 }
 
 public enum ExportFormat: Sendable { case csv, json }

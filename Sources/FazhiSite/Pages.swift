@@ -87,8 +87,8 @@ public struct SitePages: Sendable {
         jobs.append(PageJob(path: "data/index.html") { self.dataPage() })
         jobs.append(PageJob(path: "404.html") { self.notFound() })
         let exports = self.exports
-        jobs.append(PageJob(path: "data/reports.csv") { exports.reportsCSV() })
-        jobs.append(PageJob(path: "data/reports.json") { exports.reportsJSON() })
+        jobs.append(PageJob(path: DataExports.reportsCSVPath, stream: exports.reportsCSV(into:)))
+        jobs.append(PageJob(path: DataExports.reportsJSONPath, stream: exports.reportsJSON(into:)))
         jobs.append(PageJob(path: DataExports.indicatorsCSVPath, stream: exports.indicatorsCSV(into:)))
         jobs.append(PageJob(path: DataExports.indicatorsJSONPath, stream: exports.indicatorsJSON(into:)))
         let feeds = Feeds(model: m)

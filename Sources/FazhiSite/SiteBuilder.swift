@@ -452,7 +452,7 @@ public struct SiteBuilder {
         cache.problems = summary.problems
         // The exports' layouts, with the stamps their files have in the site now: made by this build, or kept
         // with a file that was not made again.
-        for path in [DataExports.indicatorsCSVPath, DataExports.indicatorsJSONPath] {
+        for path in DataExports.copyablePaths {
             if let made = exportMemory.layout(path) {
                 cache.exportLayouts[path] = made.stamped(out.output + "/" + path)
             } else if produced[path] != nil, produced[path] == old?.outputs[path] {

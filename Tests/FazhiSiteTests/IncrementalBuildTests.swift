@@ -156,24 +156,27 @@ import Glibc
         let site = try FixtureSite(); defer { site.remove() }
         let layout = ProjectLayout(content: site.content, templates: FixtureSite.templates, output: site.output)
         _ = try pagesOnly(layout).build()
-        let json = site.output + "/" + DataExports.indicatorsJSONPath
-        let row = "\"report_id\": \"120116-2024\""
-        // Changes a row of a report that stays unchanged, in place and at the same size; `keepTime` puts the
-        // file's modification time back.
+        // Changes a row of a report that stays unchanged, in place and at the same size (the last letter of a
+        // field: `exact` in the indicators, the kind `government` in the reports, becomes upper case); `keepTime`
+        // puts the file's modification time back.
         func tamper(keepTime: Bool) throws {
-            let text = try String(contentsOfFile: json, encoding: .utf8)
-            let at = try #require(text.range(of: row))
-            let qualifier = try #require(text.range(of: "\"qualifier\": \"exact\"", range: at.upperBound..<text.endIndex))
-            let offset = text.utf8.distance(from: text.startIndex, to: qualifier.upperBound) - 2
-            var st = stat()
-            #expect(stat(json, &st) == 0)
-            let fd = open(json, O_WRONLY)
-            #expect(fd >= 0)
-            #expect(pwrite(fd, "T", 1, off_t(offset)) == 1)
-            close(fd)
-            if keepTime {
-                var times = [st.st_atim, st.st_mtim]
-                #expect(utimensat(AT_FDCWD, json, &times, 0) == 0)
+            for (path, row, field) in [(DataExports.indicatorsJSONPath, "\"report_id\": \"120116-2024\"", "\"qualifier\": \"exact\""),
+                                       (DataExports.reportsJSONPath, "\"id\": \"120116-2024\"", "\"kind\": \"government\"")] {
+                let file = site.output + "/" + path
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                let at = try #require(text.range(of: row))
+                let value = try #require(text.range(of: field, range: at.upperBound..<text.endIndex))
+                let offset = text.utf8.distance(from: text.startIndex, to: value.upperBound) - 2
+                var st = stat()
+                #expect(stat(file, &st) == 0)
+                let fd = open(file, O_WRONLY)
+                #expect(fd >= 0)
+                #expect(pwrite(fd, "T", 1, off_t(offset)) == 1)
+                close(fd)
+                if keepTime {
+                    var times = [st.st_atim, st.st_mtim]
+                    #expect(utimensat(AT_FDCWD, file, &times, 0) == 0)
+                }
             }
         }
         var title = "武冈市2023年法治政府建设工作报告"
@@ -186,11 +189,13 @@ import Glibc
         _ = try pagesOnly(layout).build()
         // Copied as it was: the rows were not encoded again.
         #expect(site.read(DataExports.indicatorsJSONPath).contains("\"qualifier\": \"exacT\""))
+        #expect(site.read(DataExports.reportsJSONPath).contains("\"kind\": \"governmenT\""))
         // A file touched since it was written is not copied from.
         try tamper(keepTime: false)
         try editTitle("武冈市报告（二）")
         try buildAndCompare(site, templates: FixtureSite.templates, step: "export-touched")
         #expect(!site.read(DataExports.indicatorsJSONPath).contains("exacT"))
+        #expect(!site.read(DataExports.reportsJSONPath).contains("governmenT"))
         // Nor when the catalog changed (every row may differ).
         try tamper(keepTime: true)
         try edit(site.content + "/catalog.yaml") { $0 + "\n# edited\n" }
