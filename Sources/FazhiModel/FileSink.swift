@@ -50,3 +50,56 @@ public final class FileSink {
     /// The bytes taken, for a memory sink (empty for a file).
     public var bytes: [UInt8] { memory }
 }
+
+/// Bytes made in memory and ranges of one open file (`source`), handed to a sink in the order they come, ranges
+/// that follow each other in the source copied in one call (`FileSink.copy`): a file made again from the previous
+/// one where its parts did not change (the exports, the build cache). The maker appends to `bytes` only after
+/// `endCopy()`, so that `bytes` always come before the range being gathered, and calls `finish()` last.
+public struct SpliceWriter {
+    public let sink: FileSink
+    let source: Int32?
+    /// Made, not yet handed over.
+    public var bytes: [UInt8]
+    /// The range of `source` being gathered, after `bytes`.
+    private var copying: Range<Int>?
+
+    public init(into sink: FileSink, copyingFrom source: Int32?, bytes: [UInt8] = []) {
+        self.sink = sink; self.source = source; self.bytes = bytes
+    }
+
+    /// Where the next byte lands: the sink's offset after what it has been given and what is pending.
+    public var position: Int { sink.count + bytes.count + (copying?.count ?? 0) }
+
+    /// The end, in the source, of the range being gathered (nil when bytes come last).
+    public var copyEnd: Int? { copying?.upperBound }
+
+    /// Copies `range` of the source next; joined to the range before it when they touch.
+    public mutating func copy(_ range: Range<Int>) {
+        precondition(source != nil, "a SpliceWriter without a source has nothing to copy")
+        if let c = copying, c.upperBound == range.lowerBound {
+            copying = c.lowerBound..<range.upperBound
+            return
+        }
+        endCopy()
+        copying = range
+    }
+
+    /// Hands over the bytes and the range gathered so far (before more bytes are appended).
+    public mutating func endCopy() {
+        guard let c = copying, let source else { return }
+        sink.take(&bytes)
+        sink.copy(from: source, offset: c.lowerBound, length: c.count)
+        copying = nil
+    }
+
+    /// Hands the bytes over once they have grown to `FileSink.chunk` (while no range is pending).
+    public mutating func handOverIfFull() {
+        if copying == nil, bytes.count >= FileSink.chunk { sink.take(&bytes) }
+    }
+
+    /// Hands over everything still pending.
+    public mutating func finish() {
+        endCopy()
+        sink.take(&bytes)
+    }
+}

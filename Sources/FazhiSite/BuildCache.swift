@@ -172,25 +172,18 @@ struct BuildCache {
             switch record { case .bytes(let b), .kept(let b): total + b.count }
         }))
         w.int(Int64(records.count))
-        var run: Range<Int>?
-        func copyRun() {
-            guard let r = run, let source else { return }
-            sink.take(&w.bytes)
-            sink.copy(from: source.fd, offset: r.lowerBound, length: r.count)
-            run = nil
-        }
+        var out = SpliceWriter(into: sink, copyingFrom: source?.fd, bytes: w.bytes)
         for record in records {
             switch record {
             case .kept(let b) where source != nil:
-                if let r = run, r.upperBound == b.startIndex { run = r.lowerBound..<b.endIndex } else { copyRun(); run = b.indices }
+                out.copy(b.indices)
             case .kept(let b), .bytes(let b):
-                copyRun()
-                w.bytes += b
-                if w.bytes.count >= FileSink.chunk { sink.take(&w.bytes) }
+                out.endCopy()
+                out.bytes += b
+                out.handOverIfFull()
             }
         }
-        copyRun()
-        sink.take(&w.bytes)
+        out.finish()
     }
 
     /// Everything after the entries.

@@ -123,50 +123,39 @@ public struct DataExports: Sendable {
     /// of reports that stood together there are copied at once, with the separators between them.
     private func exportByReport(_ encoder: ExportEncoder, path: String, into sink: FileSink,
                                 rows: (_ report: Int, _ firstRow: Int, _ out: inout [UInt8]) -> Int) {
-        // What is made but not yet in `sink`: `out`, then the span `copying` of the previous file.
-        var out = encoder.header()
-        out.reserveCapacity(FileSink.chunk + 65536)
-        var copying: Range<Int>?
         let previous = reportKeys.isEmpty ? nil : memory.previousFile(path)
-        func putCopied() {
-            guard let previous, let span = copying else { return }
-            sink.take(&out)
-            sink.copy(from: previous.file.fd, offset: span.lowerBound, length: span.count)
-            copying = nil
-        }
-        var position: Int { sink.count + out.count + (copying?.count ?? 0) }
+        var out = SpliceWriter(into: sink, copyingFrom: previous?.file.fd, bytes: encoder.header())
+        out.bytes.reserveCapacity(FileSink.chunk + 65536)
         var blocks: [ContentHash.Digest: ExportLayout.Block] = [:]
         // A block holds its rows without the separator before its first one.
         let separator = encoder.rowSeparator.count
         var count = 0
         for i in model.reports.indices {
             if let previous, let b = previous.layout.blocks[reportKeys[i]] {
-                if let span = copying, count > 0, span.upperBound + separator == b.start {
-                    // Next to the previous copied block there, separator included.
-                    copying = span.lowerBound..<b.end
-                    blocks[reportKeys[i]] = .init(start: position - (b.end - b.start), end: position, rows: b.rows)
+                if let end = out.copyEnd, count > 0, end + separator == b.start {
+                    // Next to the previous copied block there: copied with the separator between them.
+                    out.copy(end..<b.end)
                 } else {
-                    putCopied()
-                    if count > 0 { encoder.separateRows(into: &out) }
-                    let start = position
-                    copying = b.start..<b.end
-                    blocks[reportKeys[i]] = .init(start: start, end: position, rows: b.rows)
+                    out.endCopy()
+                    if count > 0 { encoder.separateRows(into: &out.bytes) }
+                    out.copy(b.start..<b.end)
                 }
+                blocks[reportKeys[i]] = .init(start: out.position - (b.end - b.start), end: out.position, rows: b.rows)
                 count += b.rows
                 continue
             }
             // (A report without rows ends a copied span early: the same bytes, in two copies.)
-            putCopied()
-            let start = position + (count > 0 ? separator : 0)
-            let made = rows(i, count, &out)
+            out.endCopy()
+            let start = out.position + (count > 0 ? separator : 0)
+            let made = rows(i, count, &out.bytes)
             if made == 0 { continue }
             count += made
-            if !reportKeys.isEmpty { blocks[reportKeys[i]] = .init(start: start, end: position, rows: made) }
-            if out.count >= FileSink.chunk { sink.take(&out) }
+            if !reportKeys.isEmpty { blocks[reportKeys[i]] = .init(start: start, end: out.position, rows: made) }
+            out.handOverIfFull()
         }
-        putCopied()
-        encoder.footer(rows: count, into: &out)
-        sink.take(&out)
+        out.endCopy()
+        encoder.footer(rows: count, into: &out.bytes)
+        out.finish()
         if !reportKeys.isEmpty { memory.made(path, ExportLayout(size: Int64(sink.count), blocks: blocks)) }
     }
 

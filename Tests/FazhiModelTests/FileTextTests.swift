@@ -27,6 +27,31 @@ import Testing
 
     /// A sink takes bytes and ranges of another file, in order, into a file or into memory; a range goes
     /// through the kernel into a file and, where the kernel declines (a pipe), through a buffer.
+    /// A splice writer hands bytes and ranges over in order, touching ranges as one, and knows where the next
+    /// byte lands.
+    @Test func aSpliceWriterKeepsBytesAndRangesInOrder() throws {
+        let dir = "/tmp/fazhi-splice-\(getpid())"
+        mkdir(dir, 0o755)
+        defer { unlink(dir + "/source"); rmdir(dir) }
+        let source = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 7) }
+        #expect(FileText.writeNew(dir + "/source", source) == 0)
+        let file = try #require(FileText.OpenFile(dir + "/source"))
+        let sink = FileSink()
+        var out = SpliceWriter(into: sink, copyingFrom: file.fd, bytes: Array("head".utf8))
+        var expected = Array("head".utf8)
+        out.copy(100..<200); out.copy(200..<350)       // touching: one range
+        #expect(out.copyEnd == 350 && out.position == 4 + 250)
+        expected += source[100..<350]
+        out.copy(1000..<1010); expected += source[1000..<1010]
+        out.endCopy()
+        #expect(out.copyEnd == nil)
+        out.bytes += [9, 9]; expected += [9, 9]
+        out.copy(50_000..<100_000); expected += source[50_000..<100_000]
+        #expect(out.position == expected.count)
+        out.finish()
+        #expect(sink.bytes == expected && sink.count == expected.count && sink.failure == 0)
+    }
+
     @Test func aSinkTakesBytesAndRangesOfAnotherFileInOrder() throws {
         let dir = "/tmp/fazhi-sink-\(getpid())"
         mkdir(dir, 0o755)
