@@ -148,8 +148,9 @@ extension SitePages {
         var groups: [[String: Any]] = []
         for g in reviewGroups() {
             let counts = g.reports.map(problemCount).filter { $0 > 0 }
-            total += counts.reduce(0, +); reports += counts.count
-            groups.append(["label": g.label, "href": base.url("review/\(g.key)/"), "items": counts.reduce(0, +),
+            let items = counts.reduce(0, +)
+            total += items; reports += counts.count
+            groups.append(["label": g.label, "href": base.url("review/\(g.key)/"), "items": items,
                            "reports": counts.count, "has_items": !counts.isEmpty])
         }
         let ctx: [String: Any] = ["groups": groups, "total": total, "report_count": reports, "has_reports": reports > 0]
