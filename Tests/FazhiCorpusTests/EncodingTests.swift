@@ -69,6 +69,27 @@ let traditional = "天門市2024年法治政府建設情況報告\n一、2024年
         #expect(d.text == "法治政府2024年法治政府建设情况报告")
     }
 
+    /// A whole GB18030 reading scoring at least `clearlyRight` is taken without the Big5 one (`decode`); the bar
+    /// must sit far from both sides: right readings of the seed reports score well above it, wrong readings (the
+    /// seeds' GB18030 bytes read as Big5, Big5 bytes read as GB18030) far below.
+    @Test func aClearGB18030ReadingIsTakenAndWrongReadingsScoreFarBelowTheBar() throws {
+        var checked = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: seedsDir).sorted() {
+            let text = String(decoding: try #require(FileManager.default.contents(atPath: seedsDir + "/" + name)), as: UTF8.self)
+            let bytes = [UInt8](try #require(text.data(using: gb18030)))
+            let d = try TextDecoder.decode(bytes)
+            #expect(d.encoding == .gb18030 && d.text == text && d.replaced == 0, "\(name)")
+            #expect(TextDecoder.score(d.text, replaced: 0) >= 1.5 * TextDecoder.clearlyRight, "\(name)")
+            let asBig5 = TextDecoder.dbcs(bytes, .big5)
+            #expect(TextDecoder.score(asBig5.text, replaced: asBig5.replaced) < TextDecoder.clearlyRight / 4, "\(name)")
+            checked += 1
+        }
+        #expect(checked >= 5)
+        let big5Bytes = [UInt8](try #require(traditional.data(using: big5)))
+        let asGB = TextDecoder.dbcs(big5Bytes, .gb18030)
+        #expect(TextDecoder.score(asGB.text, replaced: asGB.replaced) < TextDecoder.clearlyRight / 4)
+    }
+
     @Test func big5Traditional() throws {
         let bytes = [UInt8](try #require(traditional.data(using: big5), "Big5 must be available in this Foundation"))
         #expect(String(validating: bytes, as: UTF8.self) == nil)
@@ -176,14 +197,14 @@ let traditional = "天門市2024年法治政府建設情況報告\n一、2024年
 
 @Suite struct NormalizationTests {
     @Test func fullWidthDigitsAndPercent() {
-        let (t, _) = TextNormalizer.normalize("办理案件１２３件,占比９６．９％,全年百分之百完成。（一）加强领导：\u{3000}好")
+        let (t, _, _) = TextNormalizer.normalize("办理案件１２３件,占比９６．９％,全年百分之百完成。（一）加强领导：\u{3000}好")
         #expect(t == "办理案件123件,占比96.9%,全年百分之百完成。（一）加强领导： 好")
         #expect(TextNormalizer.normalize("100﹪").text == "100%")
         #expect(TextNormalizer.normalize("％的").text == "％的")
     }
 
     @Test func controlAndPrivateUseCharactersGo() {
-        let (t, removed) = TextNormalizer.normalize("法\u{0}治\u{E001}政\u{200B}府\r\n建设\r完")
+        let (t, removed, _) = TextNormalizer.normalize("法\u{0}治\u{E001}政\u{200B}府\r\n建设\r完")
         #expect(t == "法治政府\n建设\n完")
         #expect(removed == 2)
     }

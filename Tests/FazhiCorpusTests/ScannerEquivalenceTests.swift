@@ -186,4 +186,65 @@ import Testing
             if Self.matches(TextNormalizer.watermark.re, line) { #expect(TextNormalizer.mayHaveURL(line), "\(line.debugDescription)") }
         }
     }
+
+    /// `TextNormalizer.normalize` as it was written first, scalar by scalar: the specification of the byte version.
+    static func normalizeByScalars(_ text: String) -> (text: String, removed: Int) {
+        var out = String.UnicodeScalarView()
+        var removed = 0
+        let scalars = Array(text.unicodeScalars)
+        func lastIsDigit() -> Bool { out.last.map { (0x30...0x39).contains($0.value) } ?? false }
+        var i = 0
+        while i < scalars.count {
+            let s = scalars[i]
+            let v = s.value
+            switch v {
+            case 0x0D:
+                out.append("\n")
+                if i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1 }
+            case 0x0A: out.append(s)
+            case 0x09, 0x0B, 0x0C, 0x3000, 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x1680: out.append(" ")
+            case 0x200B...0x200D, 0x2060, 0xFEFF, 0x00AD: break
+            case 0x00...0x1F, 0x7F, 0x80...0x9F: removed += 1
+            case 0xE000...0xF8FF: removed += 1
+            case 0x2028, 0x2029: out.append("\n")
+            case 0xFF10...0xFF19: out.append(Unicode.Scalar(v - 0xFF10 + 0x30)!)
+            case 0xFF21...0xFF3A, 0xFF41...0xFF5A: out.append(Unicode.Scalar(v - 0xFEE0)!)
+            case 0xFF05, 0xFE6A: out.append(lastIsDigit() ? "%" : s)
+            case 0xFF0E:
+                let nextIsDigit = i + 1 < scalars.count && ((0x30...0x39).contains(scalars[i + 1].value) || (0xFF10...0xFF19).contains(scalars[i + 1].value))
+                out.append(lastIsDigit() && nextIsDigit ? "." : s)
+            default: out.append(s)
+            }
+            i += 1
+        }
+        return (String(out), removed)
+    }
+
+    /// The byte-level normalizer agrees with the scalar one on the seeds, on generated lines, and on texts made of
+    /// every character it changes, next to digits, ideographs and each other.
+    @Test func normalizeAgreesWithItsScalarVersion() {
+        let special = ["\r", "\r\n", "\n", "\t", "\u{0B}", "\u{0C}", "\u{3000}", "\u{A0}", "\u{2003}", "\u{202F}", "\u{205F}", "\u{1680}",
+                       "\u{200B}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{AD}", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "\u{E000}",
+                       "\u{F8FF}", "\u{2028}", "\u{2029}", "０", "９", "Ａ", "ｚ", "％", "﹪", "．", "1", "9", "a", "法", "，", "。", "é", "e\u{301}",
+                       "\u{A1}", "\u{2027}", "\u{E1}", "\u{1F600}", "\u{20000}", "\u{FF5B}", "\u{FF0F}", "\u{3001}", " "]
+        var texts: [String] = Self.allLines.prefix(3000).map { $0 }
+        var state: UInt64 = 7
+        for _ in 0..<4000 {
+            var t = ""
+            for _ in 0..<12 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                t += special[Int((state >> 33) % UInt64(special.count))]
+            }
+            texts.append(t)
+        }
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: seedsDir)) ?? []).sorted() {
+            if let data = FileManager.default.contents(atPath: seedsDir + "/" + name) { texts.append(String(decoding: data, as: UTF8.self)) }
+        }
+        for text in texts + ["", "１２．５％", "12．５﹪", "\u{200B}％", "1\u{200B}％", "1\u{200B}．2", "．", "1．", "\r", "\r\r\n"] {
+            let fast = TextNormalizer.normalize(text)
+            let reference = Self.normalizeByScalars(text)
+            #expect(fast.text == reference.text && fast.removed == reference.removed, "\(text.debugDescription)")
+            #expect(fast.scalars == reference.text.unicodeScalars.count, "\(text.debugDescription)")
+        }
+    }
 }
