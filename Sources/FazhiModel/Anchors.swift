@@ -59,12 +59,11 @@ public enum Anchors {
         var found: [Found] = []
         var line = 1
         var i = 0
+        var run = 0 // the first byte not yet copied: text between markers is copied a run at a time
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\n") { line += 1 }
-            if b == UInt8(ascii: "\\"), i + 1 < bytes.count {
-                out.append(b); out.append(bytes[i + 1]); i += 2; continue
-            }
+            if b == UInt8(ascii: "\\"), i + 1 < bytes.count { i += 2; continue }
             if b == UInt8(ascii: "{"), i + 2 < bytes.count, bytes[i + 1] == UInt8(ascii: "#") {
                 var j = i + 2
                 while j < bytes.count, j - i < 70, bytes[j] != UInt8(ascii: "}"), bytes[j] != UInt8(ascii: "\n") { j += 1 }
@@ -72,15 +71,17 @@ public enum Anchors {
                     let id = String(decoding: bytes[(i + 2)..<j], as: UTF8.self)
                     if isValidID(Substring(id)) {
                         found.append(Found(id: id, line: line))
+                        out.append(contentsOf: bytes[run..<i])
                         out.append(contentsOf: replacement(id).utf8)
                         i = j + 1
+                        run = i
                         continue
                     }
                 }
             }
-            out.append(b)
             i += 1
         }
+        out.append(contentsOf: bytes[run...])
         return (String(decoding: out, as: UTF8.self), found)
     }
 }

@@ -74,17 +74,45 @@ public struct HTMLBytes: Sendable {
 struct TemplateRenderer {
     let templates: [String: PageTemplate]
 
+    /// A context on the stack, its kind found once when it is pushed: names are looked up in every context of
+    /// the stack, and finding the kind of an `Any` again for each (a dynamic cast) cost more than the lookups.
+    enum Frame {
+        case dictionary([String: Any])
+        case strings([String: String])
+        case value(Any)
+
+        init(_ v: Any) {
+            if let d = v as? [String: Any] { self = .dictionary(d) } else if let d = v as? [String: String] { self = .strings(d) } else { self = .value(v) }
+        }
+
+        func child(_ name: String) -> Any? {
+            switch self {
+            case .dictionary(let d): d[name]
+            case .strings(let d): d[name]
+            case .value: nil
+            }
+        }
+
+        var value: Any {
+            switch self {
+            case .dictionary(let d): d
+            case .strings(let d): d
+            case .value(let v): v
+            }
+        }
+    }
+
     func render(_ template: PageTemplate, _ context: [String: Any]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(32 * 1024)
-        var stack: [Any] = [context]
+        var stack: [Frame] = [.dictionary(context)]
         render(template.nodes, &stack, &out, indentation: nil)
         return out
     }
 
     /// Renders `nodes`. Inside an indented partial, a node whose output starts a line (in this call's output)
     /// is indented first.
-    private func render(_ nodes: [PageTemplate.Node], _ stack: inout [Any], _ out: inout [UInt8], indentation: [UInt8]?) {
+    private func render(_ nodes: [PageTemplate.Node], _ stack: inout [Frame], _ out: inout [UInt8], indentation: [UInt8]?) {
         guard let indentation, !indentation.isEmpty else {
             for node in nodes { render(node, &stack, &out, indentation: indentation) }
             return
@@ -98,7 +126,7 @@ struct TemplateRenderer {
         }
     }
 
-    private func render(_ node: PageTemplate.Node, _ stack: inout [Any], _ out: inout [UInt8], indentation: [UInt8]?) {
+    private func render(_ node: PageTemplate.Node, _ stack: inout [Frame], _ out: inout [UInt8], indentation: [UInt8]?) {
         switch node {
         case .text(let bytes):
             out.append(contentsOf: bytes)
@@ -115,20 +143,20 @@ struct TemplateRenderer {
             case nil: return
             case let list as [[String: Any]]:
                 for item in list {
-                    stack.append(item)
+                    stack.append(.dictionary(item))
                     render(body, &stack, &out, indentation: indentation)
                     stack.removeLast()
                 }
             case let list as [Any]:
                 for item in list {
-                    stack.append(item)
+                    stack.append(Frame(item))
                     render(body, &stack, &out, indentation: indentation)
                     stack.removeLast()
                 }
             case let flag as Bool:
                 if flag { render(body, &stack, &out, indentation: indentation) }
             case let value?:
-                stack.append(value)
+                stack.append(Frame(value))
                 render(body, &stack, &out, indentation: indentation)
                 stack.removeLast()
             }
@@ -150,27 +178,23 @@ struct TemplateRenderer {
         }
     }
 
-    private static func lookup(_ name: PageTemplate.Name, _ stack: [Any]) -> Any? {
-        guard let first = name.parts.first else { return stack.last }
+    private static func lookup(_ name: PageTemplate.Name, _ stack: [Frame]) -> Any? {
+        guard let first = name.parts.first else { return stack.last?.value }
         var found: Any?
         if name.anchored {
-            found = stack.last.flatMap { child(first, of: $0) }
+            found = stack.last?.child(first)
         } else {
-            for context in stack.reversed() {
-                if let v = child(first, of: context) { found = v; break }
+            var k = stack.count - 1
+            while k >= 0 {
+                if let v = stack[k].child(first) { found = v; break }
+                k -= 1
             }
         }
         for part in name.parts.dropFirst() {
             guard let v = found else { return nil }
-            found = child(part, of: v)
+            found = Frame(v).child(part)
         }
         return found
-    }
-
-    private static func child(_ name: String, of value: Any) -> Any? {
-        if let d = value as? [String: Any] { return d[name] }
-        if let d = value as? [String: String] { return d[name] }
-        return nil
     }
 
     private static func append(_ v: Any, escaped: Bool, to out: inout [UInt8]) {
