@@ -1,4 +1,9 @@
 import FazhiModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Escaping for every output format the site writes. Everything user-supplied passes through one of these.
 public enum Escape {
@@ -12,6 +17,16 @@ public enum Escape {
         out.reserveCapacity(s.utf8.count + 16)
         appendHTML(s, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether two strings have the same UTF-8 bytes. What a table leaves out when it repeats the cell's text (a
+    /// tooltip, a sort key) is decided on bytes: `==` compares Chinese text by canonical equivalence, a slower
+    /// path that was a tenth of a table's time.
+    @inline(__always)
+    public static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
     }
 
     /// `html(s)`, appended to `out` as UTF-8 bytes (how templates write `{{value}}`).

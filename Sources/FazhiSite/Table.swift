@@ -96,8 +96,8 @@ public struct DataTable: Sendable {
     static func sharedTitle(_ row: [Cell]) -> String? {
         var counts: [(title: String, count: Int)] = []
         for cell in row.dropFirst() {
-            guard !cell.missing, let t = cell.title, t != cell.text else { continue }
-            if let k = counts.firstIndex(where: { $0.title == t }) { counts[k].count += 1 } else { counts.append((t, 1)) }
+            guard !cell.missing, let t = cell.title, !Escape.sameBytes(t, cell.text) else { continue }
+            if let k = counts.firstIndex(where: { Escape.sameBytes($0.title, t) }) { counts[k].count += 1 } else { counts.append((t, 1)) }
         }
         guard let best = counts.max(by: { $0.count < $1.count }), best.count >= 2 else { return nil }
         return counts.first { $0.count == best.count }?.title
@@ -118,8 +118,9 @@ public struct DataTable: Sendable {
             if let extra = c.cssClass { add(extra) }
             h.raw("\"")
         }
-        if let s = c.sortKey, s != c.text { h.raw(" data-sort=\""); h.text(s); h.raw("\"") }
-        let title = c.title == c.text || (!header && c.title == rowTitle) ? nil : c.title
+        if let s = c.sortKey, !Escape.sameBytes(s, c.text) { h.raw(" data-sort=\""); h.text(s); h.raw("\"") }
+        var title = c.title
+        if let t = title, Escape.sameBytes(t, c.text) || (!header && rowTitle.map { Escape.sameBytes(t, $0) } ?? false) { title = nil }
         if let href = c.href {
             h.raw("><a href=\""); h.text(href); h.raw("\"")
             if let t = title { h.raw(" title=\""); h.text(t); h.raw("\"") }
