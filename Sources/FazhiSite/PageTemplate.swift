@@ -39,11 +39,55 @@ struct PageTemplate: Sendable {
         var description: String { message }
     }
 
+    /// One step of the flat program `TemplateRenderer` runs: payloads are positions in `texts`, `names` and
+    /// `partialNames`, so running a step copies no text or list (walking the nodes' nested arrays retained and
+    /// released each of them at every step, a fifth of the rendering).
+    enum Op: Sendable {
+        case text(Int)
+        case value(Int, escaped: Bool)
+        /// The section's body is the steps after it, up to `end`.
+        case section(Int, inverted: Bool, end: Int)
+        /// `indentation`: a position in `texts`, or -1 when the tag did not stand alone.
+        case partial(Int, indentation: Int)
+    }
+
     let nodes: [Node]
+    let ops: [Op]
+    let texts: [[UInt8]]
+    let names: [Name]
+    let partialNames: [String]
 
     init(_ source: String) throws {
         var parser = TemplateParser(Array(source.utf8))
         nodes = try parser.parseAll()
+        var ops: [Op] = [], texts: [[UInt8]] = [], names: [Name] = [], partialNames: [String] = []
+        func flatten(_ nodes: [Node]) {
+            for node in nodes {
+                switch node {
+                case .text(let bytes):
+                    texts.append(bytes)
+                    ops.append(.text(texts.count - 1))
+                case .value(let name, let escaped):
+                    names.append(name)
+                    ops.append(.value(names.count - 1, escaped: escaped))
+                case .section(let name, let inverted, let body):
+                    names.append(name)
+                    let nameIndex = names.count - 1, at = ops.count
+                    ops.append(.text(0)) // replaced below, once the body's end is known
+                    flatten(body)
+                    ops[at] = .section(nameIndex, inverted: inverted, end: ops.count)
+                case .partial(let name, let indentation, _):
+                    partialNames.append(name)
+                    if let indentation { texts.append(indentation) }
+                    ops.append(.partial(partialNames.count - 1, indentation: indentation == nil ? -1 : texts.count - 1))
+                }
+            }
+        }
+        flatten(nodes)
+        self.ops = ops
+        self.texts = texts
+        self.names = names
+        self.partialNames = partialNames
     }
 
     /// The names of the partials this template uses, with their lines.
@@ -106,65 +150,67 @@ struct TemplateRenderer {
         var out: [UInt8] = []
         out.reserveCapacity(32 * 1024)
         var stack: [Frame] = [.dictionary(context)]
-        render(template.nodes, &stack, &out, indentation: nil)
+        run(template, 0..<template.ops.count, &stack, &out, indentation: nil)
         return out
     }
 
-    /// Renders `nodes`. Inside an indented partial, a node whose output starts a line (in this call's output)
-    /// is indented first.
-    private func render(_ nodes: [PageTemplate.Node], _ stack: inout [Frame], _ out: inout [UInt8], indentation: [UInt8]?) {
-        guard let indentation, !indentation.isEmpty else {
-            for node in nodes { render(node, &stack, &out, indentation: indentation) }
-            return
-        }
+    /// Runs the steps in `range` of `t` (a template's top level or a section's body). Inside an indented partial,
+    /// a step whose output starts a line (in this call's output) is indented first; a section counts as one step.
+    private func run(_ t: PageTemplate, _ range: Range<Int>, _ stack: inout [Frame], _ out: inout [UInt8], indentation: [UInt8]?) {
+        let indent = indentation.map { !$0.isEmpty } ?? false
         let start = out.count
-        for node in nodes {
-            let atLineStart = out.count > start && out[out.count - 1] == 0x0A
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let atLineStart = indent && out.count > start && out[out.count - 1] == 0x0A
             let before = out.count
-            render(node, &stack, &out, indentation: indentation)
-            if atLineStart, out.count > before { out.insert(contentsOf: indentation, at: before) }
+            i = step(t, i, &stack, &out, indentation: indentation)
+            if atLineStart, out.count > before { out.insert(contentsOf: indentation!, at: before) }
         }
     }
 
-    private func render(_ node: PageTemplate.Node, _ stack: inout [Frame], _ out: inout [UInt8], indentation: [UInt8]?) {
-        switch node {
-        case .text(let bytes):
-            out.append(contentsOf: bytes)
-        case .value(let name, let escaped):
-            guard let v = Self.lookup(name, stack) else { return }
+    /// Runs step `i` of `t` (with its body, for a section) and returns the position of the next one.
+    private func step(_ t: PageTemplate, _ i: Int, _ stack: inout [Frame], _ out: inout [UInt8], indentation: [UInt8]?) -> Int {
+        switch t.ops[i] {
+        case .text(let k):
+            out.append(contentsOf: t.texts[k])
+        case .value(let k, let escaped):
+            guard let v = Self.lookup(t.names[k], stack) else { break }
             Self.append(v, escaped: escaped, to: &out)
-        case .section(let name, let inverted, let body):
-            let v = Self.lookup(name, stack)
+        case .section(let k, let inverted, let end):
+            let body = (i + 1)..<end
+            let v = Self.lookup(t.names[k], stack)
             if inverted {
-                if Self.isEmpty(v) { render(body, &stack, &out, indentation: indentation) }
-                return
+                if Self.isEmpty(v) { run(t, body, &stack, &out, indentation: indentation) }
+                return end
             }
             switch v {
-            case nil: return
+            case nil: break
             case let list as [[String: Any]]:
                 for item in list {
                     stack.append(.dictionary(item))
-                    render(body, &stack, &out, indentation: indentation)
+                    run(t, body, &stack, &out, indentation: indentation)
                     stack.removeLast()
                 }
             case let list as [Any]:
                 for item in list {
                     stack.append(Frame(item))
-                    render(body, &stack, &out, indentation: indentation)
+                    run(t, body, &stack, &out, indentation: indentation)
                     stack.removeLast()
                 }
             case let flag as Bool:
-                if flag { render(body, &stack, &out, indentation: indentation) }
+                if flag { run(t, body, &stack, &out, indentation: indentation) }
             case let value?:
                 stack.append(Frame(value))
-                render(body, &stack, &out, indentation: indentation)
+                run(t, body, &stack, &out, indentation: indentation)
                 stack.removeLast()
             }
-        case .partial(let name, let own, _):
-            guard let partial = templates[name] else { return }
-            let inner: [UInt8]? = own.map { (indentation ?? []) + $0 } ?? indentation
-            render(partial.nodes, &stack, &out, indentation: inner)
+            return end
+        case .partial(let k, let own):
+            guard let partial = templates[t.partialNames[k]] else { break }
+            let inner: [UInt8]? = own >= 0 ? (indentation ?? []) + t.texts[own] : indentation
+            run(partial, 0..<partial.ops.count, &stack, &out, indentation: inner)
         }
+        return i + 1
     }
 
     /// Whether an inverted section shows: a missing name, `false`, an empty list.
