@@ -121,12 +121,14 @@ extension SitePages {
 
     func yearTable(_ y: Int) -> DataTable {
         let m = model
-        let inds = keyIndicators().filter { d in (m.observations[d.id] ?? []).contains { $0.year == y } }
+        let inds = keyIndicators().filter { m.hasObservations($0.id, year: y) }
         let locs = Set((m.reportsByYear[y] ?? []).map { m.reports[$0].adcode }).sorted().compactMap { m.locality($0) }
         var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
         columns += inds.map { .init($0.name + ($0.unit.isEmpty ? "" : "（\($0.unit)）"), numeric: true, csv: $0.id) }
+        let values = inds.map { m.observationColumn($0.id) }
         let rows: [[DataTable.Cell]] = locs.map { l in
-            [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + inds.map { valueCell(m.observation($0.id, adcode: l.adcode, year: y)) }
+            let key = SiteModel.observationKey(adcode: l.adcode, year: y)
+            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + values.map { valueCell(key.flatMap($0.find)) }
         }
         return DataTable(id: "key-indicators", caption: "\(y)年各地区主要指标", csvHref: base.url("data/years/\(y).csv"),
                          columns: columns, rows: rows)
@@ -161,12 +163,14 @@ extension SitePages {
 
     func themeTable(_ t: Theme, year y: Int) -> DataTable {
         let m = model
-        let inds = m.catalog.indicators.filter { $0.theme == t.id }.filter { d in (m.observations[d.id] ?? []).contains { $0.year == y } }
+        let inds = m.catalog.indicators.filter { $0.theme == t.id && m.hasObservations($0.id, year: y) }
         let locs = themeLocalities(t, year: y)
         var columns: [DataTable.Column] = [.init("地区", csv: "locality"), .init("省份", csv: "province"), .init("行政区划代码", csv: "adcode")]
         columns += inds.map { .init($0.name + ($0.unit.isEmpty ? "" : "（\($0.unit)）"), numeric: true, csv: $0.id) }
+        let values = inds.map { m.observationColumn($0.id) }
         let rows: [[DataTable.Cell]] = locs.map { l in
-            [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + inds.map { valueCell(m.observation($0.id, adcode: l.adcode, year: y)) }
+            let key = SiteModel.observationKey(adcode: l.adcode, year: y)
+            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + values.map { valueCell(key.flatMap($0.find)) }
         }
         return DataTable(id: "compare-\(y)", caption: "\(y)年 · \(t.name)：各地区对比", csvHref: base.url("data/themes/\(t.id)/\(y).csv"),
                          columns: columns, rows: rows)
@@ -204,11 +208,13 @@ extension SitePages {
     /// Localities with a value of one of the theme's indicators in the year, by code.
     func themeLocalities(_ t: Theme, year y: Int) -> [Locality] {
         let m = model
-        var codes = Set<String>()
+        // By the observations' keys (six-digit codes as numbers sort as the codes do): no code string is hashed.
+        var codes: [Int: String] = [:]
         for d in m.catalog.indicators where d.theme == t.id {
-            for o in m.observations[d.id] ?? [] where o.year == y { codes.insert(o.adcode) }
+            let column = m.observationColumn(d.id)
+            for (k, key) in column.keys.enumerated() where key.year == y && codes[key.code] == nil { codes[key.code] = column.observations[k].adcode }
         }
-        return codes.sorted().compactMap { m.locality($0) }
+        return codes.keys.sorted().compactMap { m.locality(codes[$0]!) }
     }
 
     /// Sections of the year's reports classified under the theme, by report (by locality code, then id).

@@ -186,11 +186,14 @@ public struct SitePages: Sendable {
     /// A value cell linking to the sentence it came from; "—" when missing.
     func valueCell(_ o: Observation?) -> DataTable.Cell {
         guard let o else { return .missingValue }
-        let v = o.value
-        var title = model.reports[o.report].titleOrID
-        if v.qualifier != .exact { title += "（" + NumberFormat.qualifierText(v.qualifier) + "）" }
-        return DataTable.Cell(model.shown(v), href: model.sourceURL(o), title: title,
-                              sort: NumberFormat.plain(v.value), csv: NumberFormat.plain(v.value))
+        // The value's fields are read where they are (a copy of the value retained each of its strings, for
+        // each of a national build's millions of cells), and its plain number is made once.
+        let m = model
+        var title = m.reports[o.report].titleOrID
+        if o.value.qualifier != .exact { title += "（" + NumberFormat.qualifierText(o.value.qualifier) + "）" }
+        let plain = NumberFormat.plain(o.value.value)
+        return DataTable.Cell(m.shown(o.value), href: m.sourceURL(report: o.report, anchor: o.value.anchor), title: title,
+                              sort: plain, csv: plain)
     }
 
     func localityCell(_ l: Locality) -> DataTable.Cell {

@@ -178,15 +178,32 @@ public final class SiteModel: Sendable {
     public func locality(_ adcode: String) -> Locality? { localityIndex[adcode].map { localities[$0] } }
 
     public func observation(_ indicator: String, adcode: String, year: Int) -> Observation? {
-        guard let key = Self.observationKey(adcode: adcode, year: year), let keys = observationKeys[indicator] else { return nil }
-        // Binary search in the sorted keys.
-        var lo = 0, hi = keys.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if keys[mid] < key { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < keys.count && keys[lo] == key ? observations[indicator]?[lo] : nil
+        Self.observationKey(adcode: adcode, year: year).flatMap { observationColumn(indicator).find($0) }
     }
+
+    /// An indicator's observations with their keys, taken from the tables once for a table's column of cells (a
+    /// look-up per cell hashed the indicator's id twice and read the locality's code again).
+    struct ObservationColumn {
+        let keys: [ObservationKey]
+        let observations: [Observation]
+
+        /// Binary search in the sorted keys.
+        func find(_ key: ObservationKey) -> Observation? {
+            var lo = 0, hi = keys.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < keys.count && keys[lo] == key ? observations[lo] : nil
+        }
+    }
+
+    func observationColumn(_ indicator: String) -> ObservationColumn {
+        ObservationColumn(keys: observationKeys[indicator] ?? [], observations: observations[indicator] ?? [])
+    }
+
+    /// Whether the indicator has a value in the year.
+    func hasObservations(_ indicator: String, year: Int) -> Bool { observationYears[indicator]?.contains(year) ?? false }
 
     /// A six-digit adcode and a year, ordered by adcode then year; nil for any other adcode (such reports have
     /// no observations).

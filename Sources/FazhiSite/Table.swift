@@ -33,11 +33,11 @@ public struct DataTable: Sendable {
         }
 
         /// The marker for a value the report does not give: never 0.
-        public static var missingValue: Cell {
+        public static let missingValue: Cell = {
             var c = Cell("—", title: "无数据", sort: "", csv: "")
             c.missing = true
             return c
-        }
+        }()
     }
 
     public var id: String
