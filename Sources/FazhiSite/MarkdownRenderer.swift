@@ -38,8 +38,14 @@ public enum MarkdownRenderer {
 
     static func stripPrivateUse(_ s: String) -> String {
         // U+E000…U+F8FF encode as EE 80 80 … EF A3 BF.
+        // Lead byte EE, or EF followed by 80…A3 (EF is also the lead byte of the fullwidth punctuation every
+        // Chinese text has: only a real private-use character takes the slow path below).
         var has = false
-        for b in s.utf8 where b == 0xEE || b == 0xEF { has = true; break }
+        var previousWasEF = false
+        for b in s.utf8 {
+            if b == 0xEE || (previousWasEF && b >= 0x80 && b <= 0xA3) { has = true; break }
+            previousWasEF = b == 0xEF
+        }
         if !has { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars where !(0xE000...0xF8FF).contains(u.value) { out.append(u) }
@@ -83,27 +89,38 @@ public enum MarkdownRenderer {
         @inline(__always) func isOpen(_ k: Int) -> Bool { k + 2 < n && src[k] == 0xEE && src[k + 1] == 0x80 && src[k + 2] == 0x80 }
         @inline(__always) func isClose(_ k: Int) -> Bool { k + 2 < n && src[k] == 0xEE && src[k + 1] == 0x80 && src[k + 2] == 0x81 }
 
+        // Bytes that stay as they are are copied a run at a time: `run` is the first not yet copied.
+        var run = 0
         while i < n {
             let b = src[i]
             if b == UInt8(ascii: "<"), i + 2 < n, src[i + 1] == UInt8(ascii: "h"), src[i + 2] >= UInt8(ascii: "1"), src[i + 2] <= UInt8(ascii: "6"),
                i + 3 < n, src[i + 3] == UInt8(ascii: ">") || src[i + 3] == UInt8(ascii: " ") {
-                out.append(contentsOf: src[i..<(i + 3)])
+                out.append(contentsOf: src[run..<(i + 3)])
                 lastHeadingTagEnd = out.count
                 inTag = true
                 i += 3
+                run = i
                 continue
             }
+            if b != 0xEE {
+                if b == UInt8(ascii: "<") { inTag = true } else if b == UInt8(ascii: ">") { inTag = false }
+                i += 1
+                continue
+            }
+            out.append(contentsOf: src[run..<i])
+            run = i
             if isOpen(i), inTag {
                 // A marker inside an attribute (an image's alt text, a link title) cannot wrap anything: drop it.
                 var j = i + 3
                 while j < n, !isClose(j) { j += 1 }
                 i = min(j + 3, n)
+                run = i
                 continue
             }
             if isOpen(i) {
                 var j = i + 3
                 while j < n, !isClose(j), src[j] != UInt8(ascii: "<") { j += 1 }
-                guard j < n, isClose(j) else { i += 3; continue } // broken placeholder: drop the opener
+                guard j < n, isClose(j) else { i += 3; run = i; continue } // broken placeholder: drop the opener
                 let id = String(decoding: src[(i + 3)..<j], as: UTF8.self)
                 var k = j + 3
                 // Heading marker: only spaces, then `</hN>`.
@@ -117,6 +134,7 @@ public enum MarkdownRenderer {
                     lastHeadingTagEnd = nil
                     ids.append(id)
                     i = t
+                    run = i
                     continue
                 }
                 // Sentence marker: wrap up to and including the terminator, or up to the next tag or marker.
@@ -148,13 +166,13 @@ public enum MarkdownRenderer {
                 }
                 out.append(contentsOf: "</span>".utf8)
                 i = k
+                run = i
                 continue
             }
-            if isClose(i) { i += 3; continue }
-            if b == UInt8(ascii: "<") { inTag = true } else if b == UInt8(ascii: ">") { inTag = false }
-            out.append(b)
-            i += 1
+            if isClose(i) { i += 3; run = i; continue }
+            i += 1 // another character that starts with EE: kept
         }
+        out.append(contentsOf: src[run..<n])
         return Result(html: String(decoding: out, as: UTF8.self), ids: ids)
     }
 }

@@ -24,6 +24,11 @@ import FazhiModel
         #expect(!r.html.contains("<script>"))
         #expect(!r.html.contains("<div>"))
         #expect(r.ids.isEmpty)
+        // Every private-use character goes, next to fullwidth punctuation (whose UTF-8 starts with the same EF byte
+        // as U+F000…U+F8FF).
+        let mixed = MarkdownRenderer.render("全角，标点\u{F8FF}私用\u{E123}区\u{E000}s-y\u{E001}。！\u{F000}\n")
+        #expect(mixed.html == "<p>全角，标点私用区s-y。！</p>\n" && mixed.ids.isEmpty, "\(mixed.html)")
+        #expect(MarkdownRenderer.render("全角，\u{F8FF}。\u{F000}\n").html == "<p>全角，。</p>\n")
     }
 
     @Test func emptyAndOddBodies() {
