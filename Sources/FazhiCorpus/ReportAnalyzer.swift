@@ -490,14 +490,26 @@ struct ReportAnalyzer: Sendable {
     }
 
     static func isTitleLike(_ t: String) -> Bool {
+        // The words first, on bytes; the count of Characters (grapheme breaking) last, for the few lines left.
+        guard !holds(t, "。"), !t.hasSuffix(":"), !t.hasSuffix("："), !holds(t, "|"), !holds(t, "｜") else { return false }
+        guard holds(t, "报告") || holds(t, "总结") || holds(t, "情况") else { return false }
+        guard holds(t, "法治") || holds(t, "法制") || holds(t, "依法") else { return false }
         let n = t.count
-        guard n >= 6, n <= 120, !t.contains("。"), !t.hasSuffix(":"), !t.hasSuffix("："), !t.contains("|"), !t.contains("｜") else { return false }
-        guard t.contains("报告") || t.contains("总结") || t.contains("情况") else { return false }
-        return t.contains("法治") || t.contains("法制") || t.contains("依法")
+        return n >= 6 && n <= 120
+    }
+
+    /// Whether `t`'s UTF-8 holds `needle`'s: a search on bytes (`contains` resolved to Foundation's, which
+    /// bridged every line to NSString; the needles here are ideographs and punctuation, which no other form of
+    /// text equals).
+    static func holds(_ t: String, _ needle: String) -> Bool {
+        var t = t, needle = needle
+        return t.withUTF8 { h in needle.withUTF8 { n in Occurrence.first(n, in: h, from: 0) != nil } }
     }
 
     /// "滨海新区人民政府2024年法治政府建设情况的报告 |" → the part before the separator.
     static func pageTitleBase(_ t: String) -> String? {
+        // Without one of the separators' bytes (| _ and the EF BD 9C of ｜) there is no separator.
+        guard t.utf8.contains(where: { $0 == 0x7C || $0 == 0x5F || $0 == 0x9C }) else { return nil }
         guard let r = t.firstIndex(where: { $0 == "|" || $0 == "｜" || $0 == "_" }) else { return nil }
         let base = t[..<r].trimmingCharacters(in: .whitespaces)
         return base.isEmpty ? nil : base
