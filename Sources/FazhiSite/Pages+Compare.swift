@@ -41,9 +41,9 @@ extension SitePages {
             if k > 0 { columns.append(.init("较上年", numeric: true, csv: "change_\(years[k - 1])_\(y)")) }
         }
         var rows: [[DataTable.Cell]] = []
+        let byIndicator = Dictionary(grouping: obs) { $0.value.indicator } // in the observations' order, as a filter keeps it
         for id in m.indicatorsWithData {
-            let mine = obs.filter { $0.value.indicator == id }
-            guard !mine.isEmpty, let d = m.catalog.indicator(id) else { continue }
+            guard let mine = byIndicator[id], let d = m.catalog.indicator(id) else { continue }
             var row: [DataTable.Cell] = [DataTable.Cell(d.name, href: m.indicatorURL(id), title: d.description.isEmpty ? nil : d.description, csv: d.name)]
             var prev: Observation? = nil
             for (k, y) in years.enumerated() {
@@ -76,9 +76,9 @@ extension SitePages {
         let table = localityTable(l)
         let obs = m.observationsByLocality[l.adcode] ?? []
         var charts: [[String: Any]] = []
+        let byIndicator = Dictionary(grouping: obs) { $0.value.indicator }
         for id in m.indicatorsWithData {
-            let mine = obs.filter { $0.value.indicator == id }
-            guard mine.count >= 2, let d = m.catalog.indicator(id) else { continue }
+            guard let mine = byIndicator[id], mine.count >= 2, let d = m.catalog.indicator(id) else { continue }
             let pts = mine.map { Charts.Point(label: "\($0.year)", value: $0.value.value, shown: m.shown($0.value), href: m.sourceURL($0)) }
             let title = "\(l.name)\(d.name)（\(d.unit.isEmpty ? mine[0].value.unit : d.unit)）：\(mine.first!.year)–\(mine.last!.year)年"
             charts.append(["title": title, "svg": Charts.trend(title: title, points: pts), "href": m.indicatorURL(id)])

@@ -165,6 +165,8 @@ struct HTMLWriter {
         bytes.append(literal: markup)
     }
     mutating func text(_ s: String) { Escape.appendHTML(s, to: &bytes) }
+    /// Text known to need no escaping (a number), as it is.
+    mutating func plain(_ s: String) { bytes.append(contentsOf: s.utf8) }
 }
 
 /// A template value that is false when absent or empty, so `{{#x}}` sections skip it and never fall back
