@@ -478,7 +478,7 @@ public struct Converter: Sendable {
 
     /// Every entry under `root` that is not a folder, relative, sorted by UTF-8 bytes. Symbolic links are
     /// followed, each folder is walked once (a link loop is named, not followed again); hidden folders
-    /// (.git) are skipped; nothing is opened, so a named pipe cannot block the run.
+    /// (.git) are skipped; only folders are opened (`O_DIRECTORY`), so a named pipe cannot block the run.
     ///
     /// Read with opendir/readdir, each entry looked at relative to its folder's descriptor (`fstatat`), and sorted
     /// once by its bytes: Foundation's listing, a whole-path `lstat` per entry and a sort comparing Strings made
