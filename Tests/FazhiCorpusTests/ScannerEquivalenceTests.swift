@@ -228,15 +228,8 @@ import Testing
                        "\u{F8FF}", "\u{2028}", "\u{2029}", "０", "９", "Ａ", "ｚ", "％", "﹪", "．", "1", "9", "a", "法", "，", "。", "é", "e\u{301}",
                        "\u{A1}", "\u{2027}", "\u{E1}", "\u{1F600}", "\u{20000}", "\u{FF5B}", "\u{FF0F}", "\u{3001}", " "]
         var texts: [String] = Self.allLines.prefix(3000).map { $0 }
-        var state: UInt64 = 7
-        for _ in 0..<4000 {
-            var t = ""
-            for _ in 0..<12 {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                t += special[Int((state >> 33) % UInt64(special.count))]
-            }
-            texts.append(t)
-        }
+        var random = SplitMix64(seed: 7)
+        for _ in 0..<4000 { texts.append((0..<12).map { _ in random.pick(special) }.joined()) }
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: seedsDir)) ?? []).sorted() {
             if let data = FileManager.default.contents(atPath: seedsDir + "/" + name) { texts.append(String(decoding: data, as: UTF8.self)) }
         }
