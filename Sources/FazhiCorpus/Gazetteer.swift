@@ -27,6 +27,38 @@ public struct Gazetteer: Sendable {
     /// without hashing a Character. Nil when a name starts with a compatibility ideograph (which equals a
     /// unified one), so that every look-up goes through `lengthsByFirst`.
     let lengthsByFirstIdeograph: [UInt32: [Int]]?
+    /// `byName` and `byShort` keyed by their names' scalars packed into numbers (`PackedName`), for texts read
+    /// scalar by scalar: a String key was hashed with a check of its normal form, for every candidate of every
+    /// position (most of the look-up's time). Nil when a name is not made of CJK unified ideographs alone, or is
+    /// longer than a `PackedName` holds: then the String tables answer.
+    let packedNames: (full: [PackedName: [Division]], short: [PackedName: [Division]])?
+
+    /// Up to sixteen scalars of U+3400–U+9FFF (the longest name has fifteen), sixteen bits each. Such a scalar has no canonically equivalent form
+    /// among the scalars a scalar-by-scalar text can hold (compatibility ideographs are read Character by
+    /// Character, `Graphemes.standsAlone`), so equal packed names are exactly equal Strings there.
+    struct PackedName: Hashable, Sendable {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var count = 0
+
+        init?<C: Collection>(_ scalars: C) where C.Element == Unicode.Scalar {
+            var k = 0
+            for s in scalars {
+                guard k < 16, Gazetteer.isUnifiedIdeograph(s.value) else { return nil }
+                let bits = UInt64(s.value) << UInt64(16 * (k % 4))
+                switch k / 4 {
+                case 0: words.0 |= bits
+                case 1: words.1 |= bits
+                case 2: words.2 |= bits
+                default: words.3 |= bits
+                }
+                k += 1
+            }
+            count = k
+        }
+
+        static func == (a: Self, b: Self) -> Bool { a.count == b.count && a.words == b.words }
+        func hash(into h: inout Hasher) { h.combine(words.0); h.combine(words.1); h.combine(words.2); h.combine(words.3); h.combine(count) }
+    }
 
     /// The bundled gazetteer.
     public static let shared: Gazetteer = {
@@ -108,6 +140,16 @@ public struct Gazetteer: Sendable {
             if scalars.count == 1, Gazetteer.isUnifiedIdeograph(v) { byIdeograph?[v] = ls }
         }
         self.lengthsByFirstIdeograph = byIdeograph
+        var packedFull: [PackedName: [Division]]? = [:], packedShort: [PackedName: [Division]]? = [:]
+        for (name, ds) in byName {
+            guard let key = PackedName(name.unicodeScalars) else { packedFull = nil; break }
+            packedFull?[key] = ds
+        }
+        for (name, ds) in byShort {
+            guard let key = PackedName(name.unicodeScalars) else { packedShort = nil; break }
+            packedShort?[key] = ds
+        }
+        if let packedFull, let packedShort { packedNames = (packedFull, packedShort) } else { packedNames = nil }
     }
 
     public func division(_ adcode: String) -> Division? { divisions[adcode] }
@@ -161,7 +203,14 @@ public struct Gazetteer: Sendable {
     /// is read scalar by scalar, without grapheme breaking.
     func mentions(in text: String, short: Bool = false) -> [Mention] {
         if Graphemes.scalarsAreCharacters(text) {
-            return mentions(Array(text.unicodeScalars), short: short, string: { Graphemes.string($0) },
+            let scalars = Array(text.unicodeScalars)
+            if let packed = packedNames {
+                return mentions(scalars, short: short, string: { Graphemes.string($0) },
+                                full: { PackedName($0).flatMap { packed.full[$0] } }, shortForm: { PackedName($0).flatMap { packed.short[$0] } },
+                                lengths: { nameLengths(startingWith: $0) }, isNumber: { $0.properties.numericType != nil })
+            }
+            return mentions(scalars, short: short, string: { Graphemes.string($0) },
+                            full: { byName[Graphemes.string($0)] }, shortForm: { byShort[Graphemes.string($0)] },
                             lengths: { nameLengths(startingWith: $0) }, isNumber: { $0.properties.numericType != nil })
         }
         return mentionsByCharacters(in: text, short: short)
@@ -169,18 +218,21 @@ public struct Gazetteer: Sendable {
 
     /// `mentions`, Character by Character, for any text.
     func mentionsByCharacters(in text: String, short: Bool = false) -> [Mention] {
-        mentions(Array(text), short: short, string: { String($0) }, lengths: { nameLengths(startingWith: $0) }, isNumber: { $0.isNumber })
+        mentions(Array(text), short: short, string: { String($0) }, full: { byName[String($0)] }, shortForm: { byShort[String($0)] },
+                 lengths: { nameLengths(startingWith: $0) }, isNumber: { $0.isNumber })
     }
 
-    /// `mentions` over a text's Characters, or over its scalars when those are its Characters.
-    private func mentions<E>(_ chars: [E], short: Bool, string: (ArraySlice<E>) -> String, lengths: (E) -> [Int],
-                             isNumber: (E) -> Bool) -> [Mention] {
-        /// Whether a full (not generic) name starts at `i`.
+    /// `mentions` over a text's Characters, or over its scalars when those are its Characters. `full` and
+    /// `shortForm` look a run of them up in `byName` and `byShort`; `string` makes the name of a mention found.
+    private func mentions<E>(_ chars: [E], short: Bool, string: (ArraySlice<E>) -> String,
+                             full: (ArraySlice<E>) -> [Division]?, shortForm: (ArraySlice<E>) -> [Division]?,
+                             lengths: (E) -> [Int], isNumber: (E) -> Bool) -> [Mention] {
+        /// Whether a full (not generic) name starts at `i`. (A name is generic, `isGeneric`, when it has at most
+        /// two Characters: a run of `len` elements that is a name has `len`.)
         func mentionsStart(at i: Int) -> Bool {
             guard i < chars.count else { return false }
-            for len in lengths(chars[i]) where len >= 2 && i + len <= chars.count {
-                let s = string(chars[i..<(i + len)])
-                if byName[s] != nil, !Gazetteer.isGeneric(s) { return true }
+            for len in lengths(chars[i]) where len > 2 && i + len <= chars.count {
+                if full(chars[i..<(i + len)]) != nil { return true }
             }
             return false
         }
@@ -189,8 +241,9 @@ public struct Gazetteer: Sendable {
         while i < chars.count {
             var found: Mention?
             for len in lengths(chars[i]) where len >= 2 && i + len <= chars.count {
-                let s = string(chars[i..<(i + len)])
-                if let ds = byName[s] {
+                let run = chars[i..<(i + len)]
+                if let ds = full(run) {
+                    let s = string(run)
                     if Gazetteer.isGeneric(s) {
                         // Only right after the parent's name: 晋城市城区.
                         if let prev = out.last, prev.end == i {
@@ -203,7 +256,8 @@ public struct Gazetteer: Sendable {
                         break
                     }
                 }
-                if short, let ds = byShort[s] {
+                if short, let ds = shortForm(run) {
+                    let s = string(run)
                     let after = chars[(i + len)...].prefix(4)
                     let rest = string(after)
                     let follows = after.first.map(isNumber) ?? true

@@ -112,6 +112,8 @@ import Testing
     @Test func scalarPathsAgreeWithCharacterPaths() {
         let places = ["天门市人民政府2024年", "晋城市城区", "湖北省天门市", "上党区委关于", "长治2023年", "滨海新区政府", "武冈市法治",
                       "1. 天门市", "12) 武冈", "# 标题", "- 项目", "a*b_c`d", "> 引用", "3.5%", "e\u{301}天门市", "天门\r\n市"]
+        // The scalar path looks names up by packed scalars: every name of the bundled gazetteer fits.
+        #expect(Gazetteer.shared.packedNames != nil)
         var fast = 0
         for line in Self.allLines + places + places.map { "一、" + $0 } {
             if Graphemes.scalarsAreCharacters(line) {
