@@ -33,9 +33,10 @@ public struct Gazetteer: Sendable {
     /// longer than a `PackedName` holds: then the String tables answer.
     let packedNames: (full: [PackedName: [Division]], short: [PackedName: [Division]])?
 
-    /// Up to sixteen scalars of U+3400–U+9FFF (the longest name has fifteen), sixteen bits each. Such a scalar has no canonically equivalent form
-    /// among the scalars a scalar-by-scalar text can hold (compatibility ideographs are read Character by
-    /// Character, `Graphemes.standsAlone`), so equal packed names are exactly equal Strings there.
+    /// Up to sixteen scalars of U+3400–U+9FFF (the longest name has fifteen), sixteen bits each. Such a scalar has
+    /// no canonically equivalent form among the scalars a scalar-by-scalar text can hold (compatibility ideographs
+    /// are read Character by Character, `Graphemes.standsAlone`), so equal packed names are exactly equal Strings
+    /// there.
     struct PackedName: Hashable, Sendable {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var count = 0
