@@ -553,13 +553,7 @@ public struct Converter: Sendable {
     static func sortedByBytes<T>(_ items: [T], _ key: (T) -> String) -> [T] {
         let keys: [[UInt8]] = items.map { Array(key($0).utf8) }
         let order = keys.indices.sorted { a, b in
-            keys[a].withUnsafeBufferPointer { x in
-                keys[b].withUnsafeBufferPointer { y in
-                    let common = min(x.count, y.count)
-                    let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                    return c != 0 ? c < 0 : x.count < y.count
-                }
-            }
+            keys[a].withUnsafeBufferPointer { x in keys[b].withUnsafeBufferPointer { y in bytesPrecede(x, y) } }
         }
         return order.map { items[$0] }
     }
@@ -771,13 +765,14 @@ public struct Converter: Sendable {
     /// Whether `a` sorts before `b` by their UTF-8 bytes.
     static func utf8Precedes(_ a: String, _ b: String) -> Bool {
         var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let common = min(x.count, y.count)
-                let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return c != 0 ? c < 0 : x.count < y.count
-            }
-        }
+        return a.withUTF8 { x in b.withUTF8 { y in bytesPrecede(x, y) } }
+    }
+
+    /// Whether the bytes `x` sort before `y` (a prefix first).
+    static func bytesPrecede(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(x.count, y.count)
+        let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+        return c != 0 ? c < 0 : x.count < y.count
     }
 
     /// Writes to a temporary file in the same folder, then renames it over the target (`FileText.replace`).
