@@ -177,10 +177,6 @@ public final class SiteModel: Sendable {
 
     public func locality(_ adcode: String) -> Locality? { localityIndex[adcode].map { localities[$0] } }
 
-    public func observation(_ indicator: String, adcode: String, year: Int) -> Observation? {
-        Self.observationKey(adcode: adcode, year: year).flatMap { observationColumn(indicator).find($0) }
-    }
-
     /// An indicator's observations with their keys, taken from the tables once for a table's column of cells (a
     /// look-up per cell hashed the indicator's id twice and read the locality's code again).
     struct ObservationColumn {
