@@ -128,7 +128,8 @@ public enum FrontMatterWriter {
         bytes += escapedQuoted(s).utf8
     }
 
-    private static func escapedQuoted(_ s: String) -> String {
+    /// `quoted(s)` made scalar by scalar, escaping what needs it (`needsEscape` lets the rest go straight through).
+    static func escapedQuoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
