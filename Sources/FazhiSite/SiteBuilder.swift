@@ -610,14 +610,17 @@ public struct SiteBuilder {
                 if let li = localityOf[i] { key.text("locality"); key.digest(localityDigests[li]) }
             } else if (parts.count == 3 && parts[0] == "localities" && parts[2] == "index.html")
                         || (parts.count == 3 && parts[0] == "data" && parts[1] == "localities") {
-                // A locality: its reports, its neighbours in the same prefecture, which indicators have data.
-                let code = parts[0] == "data" ? String(parts[2].dropLast(4)) : parts[1]
+                // A locality: its reports, which indicators have data; its page also lists its neighbours in the
+                // same prefecture by name (their reports are not shown: a report added to a neighbour leaves it).
+                // Its CSV is its own table alone.
+                let isPage = parts[0] == "localities"
+                let code = isPage ? parts[1] : String(parts[2].dropLast(4))
                 guard let li = m.localityIndex[code] else { return corpusWide() }
-                key.text("locality"); key.digest(localityDigests[li]); key.text(withData)
+                key.text(isPage ? "locality" : "locality table"); key.digest(localityDigests[li]); key.text(withData)
                 let l = m.localities[li]
-                if !l.prefecture.isEmpty {
+                if isPage, !l.prefecture.isEmpty {
                     for n in m.localitiesByPrefecture[l.province + "/" + l.prefecture] ?? [] where n != li {
-                        key.text(m.localities[n].adcode); key.digest(localityDigests[n])
+                        key.digest(localityIdentity[n])
                     }
                 }
             } else if (parts.count == 3 && parts[0] == "years" && parts[2] == "index.html")

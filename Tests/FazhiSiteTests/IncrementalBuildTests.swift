@@ -34,17 +34,30 @@ import Glibc
 
     /// Builds incrementally into `site.output`, then from scratch (--clean) into a fresh folder, and compares.
     @discardableResult
-    func buildAndCompare(_ site: FixtureSite, templates: String, step: String) throws -> BuildSummary {
+    func buildAndCompare(_ site: FixtureSite, templates: String, step: String,
+                         progress: (@Sendable (String) -> Void)? = nil) throws -> BuildSummary {
         let layout = ProjectLayout(content: site.content, templates: templates, output: site.output)
         // Pages only: Pagefind's bundle is not reproducible from run to run (see docs/search.md), so the search
         // index is tested in SearchTests, not here.
-        let summary = try pagesOnly(layout).build()
+        var builder = SiteBuilder(layout: layout, progress: progress)
+        builder.search.enabled = false
+        let summary = try builder.build()
         let clean = site.root + "/clean-\(step)"
         _ = try pagesOnly(ProjectLayout(content: site.content, templates: templates, output: clean)).build(clean: true)
         let diffs = Self.differences(site.output, clean)
         #expect(diffs.isEmpty, "after \(step): \(diffs)")
         try FileManager.default.removeItem(atPath: clean)
         return summary
+    }
+
+    /// `buildAndCompare`, giving the paths the incremental build rendered (from its progress: a line for each
+    /// page when it renders at most 100).
+    func renderedPaths(_ site: FixtureSite, templates: String, step: String) throws -> Set<String> {
+        let lines = LineBox()
+        let summary = try buildAndCompare(site, templates: templates, step: step, progress: { lines.append($0) })
+        let paths = Set(lines.all().compactMap { l in l.range(of: "] render ").map { String(l[$0.upperBound...]) } })
+        #expect(!paths.isEmpty && summary.filesWritten <= 100, "after \(step): \(summary.filesWritten) files written")
+        return paths
     }
 
     func edit(_ path: String, _ f: (String) -> String) throws {
@@ -104,6 +117,18 @@ import Glibc
         #expect(site.exists("localities/430582/index.html"))
         // The new neighbour shows on the old locality's page.
         #expect(site.read("localities/430581/index.html").contains("邵东市"))
+        // A locality's page names its neighbours, no more, and its CSV is its own table: a report of 武冈市 that
+        // renames nothing renders neither of 邵东市's; one that renames it renders 邵东市's page, not its CSV.
+        try edit(site.markdown + "/430581-2024.md") { $0.replacingOccurrences(of: "title: \"武冈市2023年报告（改）\"", with: "title: \"武冈市2024年报告\"") }
+        let retitled = try renderedPaths(site, templates: templates, step: "retitle-neighbour")
+        #expect(retitled.contains("localities/430581/index.html") && retitled.contains("data/localities/430581.csv"))
+        #expect(!retitled.contains("localities/430582/index.html") && !retitled.contains("data/localities/430582.csv"))
+        try edit(site.markdown + "/430581-2024.md") { $0.replacingOccurrences(of: "locality: \"武冈市\"", with: "locality: \"武冈区\"") }
+        let renamed = try renderedPaths(site, templates: templates, step: "rename-neighbour")
+        #expect(renamed.contains("localities/430582/index.html") && !renamed.contains("data/localities/430582.csv"))
+        #expect(site.read("localities/430582/index.html").contains("武冈区"))
+        try edit(site.markdown + "/430581-2024.md") { $0.replacingOccurrences(of: "locality: \"武冈区\"", with: "locality: \"武冈市\"") }
+        try buildAndCompare(site, templates: templates, step: "rename-neighbour-undone")
 
         // Move a report to another locality, then delete reports: their pages and folders go.
         try edit(site.markdown + "/430582-2023.md") { $0.replacingOccurrences(of: "prefecture: \"邵阳市\"", with: "prefecture: \"长沙市\"") }
