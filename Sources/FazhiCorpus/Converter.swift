@@ -65,6 +65,9 @@ public struct Converter: Sendable {
     /// When set, the convert cache is written on another thread in this group, and `run` returns without waiting:
     /// the caller waits on the group before the process ends (`fazhi build`, which renders meanwhile).
     public var cacheWrites: DispatchGroup?
+    /// Called once the run finds an input whose size or time changed since the last run (so a report may be
+    /// converted), before anything is read: `fazhi build` starts the search index's service then.
+    public var mayHaveChanged: (@Sendable () -> Void)?
 
     /// `progress` receives one line per step for a progress display.
     public init(layout: ProjectLayout, progress: (@Sendable (String) -> Void)? = nil) {
@@ -217,7 +220,10 @@ public struct Converter: Sendable {
         }
         // A report that may have changed will likely be analysed: the gazetteer (tens of milliseconds to load)
         // is loaded on another thread meanwhile.
-        if trusted.contains(false) { DispatchQueue.global().async { _ = Gazetteer.shared } }
+        if trusted.contains(false) {
+            DispatchQueue.global().async { _ = Gazetteer.shared }
+            mayHaveChanged?()
+        }
 
         // Existing Markdown files: which are locked, which source each came from.
         let (existing, markdownStamps, markdownAllTrusted) = scanMarkdown(markdownDir, cache: cacheAll)

@@ -5,11 +5,12 @@ import Foundation
 ///
 /// Why: a Pagefind process spends 0.13 s of CPU on the first Chinese text it reads (its segmenter's
 /// dictionary), whatever the page; indexing the one page of an added report took 0.16 s as a command, of which
-/// 0.01 s was the page. An incremental build starts the service at its beginning and has it read a line of
-/// Chinese into a throw-away index (`warmUp`), beside the model and the rendering; the year's additions bundle is
-/// then made from the pages' index views in milliseconds (`makeBundle`). The bundle holds the same entries as
-/// the command's (the options are the same: `SearchIndex.serviceConfig`); its files, like the command's, are not
-/// byte-reproducible (Pagefind orders some filter values by hash).
+/// 0.01 s was the page. An incremental build starts the service and has it read a line of Chinese into a
+/// throw-away index (`warmUp`) beside its other work: `fazhi build` as soon as convert sees a report that may have
+/// changed (`SiteBuilder.searchServiceStarter`), a build started otherwise when it finds Markdown to parse. The
+/// year's additions bundle is then made from the pages' index views in milliseconds (`makeBundle`). The bundle
+/// holds the same entries as the command's (the options are the same: `SearchIndex.serviceConfig`); its files,
+/// like the command's, are not byte-reproducible (Pagefind orders some filter values by hash).
 final class PagefindService: @unchecked Sendable {
     private let process: Process
     private let input: FileHandle
@@ -64,6 +65,12 @@ final class PagefindService: @unchecked Sendable {
         }
         return request(["type": "WriteFiles", "index_id": index, "output_path": folder])?["type"] as? String == "WriteFiles"
     }
+
+    /// Requests sent so far (the warm-up sends three).
+    var requestsSent: Int { lock.lock(); defer { lock.unlock() }; return nextID - 1 }
+
+    /// Whether the process has ended.
+    var hasExited: Bool { !process.isRunning }
 
     /// Ends the service (its input closed, it exits).
     func close() {

@@ -45,6 +45,34 @@ public struct SiteBuilder {
         self.progress = progress
     }
 
+    /// Pagefind's service when started before `build` (`startSearchService`), for the build to take.
+    let earlyService = EarlySearchService()
+
+    /// What starts Pagefind's service and its segmenter's warm-up, on another thread, for an incremental build
+    /// with search that will index pages: `fazhi build` calls it when convert finds a report that may have
+    /// changed, so that the warm-up (0.13 s of CPU) runs beside convert rather than beside the model and the
+    /// pages. A build that needs no service closes it. Set `search` first.
+    public func searchServiceStarter() -> @Sendable () -> Void {
+        guard search.enabled else { return {} }
+        let early = earlyService, make = searchService()
+        return { early.start(make) }
+    }
+
+    /// What starts Pagefind's service for the additions bundles and warms it up (nil when it cannot be used).
+    func searchService() -> @Sendable () -> PagefindService? {
+        let memo = SearchIndex.pagefindMemo(views: search.views ?? keptViews), python = search.python
+        return {
+            let command = SearchIndex.pagefindCommand(python: python, memo: memo)
+            guard command.arguments.isEmpty, let service = PagefindService(program: command.program, config: SearchIndex.serviceConfig) else { return nil }
+            if service.warmUp() { return service }
+            service.close()
+            return nil
+        }
+    }
+
+    /// Where the pages' index views are kept unless the caller says where: beside the build cache.
+    var keptViews: String { CacheFolder.location(for: layout.output) + ".search" }
+
     /// Starts reading and decoding the build cache on another thread, so that work done before `build` (convert)
     /// hides it: a build after adding one report to 5,000 spent 0.08 s there. Nothing else writes the cache.
     public mutating func prefetchCache() {
@@ -63,6 +91,10 @@ public struct SiteBuilder {
     /// result is the same bytes, and a kill at any moment leaves one whole site.
     public func build(clean: Bool = false) throws -> BuildSummary {
         let start = DispatchTime.now().uptimeNanoseconds
+        // Pagefind's service, if `startSearchService` started it: used below when this build indexes pages, else closed.
+        let startedService = earlyService.take()
+        var serviceTaken = false
+        defer { if !serviceTaken { EarlySearchService.discard(startedService) } }
         let scannedAt = FileStamp.nowNanos()
         var summary = BuildSummary()
         var clock = PhaseClock()
@@ -166,15 +198,13 @@ public struct SiteBuilder {
         // Reports changed in an incremental build with search: Pagefind's service is started now and loads its
         // Chinese segmenter while the model and the pages are made, for the additions bundles (PagefindService).
         // The pages' index views are kept beside the build cache unless the caller says where.
-        let keptViews = CacheFolder.location(for: layout.output) + ".search"
-        let pagefindMemo = SearchIndex.pagefindMemo(views: search.views ?? keptViews), searchPython = search.python
-        let pagefindService: BackgroundWork<PagefindService?>? = search.enabled && incremental && !toParse.isEmpty ? BackgroundWork {
-            let command = SearchIndex.pagefindCommand(python: searchPython, memo: pagefindMemo)
-            guard command.arguments.isEmpty, let service = PagefindService(program: command.program, config: SearchIndex.serviceConfig) else { return nil }
-            if service.warmUp() { return service }
-            service.close()
-            return nil
-        } : nil
+        let pagefindService: BackgroundWork<PagefindService?>?
+        if search.enabled && incremental && !toParse.isEmpty {
+            pagefindService = startedService ?? BackgroundWork(searchService())
+            serviceTaken = true
+        } else {
+            pagefindService = nil
+        }
         /// The started service, once it is ready (nil when none was started or it failed).
         @Sendable func readyService() -> PagefindService? { (try? pagefindService?.wait()) ?? nil }
         guard let fragments = ScratchFile(directory: out.staging) else {
@@ -743,6 +773,35 @@ final class BackgroundWork<Result>: @unchecked Sendable {
         done.wait(); done.signal()
         if let failure { throw failure }
         return result!
+    }
+}
+
+/// Pagefind's service started ahead of a build (`SiteBuilder.startSearchService`), at most once.
+final class EarlySearchService: @unchecked Sendable {
+    private let lock = NSLock()
+    private var work: BackgroundWork<PagefindService?>?
+
+    func start(_ make: @escaping @Sendable () -> PagefindService?) {
+        lock.lock(); defer { lock.unlock() }
+        if work == nil { work = BackgroundWork(make) }
+    }
+
+    /// The started service, left in place.
+    func peek() -> BackgroundWork<PagefindService?>? { lock.lock(); defer { lock.unlock() }; return work }
+
+    /// The started service, once: the next call gives nil.
+    func take() -> BackgroundWork<PagefindService?>? {
+        lock.lock(); defer { lock.unlock() }
+        let w = work
+        work = nil
+        return w
+    }
+
+    /// Closes a service no build uses, on another thread once its warm-up is over (a build with nothing to index
+    /// does not wait for it; if the process ends first, the service sees its input close and ends too).
+    static func discard(_ work: BackgroundWork<PagefindService?>?) {
+        guard let work else { return }
+        DispatchQueue.global().async { ((try? work.wait()) ?? nil)?.close() }
     }
 }
 

@@ -36,7 +36,9 @@ struct AddCommand: ParsableCommand {
         if added > 0 && !noBuild {
             var builder = SiteBuilder(layout: global.layout)
             builder.prefetchCache()
-            let converted = try Converter(layout: global.layout).run()
+            var converter = Converter(layout: global.layout)
+            converter.mayHaveChanged = builder.searchServiceStarter()
+            let converted = try converter.run()
             for d in converted.failed { printErr(d.description) }
             let built = try builder.build()
             print("built \(global.layout.output): \(built.pagesWritten) pages")

@@ -143,6 +143,32 @@ func inode(_ path: String) -> (Date?, Int?) {
         #expect(p.text("420302-2022.md").contains("补充说明:全年新增法律顾问8名。"))
     }
 
+    /// `mayHaveChanged` is called once when an input's size or time differs from what the last run saw (before
+    /// anything is read: `fazhi build` starts the search index's service then), and not when none does.
+    @Test func mayHaveChangedIsCalledOnlyWhenAnInputChanged() throws {
+        final class Calls: @unchecked Sendable {
+            let lock = NSLock(); var count = 0
+            func add() { lock.lock(); count += 1; lock.unlock() }
+        }
+        let p = TempProject()
+        for name in seedNames { p.copySeed(name) }
+        // An hour old: a time within a second of the last scan is never trusted.
+        let hourAgo = Date(timeIntervalSinceNow: -3600)
+        for name in seedNames { try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: p.reports + "/" + name) }
+        func calls() throws -> Int {
+            let calls = Calls()
+            var converter = Converter(layout: p.layout)
+            converter.mayHaveChanged = { calls.add() }
+            _ = try converter.run()
+            return calls.count
+        }
+        #expect(try calls() == 1) // every input new
+        #expect(try calls() == 0)
+        let path = p.reports + "/" + seedNames[3]
+        FileManager.default.createFile(atPath: path, contents: Data([UInt8](FileManager.default.contents(atPath: path)!) + Array("\n补充说明。\n".utf8)))
+        #expect(try calls() == 1)
+    }
+
     /// Also when the person's editor saved the file with CRLF line ends (convert overwrote such a file before:
     /// the fields it reads were split on "\n" as Characters, and "\r\n" is one Character).
     @Test(arguments: ["\n", "\r\n"]) func lockedFileIsKept(lineEnd: String) throws {

@@ -215,6 +215,43 @@ import FazhiModel
         #expect(FileText.read(viaService + "/pagefind-entry.json")?.contains(#""page_count":2"#) == true)
     }
 
+    /// `fazhi build` starts Pagefind's service while convert runs, once convert sees a report that may have
+    /// changed (`SiteBuilder.searchServiceStarter`). The build that indexes pages uses that service and closes
+    /// it; a build with nothing to index closes it too: no Pagefind process outlives its build.
+    @Test(.enabled(if: SearchTests.pagefindInstalled)) func aServiceStartedAheadIsUsedOrClosed() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        _ = try site.build(search: SearchOptions())
+        func exits(_ service: PagefindService) -> Bool {
+            for _ in 0..<200 where !service.hasExited { usleep(50_000) }
+            return service.hasExited
+        }
+        var builder = SiteBuilder(layout: site.layout())
+        builder.search = SearchOptions()
+        let ahead = builder
+
+        // Nothing changed: the service is closed after its warm-up, unused.
+        ahead.searchServiceStarter()()
+        let idle = try #require(ahead.earlyService.peek())
+        let same = try ahead.build()
+        #expect(same.search.state == .reused)
+        #expect(ahead.earlyService.peek() == nil)
+        let idleService = try #require(try idle.wait())
+        #expect(exits(idleService))
+        #expect(idleService.requestsSent == 3)
+
+        // A report added: the build makes the year's additions bundle with the service started ahead.
+        let added = try String(contentsOfFile: site.markdown + "/120116-2024.md", encoding: .utf8)
+        try added.replacingOccurrences(of: "120116", with: "120117").write(toFile: site.markdown + "/120117-2024.md", atomically: true, encoding: .utf8)
+        ahead.searchServiceStarter()()
+        let used = try #require(ahead.earlyService.peek())
+        let summary = try ahead.build()
+        #expect(summary.search.madeByService == 1, "\(summary.search.line)")
+        #expect(ahead.earlyService.peek() == nil)
+        let usedService = try #require(try used.wait())
+        #expect(exits(usedService))
+        #expect(usedService.requestsSent > 3)
+    }
+
     /// The index is made of the report pages alone, so it is started as soon as they are written, and Pagefind
     /// runs beside the rendering of the other pages.
     @Test(.enabled(if: SearchTests.pagefindInstalled)) func indexingStartsWhenTheReportPagesAreWritten() async throws {
