@@ -590,12 +590,13 @@ public struct SiteBuilder {
         /// A set of reports and how their localities are named (a locality's name comes from its newest report,
         /// whatever its year), as one digest. Year, theme and indicator pages show no more of a locality than its
         /// name: a report added to a locality for another year does not change them unless it renames it.
+        let localityCount = m.localities.count
         @Sendable func reportsKey(_ reports: [Int]) -> KeyText.Digest {
             var k = KeyText()
-            var seen = Set<Int>()
+            var seen = [Bool](repeating: false, count: localityCount) // a Set's hashing cost more, for thousands of reports
             for i in reports {
                 k.tag(1); k.digest(fp[i])
-                if let li = localityOf[i], seen.insert(li).inserted { k.tag(2); k.digest(localityIdentity[li]) }
+                if let li = localityOf[i], !seen[li] { seen[li] = true; k.tag(2); k.digest(localityIdentity[li]) }
             }
             return k.digest
         }
@@ -630,7 +631,7 @@ public struct SiteBuilder {
         for (id, p) in position where !withValues[p].isEmpty { byIndicator[id] = indicatorDigests[p] }
         let indicatorKeys = byIndicator
         return ParallelMap.map(jobs.map(\.path)) { path -> String in
-            let parts = path.split(separator: "/").map(String.init)
+            let parts = path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) } // bytes: no grapheme breaking
             var key = KeyText()
             key.text(global); key.text(path)
             func corpusWide() -> String { key.text("corpus"); key.digest(corpusKey); return key.hex }
