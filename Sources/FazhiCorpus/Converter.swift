@@ -66,7 +66,7 @@ public struct Converter: Sendable {
     /// the caller waits on the group before the process ends (`fazhi build`, which renders meanwhile).
     public var cacheWrites: DispatchGroup?
     /// Called once the run finds an input whose size or time changed since the last run (so a report may be
-    /// converted), before anything is read: `fazhi build` starts the search index's service then.
+    /// converted), before any report is read: `fazhi build` starts the search index's service then.
     public var mayHaveChanged: (@Sendable () -> Void)?
 
     /// `progress` receives one line per step for a progress display.

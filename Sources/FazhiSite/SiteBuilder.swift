@@ -45,7 +45,7 @@ public struct SiteBuilder {
         self.progress = progress
     }
 
-    /// Pagefind's service when started before `build` (`startSearchService`), for the build to take.
+    /// Pagefind's service when started before `build` (`searchServiceStarter`), for the build to take.
     let earlyService = EarlySearchService()
 
     /// What starts Pagefind's service and its segmenter's warm-up, on another thread, for an incremental build
@@ -91,7 +91,8 @@ public struct SiteBuilder {
     /// result is the same bytes, and a kill at any moment leaves one whole site.
     public func build(clean: Bool = false) throws -> BuildSummary {
         let start = DispatchTime.now().uptimeNanoseconds
-        // Pagefind's service, if `startSearchService` started it: used below when this build indexes pages, else closed.
+        // Pagefind's service, if `searchServiceStarter`'s closure started it: used below when this build indexes pages,
+        // else closed.
         let startedService = earlyService.take()
         var serviceTaken = false
         defer { if !serviceTaken { EarlySearchService.discard(startedService) } }
@@ -195,9 +196,10 @@ public struct SiteBuilder {
                 toParse.append(k)
             }
         }
-        // Reports changed in an incremental build with search: Pagefind's service is started now and loads its
-        // Chinese segmenter while the model and the pages are made, for the additions bundles (PagefindService).
-        // The pages' index views are kept beside the build cache unless the caller says where.
+        // Reports changed in an incremental build with search: Pagefind's service, unless convert's run started it
+        // already, is started now and loads its Chinese segmenter while the model and the pages are made, for the
+        // additions bundles (PagefindService). The pages' index views are kept beside the build cache unless the
+        // caller says where.
         let pagefindService: BackgroundWork<PagefindService?>?
         if search.enabled && incremental && !toParse.isEmpty {
             pagefindService = startedService ?? BackgroundWork(searchService())
@@ -777,7 +779,7 @@ final class BackgroundWork<Result>: @unchecked Sendable {
     }
 }
 
-/// Pagefind's service started ahead of a build (`SiteBuilder.startSearchService`), at most once.
+/// Pagefind's service started ahead of a build (`SiteBuilder.searchServiceStarter`), at most once.
 final class EarlySearchService: @unchecked Sendable {
     private let lock = NSLock()
     private var work: BackgroundWork<PagefindService?>?
