@@ -103,20 +103,27 @@ public struct Fact: Sendable, Equatable {
     }
 }
 
-/// A fact matched to a catalog indicator.
-public struct IndicatorValue: Sendable, Equatable {
+/// A fact matched to a catalog indicator. Immutable, and a class: the site's tables copy each value into several
+/// lists (by indicator, by locality, a table's column), and a copy of a class is one reference count where a
+/// struct of five strings and an array was five.
+public final class IndicatorValue: Sendable, Equatable {
     /// Catalog id of the indicator.
-    public var indicator: String
-    public var value: Double
-    public var unit: String
-    public var qualifier: Qualifier
-    public var anchor: String
+    public let indicator: String
+    public let value: Double
+    public let unit: String
+    public let qualifier: Qualifier
+    public let anchor: String
     /// 0…1.
-    public var confidence: Double
+    public let confidence: Double
     /// Which rule matched (a phrasing from the catalog, or `manual` for a person's correction).
-    public var rule: String
+    public let rule: String
     /// Other facts that competed for this indicator and lost: their anchors and values, for review.
-    public var alternatives: [Alternative]
+    public let alternatives: [Alternative]
+
+    public static func == (a: IndicatorValue, b: IndicatorValue) -> Bool {
+        a.indicator == b.indicator && a.value == b.value && a.unit == b.unit && a.qualifier == b.qualifier
+            && a.anchor == b.anchor && a.confidence == b.confidence && a.rule == b.rule && a.alternatives == b.alternatives
+    }
 
     public struct Alternative: Sendable, Equatable {
         public var value: Double
