@@ -186,8 +186,7 @@ public struct SitePages: Sendable {
     /// A value cell linking to the sentence it came from; "—" when missing.
     func valueCell(_ o: Observation?) -> DataTable.Cell {
         guard let o else { return .missingValue }
-        // The value's fields are read where they are (a copy of the value retained each of its strings, for
-        // each of a national build's millions of cells), and its plain number is made once.
+        // Its plain number is made once, for the sort key and the CSV.
         let m = model
         var title = m.reports[o.report].titleOrID
         if o.value.qualifier != .exact { title += "（" + NumberFormat.qualifierText(o.value.qualifier) + "）" }
