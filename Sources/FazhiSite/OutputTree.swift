@@ -70,10 +70,7 @@ public struct OutputTree: Sendable {
         if reuseSpare, Self.kind(spare) == .site, rename(spare, staging) == 0 {
             reused = true
         } else {
-            switch Self.kind(spare) {
-            case .site, .emptyDir: try fm.removeItem(atPath: spare)
-            default: break
-            }
+            try removeSpare()
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
         }
         // A new marker (a new inode): a reused spare no longer matches the stamp the cache kept of it.
@@ -321,8 +318,17 @@ public struct OutputTree: Sendable {
     }
 
     /// Removes the spare (a clean build that failed after `startSpare`).
-    func dropSpare() {
-        if Self.kind(spare) != .missing { try? FileManager.default.removeItem(atPath: spare) }
+    func dropSpare() { try? removeSpare() }
+
+    /// Removes the spare, its marker first: the build cache trusts a spare by its marker's stamp, and a removal
+    /// killed half way (files go one by one) left a spare that still had it, with files missing, which the next
+    /// build took as its staging folder (the kill test found it: a site without hundreds of pages). A spare
+    /// without its marker, left so by a kill, is removed too: the cache folder is Fazhi's alone. (`rest` removes
+    /// the folder; a test stops it half way.)
+    func removeSpare(rest: (String) throws -> Void = { try FileManager.default.removeItem(atPath: $0) }) throws {
+        guard Self.kind(spare) != .missing else { return }
+        unlink(spare + "/" + Self.marker)
+        try rest(spare)
     }
 
     /// Removes the staging folder after a failure; the previous site stays.

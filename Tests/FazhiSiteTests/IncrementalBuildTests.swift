@@ -174,6 +174,35 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: site.output + ".tmp-build"))
     }
 
+    /// A build that removes the spare (a clean build; one that cannot use it) may be killed while the spare's
+    /// files go one by one. What is left must not pass for the spare the build cache describes: its marker, whose
+    /// stamp the cache checks, goes first. (Before, the kill test found sites without hundreds of pages: the next
+    /// build started from a spare with its marker and half its files.) Here the removal stops after a few files.
+    @Test func aSpareRemovedHalfWayIsNotTrusted() throws {
+        struct Stopped: Error {}
+        let site = try FixtureSite(); defer { site.remove() }
+        let templates = site.root + "/templates"
+        try FileManager.default.copyItem(atPath: FixtureSite.templates, toPath: templates)
+        try buildAndCompare(site, templates: templates, step: "first")
+        // After an edit the spare is the site before it, and the cache says which files differ.
+        try edit(site.markdown + "/430581-2023.md") { $0.replacingOccurrences(of: "title: \"武冈市2023年法治政府建设工作报告\"", with: "title: \"武冈市2023年报告（一）\"") }
+        try buildAndCompare(site, templates: templates, step: "edit")
+        let out = OutputTree(site.output)
+        #expect(OutputTree.kind(out.spare) == .site)
+        #expect(throws: Stopped.self) {
+            try out.removeSpare { spare in
+                for f in OutputTree.files(under: spare).filter({ $0.hasPrefix("localities/") || $0.hasPrefix("indicators/") }) { unlink(spare + "/" + f) }
+                throw Stopped()
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.spare + "/" + OutputTree.marker))
+        // The next build does not start from what is left of it (and removes it); it equals a clean build.
+        try edit(site.markdown + "/430581-2023.md") { $0.replacingOccurrences(of: "武冈市2023年报告（一）", with: "武冈市2023年报告（二）") }
+        let next = try buildAndCompare(site, templates: templates, step: "after-half-removal")
+        #expect(next.filesUnchanged > 50)
+        #expect(site.exists("localities/430581/index.html"))
+    }
+
     /// Page keys decide what is rendered again; a key that misses an input leaves a stale page. Random changes of
     /// the kinds that move pages between lists (reports added to localities old and new, of neighbours in one
     /// prefecture; values, titles and names edited; localities moved to another prefecture; reports deleted),
