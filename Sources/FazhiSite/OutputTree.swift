@@ -323,10 +323,12 @@ public struct OutputTree: Sendable {
     /// Removes the spare, its marker first: the build cache trusts a spare by its marker's stamp, and a removal
     /// killed half way (files go one by one) left a spare that still had it, with files missing, which the next
     /// build took as its staging folder (the kill test found it: a site without hundreds of pages). A spare
-    /// without its marker, left so by a kill, is removed too: the cache folder is Fazhi's alone. (`rest` removes
-    /// the folder; a test stops it half way.)
+    /// without its marker, left so by a kill, is removed too: the cache folder is Fazhi's alone. Anything else in
+    /// its place (a link, a file) loses only its name. (`rest` removes the folder; a test stops it half way.)
     func removeSpare(rest: (String) throws -> Void = { try FileManager.default.removeItem(atPath: $0) }) throws {
-        guard Self.kind(spare) != .missing else { return }
+        var st = stat()
+        guard lstat(spare, &st) == 0 else { return }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { unlink(spare); return }
         unlink(spare + "/" + Self.marker)
         try rest(spare)
     }
