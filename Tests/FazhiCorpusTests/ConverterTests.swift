@@ -144,7 +144,7 @@ func inode(_ path: String) -> (Date?, Int?) {
     }
 
     /// `mayHaveChanged` is called once when an input's size or time differs from what the last run saw (before
-    /// anything is read: `fazhi build` starts the search index's service then), and not when none does.
+    /// any report is read: `fazhi build` starts the search index's service then), and not when none does.
     @Test func mayHaveChangedIsCalledOnlyWhenAnInputChanged() throws {
         final class Calls: @unchecked Sendable {
             let lock = NSLock(); var count = 0
