@@ -419,15 +419,17 @@ public struct Converter: Sendable {
         // written with the same lines: it is not even made.
         let cacheHoldsThisRun = everyStatTrusted && entriesAsCached && newCache.count == cacheAll.entries.count
             && markdownStamps.count == cacheAll.markdown.count
-        if !cacheHoldsThisRun, let group = cacheWrites {
-            let writer = UncheckedBox(self), newCache = newCache
-            DispatchQueue.global().async(group: group) {
-                writer.value.writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps,
-                                        scannedAt: scannedAt, keepScanTime: everyStatTrusted)
+        if !cacheHoldsThisRun {
+            if let group = cacheWrites {
+                let writer = UncheckedBox(self), newCache = newCache
+                DispatchQueue.global().async(group: group) {
+                    writer.value.writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps,
+                                            scannedAt: scannedAt, keepScanTime: everyStatTrusted)
+                }
+            } else {
+                writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt,
+                           keepScanTime: everyStatTrusted)
             }
-        } else if !cacheHoldsThisRun {
-            writeCache(markdownDir, catalogHash: catalogHash, entries: newCache, markdown: markdownStamps, scannedAt: scannedAt,
-                       keepScanTime: everyStatTrusted)
         }
         summary.converted.sort()
         summary.kept.sort()
