@@ -89,23 +89,36 @@ public struct Gazetteer: Sendable {
         "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族", "各族",
     ].sorted { $0.count > $1.count }
 
+    /// The suffixes `shortForm` takes off (one of them), as scalars.
+    private static let divisionSuffixes: [[Unicode.Scalar]] =
+        ["特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "区", "县", "旗", "盟"].map { Array($0.unicodeScalars) }
+    private static let ethnicGroupScalars: [[Unicode.Scalar]] = ethnicGroups.map { Array($0.unicodeScalars) }
+
     /// 武冈市 → 武冈, 广西壮族自治区 → 广西, 恩施土家族苗族自治州 → 恩施. Nil when nothing sensible remains.
+    /// Compared and counted scalar by scalar, as the gazetteer's names are CJK ideographs (a scalar each): as
+    /// Strings, the suffix checks of its 3,400 names took most of the gazetteer's loading, which every convert
+    /// that converts a report waits for.
     static func shortForm(_ name: String) -> String? {
-        var s = name
-        for suffix in ["特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "区", "县", "旗", "盟"] where s.hasSuffix(suffix) {
-            s = String(s.dropLast(suffix.count))
+        let all = Array(name.unicodeScalars)
+        var s = all[...]
+        func hasSuffix(_ x: [Unicode.Scalar]) -> Bool { s.count >= x.count && s.suffix(x.count).elementsEqual(x) }
+        for suffix in divisionSuffixes where hasSuffix(suffix) {
+            s = s.dropLast(suffix.count)
             break
         }
         // Every ethnic group ends in 族: a name that does not cannot end in one (most names; saves 52 checks each).
-        var stripped = s.hasSuffix("族")
+        var stripped = s.last == "族"
         while stripped {
             stripped = false
-            for e in ethnicGroups where s.hasSuffix(e) && s.count > e.count + 1 {
-                s = String(s.dropLast(e.count)); stripped = true; break
+            for e in ethnicGroupScalars where s.count > e.count + 1 && hasSuffix(e) {
+                s = s.dropLast(e.count); stripped = true; break
             }
         }
-        guard s.count >= 2, s != name, !commonWords.contains(s) else { return nil }
-        return s
+        guard s.count >= 2, s.count != all.count else { return nil }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: s)
+        let short = String(scalars)
+        return commonWords.contains(short) ? nil : short
     }
 
     public init(tsv: String) {

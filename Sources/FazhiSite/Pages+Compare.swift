@@ -267,54 +267,44 @@ extension SitePages {
         return page("indicators", title: "指标", section: .indicators, crumbs: [("指标", nil)], path: "indicators/index.html", ctx)
     }
 
-    /// An indicator's locality × year matrix (nationally, or in one province): the localities with a value, the
-    /// years with one, and a locality's observation in each of those years. The national matrix is made for the
-    /// CSV download alone (`indicatorCSV`); a province's is its page's table (`indicatorTable`).
-    func indicatorMatrix(_ d: IndicatorDefinition, province: ProvinceGroup?) -> (localities: [Locality], years: [Int], row: (Locality) -> [Observation?]) {
+    /// An indicator's locality × year matrix in one province (its page's table): the province's localities with a
+    /// value, the years with one, and each locality's observation in each of those years. The observations are
+    /// sorted by code, then year, and a province's codes share their first two digits: its observations are one
+    /// run of them, found by binary search, and each locality's observations one run of that, found by moving on
+    /// (the province pages of an indicator each looked through all its observations, by a dictionary of codes).
+    func indicatorMatrix(_ d: IndicatorDefinition, province: ProvinceGroup) -> (localities: [Locality], years: [Int], rows: [[Observation?]]) {
         let m = model
-        let obs = m.observations[d.id] ?? []
-        let locs: [Locality]
-        let years: [Int]
-        if let province {
-            locs = province.localities
-            let codes = Set(locs.map(\.adcode))
-            // By index: the province pages of an indicator each look through all its observations.
-            var ys = Set<Int>()
-            for k in obs.indices where codes.contains(obs[k].adcode) { ys.insert(obs[k].year) }
-            years = ys.sorted()
-        } else {
-            locs = (m.observationLocalities[d.id] ?? []).map { m.localities[$0] }
-            years = m.observationYears[d.id] ?? []
-        }
-        // Each locality's observations are a run of `obs` (sorted by code, then year): found once, then walked
-        // beside the sorted years (a lookup per cell hashed the indicator's id twice).
-        var runs: [String: Range<Int>] = [:]
-        var k = 0
-        while k < obs.count {
-            var end = k + 1
-            while end < obs.count, obs[end].adcode == obs[k].adcode { end += 1 }
-            runs[obs[k].adcode] = k..<end
-            k = end
-        }
-        let found = runs
-        return (locs, years, { l in
-            guard let run = found[l.adcode] else { return years.map { _ in nil } }
-            var at = run.lowerBound
-            return years.map { y in
-                while at < run.upperBound, obs[at].year < y { at += 1 }
-                return at < run.upperBound && obs[at].year == y ? obs[at] : nil
+        let obs = m.observations[d.id] ?? [], keys = m.observationKeys[d.id] ?? []
+        let first = Int(province.code) ?? 0
+        func start(_ code: Int) -> Int {
+            var lo = 0, hi = keys.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if keys[mid].code < code { lo = mid + 1 } else { hi = mid }
             }
-        })
+            return lo
+        }
+        let run = start(first)..<start(first + 10_000)
+        let years = Set(keys[run].map(\.year)).sorted()
+        var k = run.lowerBound
+        let rows: [[Observation?]] = province.localities.map { l in
+            let code = Int(l.adcode) ?? -1
+            while k < run.upperBound, keys[k].code < code { k += 1 }
+            return years.map { y in
+                while k < run.upperBound, keys[k].code == code, keys[k].year < y { k += 1 }
+                return k < run.upperBound && keys[k].code == code && keys[k].year == y ? obs[k] : nil
+            }
+        }
+        return (province.localities, years, rows)
     }
 
-    /// The matrix as a table, with links to each value's sentence.
-    func indicatorTable(_ d: IndicatorDefinition, province: ProvinceGroup? = nil) -> DataTable {
-        let (locs, years, row) = indicatorMatrix(d, province: province)
-        let rows: [[DataTable.Cell]] = locs.map { l in
-            [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + row(l).map { valueCell($0) }
+    /// A province's matrix as a table, with links to each value's sentence.
+    func indicatorTable(_ d: IndicatorDefinition, province: ProvinceGroup) -> DataTable {
+        let (locs, years, matrix) = indicatorMatrix(d, province: province)
+        let rows: [[DataTable.Cell]] = zip(locs, matrix).map { l, row in
+            [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + row.map { valueCell($0) }
         }
-        let caption = province.map { "\(d.name)：\($0.name)各地区各年度" } ?? "\(d.name)：各地区各年度"
-        return DataTable(id: "by-locality", caption: caption, csvHref: base.url("data/indicators/\(d.id).csv"),
+        return DataTable(id: "by-locality", caption: "\(d.name)：\(province.name)各地区各年度", csvHref: base.url("data/indicators/\(d.id).csv"),
                          columns: Self.indicatorColumns(years), rows: rows, note: "≥ 表示原文为“余”“多”“以上”等下限，约 表示约数，≤ 表示上限；— 表示该报告未给出。")
     }
 
@@ -327,15 +317,26 @@ extension SitePages {
     /// province, code, then each year's value) but straight from the matrix, without a table of cells (24 of
     /// them are rewritten when one report is added).
     func indicatorCSV(_ d: IndicatorDefinition) -> [UInt8] {
-        let (locs, years, row) = indicatorMatrix(d, province: nil)
+        // The national matrix, written as it is walked: the localities with a value are in code order, as the
+        // observations are (by code, then year), so each locality's run is found by moving on, not by a lookup.
+        let m = model
+        let obs = m.observations[d.id] ?? [], keys = m.observationKeys[d.id] ?? []
+        let years = m.observationYears[d.id] ?? []
         var out = DataTable.csvHeader(Self.indicatorColumns(years))
-        for l in locs {
+        var k = 0
+        for li in m.observationLocalities[d.id] ?? [] {
+            let l = m.localities[li]
             Escape.appendCSV(l.name, to: &out)
             out.append(UInt8(ascii: ",")); Escape.appendCSV(l.province, to: &out)
             out.append(UInt8(ascii: ",")); Escape.appendCSV(l.adcode, to: &out)
-            for o in row(l) {
+            let code = Int(l.adcode) ?? -1
+            while k < keys.count, keys[k].code < code { k += 1 }
+            for y in years {
                 out.append(UInt8(ascii: ","))
-                Escape.appendCSV(o.map { NumberFormat.plain($0.value.value) } ?? "", text: false, to: &out)
+                while k < keys.count, keys[k].code == code, keys[k].year < y { k += 1 }
+                if k < keys.count, keys[k].code == code, keys[k].year == y {
+                    Escape.appendCSV(NumberFormat.plain(obs[k].value.value), text: false, to: &out)
+                }
             }
             out.append(0x0D); out.append(0x0A)
         }
@@ -391,19 +392,26 @@ extension SitePages {
                               columns: [.init("省份"), .init("地区数", numeric: true), .init("数值数", numeric: true)], rows: provinceRows,
                               note: "点省份名，看该省各地区各年度的数值。")
         let limit = 30
+        // Each year's observations, ranked largest value first, then by code: sorted as plain numbers (value, code
+        // as a number, which orders six-digit codes as the strings do, position), grouped by year in one pass.
+        let keys = m.observationKeys[d.id] ?? []
+        var byYear: [Int: [(value: Double, code: Int, at: Int)]] = [:]
+        for (k, key) in keys.enumerated() { byYear[key.year, default: []].append((obs[k].value.value, key.code, k)) }
         var rankings: [[String: Any]] = []
         for y in years.reversed() {
-            let ranked = obs.filter { $0.year == y }.sorted { $0.value.value != $1.value.value ? $0.value.value > $1.value.value : $0.adcode < $1.adcode }
+            var order = byYear[y] ?? []
+            order.sort { $0.value != $1.value ? $0.value > $1.value : $0.code < $1.code }
+            let ranked = order.prefix(limit).map { obs[$0.at] } // the top `limit`
             var rank = 0, lastValue: Double? = nil
             var rows: [[DataTable.Cell]] = []
-            for (k, o) in ranked.prefix(limit).enumerated() {
+            for (k, o) in ranked.enumerated() {
                 if o.value.value != lastValue { rank = k + 1; lastValue = o.value.value }
                 guard let l = m.locality(o.adcode) else { continue }
                 rows.append([localityCell(l), DataTable.Cell(String(rank), sort: String(rank)), DataTable.Cell(l.province), valueCell(o)])
             }
-            let t = DataTable(id: "rank-\(y)", caption: "\(y)年排名" + (ranked.count > limit ? "（前\(limit)名，共\(ranked.count)个地区）" : ""),
+            let t = DataTable(id: "rank-\(y)", caption: "\(y)年排名" + (order.count > limit ? "（前\(limit)名，共\(order.count)个地区）" : ""),
                               columns: [.init("地区"), .init("名次", numeric: true), .init("省份"), .init("数值", numeric: true)], rows: rows)
-            let pts = ranked.prefix(limit).compactMap { o -> Charts.Point? in
+            let pts = ranked.compactMap { o -> Charts.Point? in
                 guard let l = m.locality(o.adcode) else { return nil }
                 return Charts.Point(label: l.name, value: o.value.value, shown: m.shown(o.value), href: m.sourceURL(o))
             }

@@ -411,7 +411,7 @@ public struct SiteBuilder {
             }
             render(todo.filter { !reportJobs.contains(jobs[$0].path) })
             clock.lap("render")
-            jobTimes.printSlowest(8)
+            jobTimes.printSlowest(ProcessInfo.processInfo.environment["FAZHI_TIMINGS_ALL"] == nil ? 8 : 100_000)
             if let w = writeErrors.sorted().first { throw w }
             summary.failed += errors.sorted()
             // What the site has now: pages not rendered (unchanged) and pages rendered without error.
