@@ -287,7 +287,8 @@ extension SitePages {
         let run = start(first)..<start(first + 10_000)
         let years = Set(keys[run].map(\.year)).sorted()
         var k = run.lowerBound
-        let rows: [[Observation?]] = province.localities.map { l in
+        let localities = province.members.map { m.localities[$0] }
+        let rows: [[Observation?]] = localities.map { l in
             let code = Int(l.adcode) ?? -1
             while k < run.upperBound, keys[k].code < code { k += 1 }
             return years.map { y in
@@ -295,7 +296,7 @@ extension SitePages {
                 return k < run.upperBound && keys[k].code == code && keys[k].year == y ? obs[k] : nil
             }
         }
-        return (province.localities, years, rows)
+        return (localities, years, rows)
     }
 
     /// A province's matrix as a table, with links to each value's sentence.
@@ -348,7 +349,9 @@ extension SitePages {
         /// The province's division code: the locality codes' first two digits and `0000`.
         var code: String
         var name: String
-        var localities: [Locality]
+        /// Its localities with a value, as indices into the model's localities (in code order): the page list makes
+        /// the groups of every indicator, and copies of the localities were megabytes of it.
+        var members: [Int]
     }
 
     /// An indicator's localities with values, grouped by province in code order. Each group's matrix has its
@@ -357,10 +360,10 @@ extension SitePages {
     func provinceGroups(_ d: IndicatorDefinition) -> [ProvinceGroup] {
         var groups: [ProvinceGroup] = []
         for li in model.observationLocalities[d.id] ?? [] {
+            let p = SiteModel.provinceCode(of: model.localities[li].adcode)
+            if groups.last?.code == p { groups[groups.count - 1].members.append(li); continue }
             let l = model.localities[li]
-            let p = SiteModel.provinceCode(of: l.adcode)
-            if groups.last?.code == p { groups[groups.count - 1].localities.append(l); continue }
-            groups.append(ProvinceGroup(code: p, name: l.province.isEmpty ? l.name : l.province, localities: [l]))
+            groups.append(ProvinceGroup(code: p, name: l.province.isEmpty ? l.name : l.province, members: [li]))
         }
         return groups
     }
@@ -370,7 +373,7 @@ extension SitePages {
         let table = indicatorTable(d, province: g)
         let ctx: [String: Any] = [
             "name": d.name, "id": d.id, "unit": opt(d.unit), "province": g.name, "indicator_href": m.indicatorURL(d.id),
-            "table": table.context, "locality_count": g.localities.count,
+            "table": table.context, "locality_count": g.members.count,
         ]
         return page("indicator-province", title: "\(d.name) · \(g.name)", section: .indicators,
                     crumbs: [("指标", base.url("indicators/")), (m.themeName(d.theme), m.themeURL(d.theme)), (d.name, m.indicatorURL(d.id)), (g.name, nil)],
@@ -386,7 +389,7 @@ extension SitePages {
         let provinceRows: [[DataTable.Cell]] = provinces.map { g in
             let n = valuesIn[g.code] ?? 0
             return [DataTable.Cell(g.name, href: m.indicatorURL(d.id) + g.code + "/"),
-                    DataTable.Cell(String(g.localities.count), sort: String(g.localities.count)), DataTable.Cell(String(n), sort: String(n))]
+                    DataTable.Cell(String(g.members.count), sort: String(g.members.count)), DataTable.Cell(String(n), sort: String(n))]
         }
         let table = DataTable(id: "by-province", caption: "\(d.name)：各省份", csvHref: base.url("data/indicators/\(d.id).csv"),
                               columns: [.init("省份"), .init("地区数", numeric: true), .init("数值数", numeric: true)], rows: provinceRows,

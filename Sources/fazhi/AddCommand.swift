@@ -37,7 +37,7 @@ struct AddCommand: ParsableCommand {
             var builder = SiteBuilder(layout: global.layout)
             builder.prefetchCache()
             var converter = Converter(layout: global.layout)
-            converter.mayHaveChanged = builder.searchServiceStarter()
+            converter.mayHaveChanged = builder.changesAhead()
             let converted = try converter.run()
             for d in converted.failed { printErr(d.description) }
             let built = try builder.build()

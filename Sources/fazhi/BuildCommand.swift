@@ -48,7 +48,7 @@ struct BuildCommand: ParsableCommand {
         if !noConvert {
             var converter = Converter(layout: global.layout, progress: { out.line($0) })
             converter.cacheWrites = convertCacheWrites
-            if !clean { converter.mayHaveChanged = builder.searchServiceStarter() }
+            if !clean { converter.mayHaveChanged = builder.changesAhead() }
             let summary = try converter.run(force: clean)
             out.finish()
             for d in summary.failed { out.error(d.description) }

@@ -75,7 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             var builder = SiteBuilder(layout: layout, baseURL: baseURL)
             builder.prefetchCache()
-            let converted = try Converter(layout: layout).run()
+            var converter = Converter(layout: layout)
+            converter.mayHaveChanged = builder.changesAhead()
+            let converted = try converter.run()
             let built = try builder.build()
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
             if !converted.failed.isEmpty {

@@ -1,5 +1,5 @@
 import Foundation
-import FazhiCorpus
+@testable import FazhiCorpus
 import FazhiModel
 import Testing
 @testable import FazhiSite
@@ -507,5 +507,77 @@ import Glibc
         try swapBytes("依法", "法治")
         try setTime(now)
         #expect(try Converter(layout: layout).run().converted.count == 1)
+    }
+
+    /// A report whose time changed is read again, but its SHA-256 (slow) is computed only when its bytes' quick
+    /// hash differs from the one in convert's cache: a user's freshly copied reports are all read again by the
+    /// next run. Shown with a cache whose SHA-256 for the file was altered: the same bytes keep it; other bytes
+    /// of the same size get the real one.
+    @Test func convertHashesAgainOnlyBytesThatChanged() throws {
+        let root = NSTemporaryDirectory() + "fazhi-convert-quick-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let layout = ProjectLayout(content: root + "/content", templates: FixtureSite.templates, output: root + "/public")
+        try FileManager.default.createDirectory(atPath: layout.reports, withIntermediateDirectories: true)
+        let seed = try #require(try FileManager.default.contentsOfDirectory(atPath: FixtureSite.repoRoot + "/content/reports").sorted().first)
+        let path = layout.reports + "/a.txt"
+        try FileManager.default.copyItem(atPath: FixtureSite.repoRoot + "/content/reports/" + seed, toPath: path)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        let first = try Converter(layout: layout).run()
+        let markdown = try #require(first.converted.first)
+        let real = SHA256.hex([UInt8](try #require(FileManager.default.contents(atPath: path))))
+        func sourceSHA() throws -> String? {
+            try String(contentsOfFile: markdown, encoding: .utf8).split(separator: "\n")
+                .first { $0.hasPrefix("source_sha256:") }.map { $0.split(separator: "\"").dropFirst().first.map(String.init) ?? "" }
+        }
+        #expect(try sourceSHA() == real)
+
+        let cachePath = layout.content + "/markdown/" + Converter.cacheName
+        let altered = String(repeating: "0", count: 64)
+        let cache = try String(contentsOfFile: cachePath, encoding: .utf8)
+        #expect(cache.contains(real))
+        try cache.replacingOccurrences(of: real, with: altered).write(toFile: cachePath, atomically: true, encoding: .utf8)
+        // The same bytes at a new time: read, found unchanged by the quick hash, the cached SHA-256 taken as is.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -1800)], ofItemAtPath: path)
+        _ = try Converter(layout: layout).run()
+        #expect(try sourceSHA() == altered)
+        // Other bytes of the same size: hashed again.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let r = try #require(text.range(of: "法治"))
+        try text.replacingCharacters(in: r, with: "依法").write(toFile: path, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -900)], ofItemAtPath: path)
+        #expect(try Converter(layout: layout).run().converted == [markdown])
+        let changed = SHA256.hex([UInt8](try #require(FileManager.default.contents(atPath: path))))
+        #expect(changed != real)
+        #expect(try sourceSHA() == changed)
+    }
+
+    /// A build reads the cache ahead, but decodes the reports' entries in it only when something may have changed
+    /// (convert's hook, `changesAhead`) or when it finds a change itself.
+    @Test func theCacheEntriesAreDecodedOnlyWhenSomethingChanged() throws {
+        let site = try FixtureSite(); defer { site.remove() }
+        try site.build()
+        var quiet = SiteBuilder(layout: site.layout())
+        quiet.search.enabled = false
+        quiet.prefetchCache()
+        #expect(try quiet.build().pagesWritten == 0)
+        #expect(quiet.prefetched?.entriesStarted == false)
+
+        var warned = SiteBuilder(layout: site.layout())
+        warned.search.enabled = false
+        warned.prefetchCache()
+        warned.changesAhead()()
+        #expect(warned.prefetched?.entriesStarted == true)
+        #expect(try warned.build().pagesWritten == 0)
+
+        // A change convert did not see (a Markdown file edited by hand): decoded when the build finds it.
+        try site.write("markdown/430581-2023.md", try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
+            .replacingOccurrences(of: "publisher: \"武冈市人民政府\"", with: "publisher: \"武冈市政府\""))
+        var late = SiteBuilder(layout: site.layout())
+        late.search.enabled = false
+        late.prefetchCache()
+        let summary = try late.build()
+        #expect(late.prefetched?.entriesStarted == true)
+        #expect(summary.pagesWritten > 0)
+        #expect(site.read("reports/430581-2023/index.html").contains("武冈市政府"))
     }
 }
