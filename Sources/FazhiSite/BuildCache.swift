@@ -16,7 +16,7 @@ import Darwin
 /// output (a build killed after changing the site but before writing the cache, a site removed or rebuilt
 /// by hand), whose settings differ, or that cannot be read, is ignored: the build is then a full one.
 struct BuildCache {
-    static let version = 6
+    static let version = 7
     static let magic = "fazhi-build-cache"
 
     /// Settings that change every page: cache version, the executable, base URL, paths as given.
@@ -29,8 +29,8 @@ struct BuildCache {
     var globalKey: String = ""
     /// Every input: path → stamp.
     var inputs: [String: FileStamp] = [:]
-    /// Every file of the output (but the marker and .gitkeep) → key of what it was made from.
-    var outputs: [String: String] = [:]
+    /// Every file of the output (but the marker and .gitkeep) → key of what it was made from (`SiteBuilder.keys`).
+    var outputs: [String: ContentHash.Digest] = [:]
     var reportsCount = 0
     var pagesCount = 0
     var warnings = 0
@@ -125,7 +125,7 @@ struct BuildCache {
             }
             let nOut = try r.count()
             c.outputs.reserveCapacity(nOut)
-            for _ in 0..<nOut { let p = try r.string(); c.outputs[p] = try r.string() }
+            for _ in 0..<nOut { let p = try r.string(); c.outputs[p] = ContentHash.Digest(h1: UInt64(bitPattern: try r.int()), h2: UInt64(bitPattern: try r.int())) }
             c.reportsCount = Int(try r.int()); c.pagesCount = Int(try r.int()); c.warnings = Int(try r.int())
             c.failed = try r.diagnostics()
             c.problems = try r.diagnostics()
@@ -193,7 +193,7 @@ struct BuildCache {
         w.int(Int64(inputs.count))
         for (p, s) in inputs.sorted(by: { $0.key < $1.key }) { w.string(p); w.int(s.size); w.int(s.mtime); w.string(s.hash) }
         w.int(Int64(outputs.count))
-        for (p, k) in outputs.sorted(by: { $0.key < $1.key }) { w.string(p); w.string(k) }
+        for (p, k) in outputs.sorted(by: { $0.key < $1.key }) { w.string(p); w.int(Int64(bitPattern: k.h1)); w.int(Int64(bitPattern: k.h2)) }
         w.int(Int64(reportsCount)); w.int(Int64(pagesCount)); w.int(Int64(warnings))
         w.diagnostics(failed); w.diagnostics(problems)
         w.string(spareMarker); w.strings(spareChanges); w.bool(spareWasSite)

@@ -138,6 +138,24 @@ extension String {
 
 /// How numbers are shown and written.
 public enum NumberFormat {
+    /// `plain(v)` appended as UTF-8 bytes; a whole number is written digit by digit, without a String (the
+    /// indicator CSVs hold hundreds of thousands).
+    public static func appendPlain(_ v: Double, to out: inout [UInt8]) {
+        guard v.isFinite, v == v.rounded(), abs(v) < 1e15 else { out.append(contentsOf: plain(v).utf8); return }
+        var n = Int64(v)
+        if n < 0 { out.append(UInt8(ascii: "-")); n = -n }
+        var digits: (UInt64, UInt64) = (0, 0) // up to 16 digits, most significant last
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            for k in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[k]) }
+        }
+    }
+
     /// Shortest exact text: `358`, `96.9`, `0.125`. Never exponent notation for ordinary magnitudes.
     public static func plain(_ v: Double) -> String {
         guard v.isFinite else { return "" }

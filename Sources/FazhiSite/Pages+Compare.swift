@@ -119,7 +119,7 @@ extension SitePages {
         return keys.isEmpty ? model.catalog.indicators : keys
     }
 
-    func yearTable(_ y: Int) -> DataTable {
+    func yearTable(_ y: Int, forCSV: Bool = false) -> DataTable {
         let m = model
         let inds = keyIndicators().filter { m.hasObservations($0.id, year: y) }
         let locs = Set((m.reportsByYear[y] ?? []).map { m.reports[$0].adcode }).sorted().compactMap { m.locality($0) }
@@ -128,7 +128,8 @@ extension SitePages {
         let values = inds.map { m.observationColumn($0.id) }
         let rows: [[DataTable.Cell]] = locs.map { l in
             let key = SiteModel.observationKey(adcode: l.adcode, year: y)
-            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + values.map { valueCell(key.flatMap($0.find)) }
+            return [localityCell(l, forCSV: forCSV), DataTable.Cell(l.province), DataTable.Cell(l.adcode)]
+                + values.map { valueCell(key.flatMap($0.find), forCSV: forCSV) }
         }
         return DataTable(id: "key-indicators", caption: "\(y)年各地区主要指标", csvHref: base.url("data/years/\(y).csv"),
                          columns: columns, rows: rows)
@@ -161,7 +162,7 @@ extension SitePages {
         return page("themes", title: "主题", section: .themes, crumbs: [("主题", nil)], path: "themes/index.html", ctx)
     }
 
-    func themeTable(_ t: Theme, year y: Int) -> DataTable {
+    func themeTable(_ t: Theme, year y: Int, forCSV: Bool = false) -> DataTable {
         let m = model
         let inds = m.catalog.indicators.filter { $0.theme == t.id && m.hasObservations($0.id, year: y) }
         let locs = themeLocalities(t, year: y)
@@ -170,7 +171,8 @@ extension SitePages {
         let values = inds.map { m.observationColumn($0.id) }
         let rows: [[DataTable.Cell]] = locs.map { l in
             let key = SiteModel.observationKey(adcode: l.adcode, year: y)
-            return [localityCell(l), DataTable.Cell(l.province), DataTable.Cell(l.adcode)] + values.map { valueCell(key.flatMap($0.find)) }
+            return [localityCell(l, forCSV: forCSV), DataTable.Cell(l.province), DataTable.Cell(l.adcode)]
+                + values.map { valueCell(key.flatMap($0.find), forCSV: forCSV) }
         }
         return DataTable(id: "compare-\(y)", caption: "\(y)年 · \(t.name)：各地区对比", csvHref: base.url("data/themes/\(t.id)/\(y).csv"),
                          columns: columns, rows: rows)
@@ -336,7 +338,7 @@ extension SitePages {
                 out.append(UInt8(ascii: ","))
                 while k < keys.count, keys[k].code == code, keys[k].year < y { k += 1 }
                 if k < keys.count, keys[k].code == code, keys[k].year == y {
-                    Escape.appendCSV(NumberFormat.plain(obs[k].value.value), text: false, to: &out)
+                    NumberFormat.appendPlain(obs[k].value.value, to: &out) // (a number never needs quotes)
                 }
             }
             out.append(0x0D); out.append(0x0A)

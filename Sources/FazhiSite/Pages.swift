@@ -55,7 +55,7 @@ public struct SitePages: Sendable {
         jobs.append(PageJob(path: "years/index.html") { self.yearsIndex() })
         for y in m.years {
             jobs.append(PageJob(path: "years/\(y)/index.html") { self.year(y) })
-            jobs.append(PageJob(path: "data/years/\(y).csv") { self.yearTable(y).csv })
+            jobs.append(PageJob(path: "data/years/\(y).csv") { self.yearTable(y, forCSV: true).csv })
         }
         jobs.append(PageJob(path: "themes/index.html") { self.themesIndex() })
         for t in m.catalog.themes {
@@ -68,7 +68,7 @@ public struct SitePages: Sendable {
                 })
             }
             for y in dataYears {
-                jobs.append(PageJob(path: "data/themes/\(t.id)/\(y).csv") { self.themeTable(t, year: y).csv })
+                jobs.append(PageJob(path: "data/themes/\(t.id)/\(y).csv") { self.themeTable(t, year: y, forCSV: true).csv })
             }
         }
         jobs.append(PageJob(path: "indicators/index.html") { self.indicatorsIndex() })
@@ -183,9 +183,12 @@ public struct SitePages: Sendable {
         return ys.sorted()
     }
 
-    /// A value cell linking to the sentence it came from; "—" when missing.
-    func valueCell(_ o: Observation?) -> DataTable.Cell {
+    /// A value cell linking to the sentence it came from; "—" when missing. `forCSV`: the cell of a table made
+    /// only for its CSV, which reads a cell's `csv` or else its text: the plain number alone (the link, tooltip and
+    /// shown value were most of making a theme's or a year's CSV).
+    func valueCell(_ o: Observation?, forCSV: Bool = false) -> DataTable.Cell {
         guard let o else { return .missingValue }
+        if forCSV { return DataTable.Cell(NumberFormat.plain(o.value.value)) }
         // Its plain number is made once, for the sort key and the CSV.
         let m = model
         var title = m.reports[o.report].titleOrID
@@ -195,8 +198,8 @@ public struct SitePages: Sendable {
                               sort: plain, csv: plain)
     }
 
-    func localityCell(_ l: Locality) -> DataTable.Cell {
-        DataTable.Cell(l.name, href: model.localityURL(l.adcode), title: model.fullName(l), sort: l.adcode, csv: l.name)
+    func localityCell(_ l: Locality, forCSV: Bool = false) -> DataTable.Cell {
+        forCSV ? DataTable.Cell(l.name) : DataTable.Cell(l.name, href: model.localityURL(l.adcode), title: model.fullName(l), sort: l.adcode, csv: l.name)
     }
 }
 

@@ -299,7 +299,7 @@ public struct SiteBuilder {
         let staged = PathBox()
         let rendered = PathBox()
         let unchanged = Counter()
-        var produced: [String: String] = [:]
+        var produced: [String: KeyText.Digest] = [:]
         var removedFiles: [String] = []
         // Pagefind, when it runs beside the rendering: waited for before the staging folder is given up.
         var searchWork: BackgroundWork<SearchOutcome>?
@@ -337,7 +337,9 @@ public struct SiteBuilder {
             }
             for a in assets {
                 let path = "assets/" + a
-                let key = "asset:" + (scan.hashes["t:assets/" + a] ?? "")
+                var assetKey = KeyText()
+                assetKey.text("asset"); assetKey.text(scan.hashes["t:assets/" + a] ?? "")
+                let key = assetKey.digest
                 produced[path] = key
                 if incremental, let o = old, o.outputs[path] == key { _ = unchanged.next(); continue }
                 let data = FileManager.default.contents(atPath: assetsDir + "/" + a) ?? Data()
@@ -580,7 +582,7 @@ public struct SiteBuilder {
     /// mean equal bytes; a page whose key is unchanged is not rendered. Keys are hashed from texts and 128-bit
     /// digests in binary (`KeyText`): a national corpus makes thousands of keys from thousands of reports each.
     static func keys(jobs: [PageJob], model m: SiteModel, global: String, markdown: [String], hashes: [String: String],
-                     reportKeys fp: [KeyText.Digest]) -> [String] {
+                     reportKeys fp: [KeyText.Digest]) -> [KeyText.Digest] {
         var corpus = KeyText()
         for f in markdown { corpus.text(f); corpus.text(hashes["m:" + f] ?? "") }
         let corpusKey = corpus.digest
@@ -602,13 +604,15 @@ public struct SiteBuilder {
         /// A set of reports and how their localities are named (a locality's name comes from its newest report,
         /// whatever its year), as one digest. Year, theme and indicator pages show no more of a locality than its
         /// name: a report added to a locality for another year does not change them unless it renames it.
-        let localityCount = m.localities.count
+        /// (A locality's identity follows the first of each run of its reports: reports are listed in id order,
+        /// which keeps a locality's together. Marking the localities seen took an array of them per key, and the
+        /// province pages have thousands of keys.)
         @Sendable func reportsKey(_ reports: [Int]) -> KeyText.Digest {
             var k = KeyText()
-            var seen = [Bool](repeating: false, count: localityCount) // a Set's hashing cost more, for thousands of reports
+            var last = -1
             for i in reports {
                 k.tag(1); k.digest(fp[i])
-                if let li = localityOf[i], !seen[li] { seen[li] = true; k.tag(2); k.digest(localityIdentity[li]) }
+                if let li = localityOf[i], li != last { last = li; k.tag(2); k.digest(localityIdentity[li]) }
             }
             return k.digest
         }
@@ -642,11 +646,11 @@ public struct SiteBuilder {
         var byIndicator: [String: KeyText.Digest] = [:]
         for (id, p) in position where !withValues[p].isEmpty { byIndicator[id] = indicatorDigests[p] }
         let indicatorKeys = byIndicator
-        return ParallelMap.map(jobs.map(\.path)) { path -> String in
+        return ParallelMap.map(jobs.map(\.path)) { path -> KeyText.Digest in
             let parts = path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) } // bytes: no grapheme breaking
             var key = KeyText()
             key.text(global); key.text(path)
-            func corpusWide() -> String { key.text("corpus"); key.digest(corpusKey); return key.hex }
+            func corpusWide() -> KeyText.Digest { key.text("corpus"); key.digest(corpusKey); return key.digest }
             if parts.count == 3, parts[0] == "reports", parts[2] == "index.html", let i = m.byID[parts[1]] {
                 // A report page: the report, and the other reports of its locality (names, links, prev/next).
                 key.text("report"); key.digest(fp[i])
@@ -699,7 +703,7 @@ public struct SiteBuilder {
                 // these pages are small or cheap to make.
                 return corpusWide()
             }
-            return key.hex
+            return key.digest
         }
     }
 
@@ -895,6 +899,4 @@ struct KeyText {
     }
 
     var digest: Digest { ContentHash.digest(bytes) }
-
-    var hex: String { digest.hex }
 }

@@ -145,7 +145,7 @@ public final class SiteModel: Sendable {
         var passageTotals: [String: Int] = [:]
         for r in reports {
             for section in r.meta.sections where r.headingAnchors.contains(section.anchor) {
-                for t in Set(section.themes) { // a theme listed twice counts once
+                for (k, t) in section.themes.enumerated() where !section.themes[..<k].contains(t) { // a theme listed twice counts once
                     passageTotals[t, default: 0] += 1
                     if let y = r.year { passages[t, default: [:]][y, default: 0] += 1 }
                 }
@@ -309,9 +309,10 @@ struct ObservationTables: Sendable {
             for i in range {
                 let r = reports[i]
                 guard let y = r.year, let key = SiteModel.observationKey(adcode: r.adcode, year: y) else { continue }
-                for (k, v) in r.meta.indicators.enumerated() where v.value.isFinite {
+                let adcode = r.adcode
+                for v in r.meta.indicators where v.value.isFinite {
                     guard let p = positions[v.indicator] else { continue }
-                    candidates[p].append(ObservationCandidate(key: key, rank: ranking[i], report: i, value: k))
+                    candidates[p].append(ObservationCandidate(key: key, rank: ranking[i], report: i, adcode: adcode, value: v))
                 }
             }
             return candidates
@@ -325,12 +326,13 @@ struct ObservationTables: Sendable {
                 var keys: [SiteModel.ObservationKey] = []
                 var runs: [Int] = []
                 var years = Set<Int>()
+                // From the candidates alone: the two threads each take their own indicators, and looking the values up
+                // in the reports again had both retain and release the same reports (a third of the model's time).
                 for c in list where keys.last != c.key {
-                    let r = reports[c.report]
                     if keys.last?.code != c.key.code { runs.append(c.report) }
                     keys.append(c.key)
                     years.insert(c.key.year)
-                    chosen.append(Observation(report: c.report, adcode: r.adcode, year: c.key.year, value: r.meta.indicators[c.value]))
+                    chosen.append(Observation(report: c.report, adcode: c.adcode, year: c.key.year, value: c.value))
                 }
                 return (chosen, keys, runs, years.sorted())
             }
@@ -363,10 +365,11 @@ struct ObservationTables: Sendable {
 }
 
 /// A report's value of an indicator that may become its locality's observation for the year (see
-/// ObservationTables): the report's rank in the choosing order, and the value's position in its front matter.
+/// ObservationTables), with the report's rank in the choosing order.
 private struct ObservationCandidate: Sendable {
     var key: SiteModel.ObservationKey
     var rank: Int
     var report: Int
-    var value: Int
+    var adcode: String
+    var value: IndicatorValue
 }
