@@ -5,26 +5,29 @@ extension SitePages {
 
     func localitiesIndex() -> [UInt8] {
         let m = model
-        // Province → prefecture → localities, in adcode order.
-        var provinces: [(String, [(String, [Locality])])] = []
-        for l in m.localities {
+        // Province → prefecture → localities (indices), in adcode order, each group grown in place.
+        var provinces: [(name: String, groups: [(name: String, members: [Int])])] = []
+        for (li, l) in m.localities.enumerated() {
             let prov = l.province.isEmpty ? "（未注明省份）" : l.province
             let pref = l.prefecture.isEmpty ? (l.level == .province ? "省级" : "直辖") : l.prefecture
-            if provinces.last?.0 != prov { provinces.append((prov, [])) }
-            var groups = provinces[provinces.count - 1].1
-            if let gi = groups.firstIndex(where: { $0.0 == pref }) { groups[gi].1.append(l) } else { groups.append((pref, [l])) }
-            provinces[provinces.count - 1].1 = groups
+            if provinces.last?.name != prov { provinces.append((prov, [])) }
+            let p = provinces.count - 1
+            if let gi = provinces[p].groups.firstIndex(where: { $0.name == pref }) {
+                provinces[p].groups[gi].members.append(li)
+            } else {
+                provinces[p].groups.append((pref, [li]))
+            }
         }
         // Adcode order puts a province's prefectures together, but a province could recur if names vary: merge.
-        var merged: [(String, [(String, [Locality])])] = []
+        var merged: [(name: String, groups: [(name: String, members: [Int])])] = []
         for p in provinces {
-            if let i = merged.firstIndex(where: { $0.0 == p.0 }) { merged[i].1 += p.1 } else { merged.append(p) }
+            if let i = merged.firstIndex(where: { $0.name == p.name }) { merged[i].groups += p.groups } else { merged.append(p) }
         }
         let ctx: [String: Any] = [
             "count": m.localities.count,
             "provinces": merged.map { p -> [String: Any] in
-                ["name": p.0, "count": p.1.reduce(0) { $0 + $1.1.count },
-                 "prefectures": p.1.map { g -> [String: Any] in ["name": g.0, "localities": g.1.map { localityLink($0) }] }]
+                ["name": p.name, "count": p.groups.reduce(0) { $0 + $1.members.count },
+                 "prefectures": p.groups.map { g -> [String: Any] in ["name": g.name, "localities": g.members.map { localityLink(m.localities[$0]) }] }]
             },
         ]
         return page("localities", title: "地区", section: .localities, crumbs: [("地区", nil)], path: "localities/index.html", ctx)
@@ -323,7 +326,7 @@ extension SitePages {
         // The national matrix, written as it is walked: the localities with a value are in code order, as the
         // observations are (by code, then year), so each locality's run is found by moving on, not by a lookup.
         let m = model
-        let obs = m.observations[d.id] ?? [], keys = m.observationKeys[d.id] ?? []
+        let numbers = m.observationNumbers[d.id] ?? [], keys = m.observationKeys[d.id] ?? []
         let years = m.observationYears[d.id] ?? []
         var out = DataTable.csvHeader(Self.indicatorColumns(years))
         var k = 0
@@ -338,7 +341,7 @@ extension SitePages {
                 out.append(UInt8(ascii: ","))
                 while k < keys.count, keys[k].code == code, keys[k].year < y { k += 1 }
                 if k < keys.count, keys[k].code == code, keys[k].year == y {
-                    NumberFormat.appendPlain(obs[k].value.value, to: &out) // (a number never needs quotes)
+                    NumberFormat.appendPlain(numbers[k], to: &out) // (a number never needs quotes)
                 }
             }
             out.append(0x0D); out.append(0x0A)
@@ -399,9 +402,9 @@ extension SitePages {
         let limit = 30
         // Each year's observations, ranked largest value first, then by code: sorted as plain numbers (value, code
         // as a number, which orders six-digit codes as the strings do, position), grouped by year in one pass.
-        let keys = m.observationKeys[d.id] ?? []
+        let keys = m.observationKeys[d.id] ?? [], numbers = m.observationNumbers[d.id] ?? []
         var byYear: [Int: [(value: Double, code: Int, at: Int)]] = [:]
-        for (k, key) in keys.enumerated() { byYear[key.year, default: []].append((obs[k].value.value, key.code, k)) }
+        for (k, key) in keys.enumerated() { byYear[key.year, default: []].append((numbers[k], key.code, k)) }
         var rankings: [[String: Any]] = []
         for y in years.reversed() {
             var order = byYear[y] ?? []

@@ -30,10 +30,13 @@ public struct SitePages: Sendable {
     public let templates: SiteTemplates
     /// What the corpus-wide exports may copy from the previous build (see `DataExports`).
     let exports: DataExports
+    /// Each report's `reportLink`, made once.
+    let reportLinks: ReportLinks
 
     public init(model: SiteModel, templates: SiteTemplates, reportKeys: [ContentHash.Digest] = [], exportMemory: ExportMemory = ExportMemory()) {
         self.model = model; self.templates = templates
         exports = DataExports(model: model, reportKeys: reportKeys, memory: exportMemory)
+        reportLinks = ReportLinks(count: model.reports.count)
     }
 
     var base: BaseURL { model.base }
@@ -154,6 +157,10 @@ public struct SitePages: Sendable {
     }
 
     func reportLink(_ i: Int) -> [String: Any] {
+        reportLinks.link(i) { makeReportLink(i) }
+    }
+
+    private func makeReportLink(_ i: Int) -> [String: Any] {
         let r = model.reports[i]
         var d: [String: Any] = ["title": r.titleOrID, "href": model.reportURL(r.id), "id": r.id, "place": r.placeName,
                                 "published": opt(r.meta.published), "kind": opt(Self.kindName(r.meta.kind)),
@@ -165,9 +172,17 @@ public struct SitePages: Sendable {
     }
 
     func localityLink(_ l: Locality) -> [String: Any] {
-        ["name": l.name, "full": model.fullName(l), "href": model.localityURL(l.adcode), "adcode": l.adcode,
-         "count": l.reports.count, "level": opt(Self.levelName(l.level)),
-         "years": l.reports.compactMap { model.reports[$0].year }.uniqued().map(String.init).joined(separator: "、")]
+        // A locality's reports are in year order: its years, once each, are the changes along them.
+        var years = ""
+        var last: Int? = nil
+        for i in l.reports {
+            guard let y = model.reports[i].year, y != last else { continue }
+            if last != nil { years += "、" }
+            years += String(y)
+            last = y
+        }
+        return ["name": l.name, "full": model.fullName(l), "href": model.localityURL(l.adcode), "adcode": l.adcode,
+                "count": l.reports.count, "level": opt(Self.levelName(l.level)), "years": years]
     }
 
     func indicatorLink(_ d: IndicatorDefinition) -> [String: Any] {
@@ -203,9 +218,23 @@ public struct SitePages: Sendable {
     }
 }
 
-extension Array where Element: Hashable {
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
+/// The link context of each report (`SitePages.reportLink`), made the first time a page asks for it: a report is
+/// listed by its year's page and each of its year's theme pages, by its locality's other reports' pages and by
+/// the review pages, and making the context again for each was a tenth of a theme page's time.
+final class ReportLinks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var links: [[String: Any]?]
+
+    init(count: Int) { links = Array(repeating: nil, count: count) }
+
+    func link(_ i: Int, make: () -> [String: Any]) -> [String: Any] {
+        lock.lock()
+        if let known = links[i] { lock.unlock(); return known }
+        lock.unlock()
+        let made = make()
+        lock.lock(); defer { lock.unlock() }
+        if let known = links[i] { return known }
+        links[i] = made
+        return made
     }
 }

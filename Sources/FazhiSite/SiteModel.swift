@@ -85,6 +85,9 @@ public final class SiteModel: Sendable {
     public let indicatorsWithData: [String]
     /// Indicator → the `observationKey`s of `observations[indicator]`, in the same (ascending) order.
     let observationKeys: [String: [ObservationKey]]
+    /// Indicator → the numbers of `observations[indicator]` (`value.value`), in the same order: read in place, not
+    /// through two objects each (the indicator CSVs and rankings read thousands).
+    let observationNumbers: [String: [Double]]
     /// "province/prefecture" → indices of its localities (in `localities` order).
     let localitiesByPrefecture: [String: [Int]]
 
@@ -162,6 +165,7 @@ public final class SiteModel: Sendable {
         self.observationYears = t.years
         self.observationLocalities = t.runs.mapValues { $0.compactMap { localityOf[$0] } }
         self.observationKeys = t.keys
+        self.observationNumbers = t.numbers
         self.observationsByLocality = t.byLocality
         self.indicatorsWithData = t.withData
     }
@@ -285,6 +289,8 @@ struct ObservationTables: Sendable {
     var runs: [String: [Int]]
     /// Per indicator, the keys of `observations[indicator]`, in the same (ascending) order.
     var keys: [String: [SiteModel.ObservationKey]]
+    /// Per indicator, the numbers of `observations[indicator]`, in the same order.
+    var numbers: [String: [Double]]
     var byLocality: [String: [Observation]]
     var withData: [String]
 
@@ -312,18 +318,19 @@ struct ObservationTables: Sendable {
                 let adcode = r.adcode
                 for v in r.meta.indicators where v.value.isFinite {
                     guard let p = positions[v.indicator] else { continue }
-                    candidates[p].append(ObservationCandidate(key: key, rank: ranking[i], report: i, adcode: adcode, value: v))
+                    candidates[p].append(ObservationCandidate(key: key, rank: ranking[i], report: i, adcode: adcode, value: v, number: v.value))
                 }
             }
             return candidates
         }
         // Each indicator's chosen observations, their keys and how many localities they cover, on both cores.
-        let chosenByPosition: [(observations: [Observation], keys: [SiteModel.ObservationKey], runs: [Int], years: [Int])] =
+        let chosenByPosition: [(observations: [Observation], keys: [SiteModel.ObservationKey], numbers: [Double], runs: [Int], years: [Int])] =
             ParallelMap.map(Array(0..<count)) { p in
                 var list = gathered.flatMap { $0[p] }
                 list.sort { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }
                 var chosen: [Observation] = []
                 var keys: [SiteModel.ObservationKey] = []
+                var numbers: [Double] = []
                 var runs: [Int] = []
                 var years = Set<Int>()
                 // From the candidates alone: the two threads each take their own indicators, and looking the values up
@@ -331,13 +338,15 @@ struct ObservationTables: Sendable {
                 for c in list where keys.last != c.key {
                     if keys.last?.code != c.key.code { runs.append(c.report) }
                     keys.append(c.key)
+                    numbers.append(c.number)
                     years.insert(c.key.year)
                     chosen.append(Observation(report: c.report, adcode: c.adcode, year: c.key.year, value: c.value))
                 }
-                return (chosen, keys, runs, years.sorted())
+                return (chosen, keys, numbers, runs, years.sorted())
             }
         var obs: [String: [Observation]] = [:]
         var keyLists: [String: [SiteModel.ObservationKey]] = [:]
+        var numberLists: [String: [Double]] = [:]
         var counts: [String: Int] = [:]
         var runLists: [String: [Int]] = [:]
         var yearLists: [String: [Int]] = [:]
@@ -348,6 +357,7 @@ struct ObservationTables: Sendable {
             if chosen.observations.isEmpty { continue }
             obs[ind.id] = chosen.observations
             keyLists[ind.id] = chosen.keys
+            numberLists[ind.id] = chosen.numbers
             counts[ind.id] = chosen.runs.count
             runLists[ind.id] = chosen.runs
             yearLists[ind.id] = chosen.years
@@ -356,6 +366,7 @@ struct ObservationTables: Sendable {
         }
         observations = obs
         keys = keyLists
+        numbers = numberLists
         localityCount = counts
         runs = runLists
         years = yearLists
@@ -372,4 +383,5 @@ private struct ObservationCandidate: Sendable {
     var report: Int
     var adcode: String
     var value: IndicatorValue
+    var number: Double
 }
