@@ -69,6 +69,31 @@ public struct Converter: Sendable {
     /// converted), before any report is read: `fazhi build` starts the search index's service then.
     public var mayHaveChanged: (@Sendable () -> Void)?
 
+    /// Whether a folder of reports changed (a file added, removed or renamed in it) after convert's cache was last
+    /// written: a sign, from the folders alone, that the next run will convert something, for a caller to act on
+    /// before the run lists every report (`mayHaveChanged` comes after that: 40 ms into an add to 5,000 reports).
+    /// A file edited in place does not change its folder: `mayHaveChanged` still tells.
+    public static func reportFoldersChanged(_ layout: ProjectLayout) -> Bool {
+        var st = stat()
+        guard stat(layout.markdown + "/" + cacheName, &st) == 0 else { return true }
+        let written = FileText.modificationTime(st)
+        func changed(_ path: String, depth: Int) -> Bool {
+            var st = stat()
+            guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return false }
+            if FileText.modificationTime(st) >= written { return true }
+            guard depth < 16, let folder = opendir(path) else { return false }
+            defer { closedir(folder) }
+            while let entry = readdir(folder) {
+                let name = FileText.entryName(entry)
+                guard name != ".", name != "..", !name.hasPrefix("."),
+                      entry.pointee.d_type == UInt8(DT_DIR) || entry.pointee.d_type == UInt8(DT_UNKNOWN) else { continue }
+                if changed(path + "/" + name, depth: depth + 1) { return true }
+            }
+            return false
+        }
+        return changed(layout.reports, depth: 0)
+    }
+
     /// `progress` receives one line per step for a progress display.
     public init(layout: ProjectLayout, progress: (@Sendable (String) -> Void)? = nil) {
         self.layout = layout

@@ -453,7 +453,7 @@ public struct SiteBuilder {
                 progress?("[search] indexing")
                 summary.search = indexSearch(done: Set(produced.keys), changed: Set(staged.sorted() + removedFiles))
             }
-            readyService()?.close()
+            readyService()?.close(waiting: false)
             clock.lap("search")
             // The spare a clean build makes gets the index too.
             if let spareFill, try spareFill.wait() {

@@ -334,7 +334,7 @@ struct ObservationTables: Sendable {
                 var runs: [Int] = []
                 var years = Set<Int>()
                 // From the candidates alone: the two threads each take their own indicators, and looking the values up
-                // in the reports again had both retain and release the same reports (a third of the model's time).
+                // in the reports again had both retain and release the same reports (a quarter of the tables' time).
                 for c in list where keys.last != c.key {
                     if keys.last?.code != c.key.code { runs.append(c.report) }
                     keys.append(c.key)

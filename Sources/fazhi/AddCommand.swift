@@ -37,7 +37,9 @@ struct AddCommand: ParsableCommand {
             var builder = SiteBuilder(layout: global.layout)
             builder.prefetchCache()
             var converter = Converter(layout: global.layout)
-            converter.mayHaveChanged = builder.changesAhead()
+            let ahead = builder.changesAhead()
+            ahead() // reports were just added
+            converter.mayHaveChanged = ahead
             let converted = try converter.run()
             for d in converted.failed { printErr(d.description) }
             let built = try builder.build()

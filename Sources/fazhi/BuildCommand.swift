@@ -48,7 +48,11 @@ struct BuildCommand: ParsableCommand {
         if !noConvert {
             var converter = Converter(layout: global.layout, progress: { out.line($0) })
             converter.cacheWrites = convertCacheWrites
-            if !clean { converter.mayHaveChanged = builder.changesAhead() }
+            if !clean {
+                let ahead = builder.changesAhead()
+                converter.mayHaveChanged = ahead
+                if Converter.reportFoldersChanged(global.layout) { ahead() }
+            }
             let summary = try converter.run(force: clean)
             out.finish()
             for d in summary.failed { out.error(d.description) }

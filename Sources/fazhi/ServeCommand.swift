@@ -76,7 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
             var builder = SiteBuilder(layout: layout, baseURL: baseURL)
             builder.prefetchCache()
             var converter = Converter(layout: layout)
-            converter.mayHaveChanged = builder.changesAhead()
+            let ahead = builder.changesAhead()
+            converter.mayHaveChanged = ahead
+            if Converter.reportFoldersChanged(layout) { ahead() }
             let converted = try converter.run()
             let built = try builder.build()
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))

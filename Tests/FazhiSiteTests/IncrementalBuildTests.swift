@@ -551,6 +551,31 @@ import Glibc
         #expect(try sourceSHA() == changed)
     }
 
+    /// `fazhi build` starts what a build with changes needs as soon as a folder of reports changed after convert's
+    /// cache was written (a report added, removed or renamed in it, at any depth), before convert lists them.
+    @Test func aReportFolderChangedSinceTheLastConvertIsSeenAtOnce() throws {
+        let root = NSTemporaryDirectory() + "fazhi-convert-folders-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let layout = ProjectLayout(content: root + "/content", templates: FixtureSite.templates, output: root + "/public")
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: layout.reports + "/湖南省/邵阳市", withIntermediateDirectories: true)
+        let seeds = try fm.contentsOfDirectory(atPath: FixtureSite.repoRoot + "/content/reports").sorted()
+        try fm.copyItem(atPath: FixtureSite.repoRoot + "/content/reports/" + seeds[0], toPath: layout.reports + "/湖南省/邵阳市/a.txt")
+        #expect(Converter.reportFoldersChanged(layout)) // never converted
+        usleep(20_000)
+        _ = try Converter(layout: layout).run()
+        #expect(!Converter.reportFoldersChanged(layout))
+        usleep(20_000)
+        try fm.copyItem(atPath: FixtureSite.repoRoot + "/content/reports/" + seeds[1], toPath: layout.reports + "/湖南省/邵阳市/b.txt")
+        #expect(Converter.reportFoldersChanged(layout))
+        usleep(20_000)
+        _ = try Converter(layout: layout).run()
+        #expect(!Converter.reportFoldersChanged(layout))
+        usleep(20_000)
+        try fm.removeItem(atPath: layout.reports + "/湖南省/邵阳市/a.txt")
+        #expect(Converter.reportFoldersChanged(layout))
+    }
+
     /// A build reads the cache ahead, but decodes the reports' entries in it only when something may have changed
     /// (convert's hook, `changesAhead`) or when it finds a change itself.
     @Test func theCacheEntriesAreDecodedOnlyWhenSomethingChanged() throws {
