@@ -29,6 +29,9 @@ public struct Catalog: Sendable, Equatable {
 
     public func theme(_ id: String) -> Theme? { themePositions[id].map { themes[$0] } }
     public func indicator(_ id: String) -> IndicatorDefinition? { indicatorPositions[id].map { indicators[$0] } }
+    /// Where the indicator is in `indicators` (its first place): for a caller that needs a field or two, or only
+    /// whether it is there, without copying the whole definition (a dozen fields, each retained and released).
+    public func position(ofIndicator id: String) -> Int? { indicatorPositions[id] }
 
     private static func positions(_ ids: [String]) -> [String: Int] {
         var found: [String: Int] = [:]

@@ -91,7 +91,7 @@ public struct ContentLoader: Sendable {
         var messages: [String] = []
         var linked = Set<String>()
         for v in fm.indicators {
-            if catalog.indicator(v.indicator) == nil {
+            if catalog.position(ofIndicator: v.indicator) == nil {
                 let msg = "indicator '\(v.indicator)' is not in the catalog"
                 messages.append("指标编号“\(v.indicator)”不在指标目录中")
                 problems.append(Diagnostic(.warning, file: file, line: line(of: "indicator: \"\(v.indicator)\"", in: text) ?? line(of: v.indicator, in: text), msg))

@@ -58,14 +58,15 @@ extension SitePages {
 
         // Indicators.
         let indRows: [[DataTable.Cell]] = fm.indicators.map { v in
-            let known = m.catalog.indicator(v.indicator)
-            let name = DataTable.Cell(known?.name ?? v.indicator, href: known != nil ? m.indicatorURL(v.indicator) : nil,
-                                      title: v.indicator, sort: known?.name ?? v.indicator)
+            let known = m.catalog.position(ofIndicator: v.indicator)
+            let knownName = known.map { m.catalog.indicators[$0].name }
+            let name = DataTable.Cell(knownName ?? v.indicator, href: known != nil ? m.indicatorURL(v.indicator) : nil,
+                                      title: v.indicator, sort: knownName ?? v.indicator)
             let linked = bodyIDs.contains(v.anchor)
             let value = DataTable.Cell(m.shown(v), href: linked ? "#" + v.anchor : nil,
                                        title: v.qualifier == .exact ? (linked ? "查看原句" : "原句未找到") : NumberFormat.qualifierText(v.qualifier),
                                        sort: NumberFormat.plain(v.value), csv: NumberFormat.plain(v.value))
-            let theme: DataTable.Cell = known.map { DataTable.Cell(m.themeName($0.theme), href: m.themeURL($0.theme)) } ?? DataTable.Cell("")
+            let theme: DataTable.Cell = known.map { m.catalog.indicators[$0].theme }.map { DataTable.Cell(m.themeName($0), href: m.themeURL($0)) } ?? DataTable.Cell("")
             let conf = DataTable.Cell(NumberFormat.plain((v.confidence * 100).rounded() / 100), sort: NumberFormat.plain(v.confidence))
             let alts = v.alternatives.map { NumberFormat.display($0.value) + v.unit }.joined(separator: "、")
             return [name, value, theme, conf, DataTable.Cell(v.rule == "manual" ? "人工" : v.rule), DataTable.Cell(alts)]
@@ -93,7 +94,7 @@ extension SitePages {
         // Themes: from sections and indicators.
         var themeIDs = Set<String>()
         for s in fm.sections { themeIDs.formUnion(s.themes) }
-        for v in fm.indicators { if let d = m.catalog.indicator(v.indicator) { themeIDs.insert(d.theme) } }
+        for v in fm.indicators { if let p = m.catalog.position(ofIndicator: v.indicator) { themeIDs.insert(m.catalog.indicators[p].theme) } }
         let themes = m.catalog.themes.filter { themeIDs.contains($0.id) }.map { ["name": $0.name, "href": m.themeURL($0.id)] as [String: Any] }
         let indicatorLinks = m.catalog.indicators.filter { d in fm.indicators.contains { $0.indicator == d.id } }
             .map { ["name": $0.name, "href": m.indicatorURL($0.id)] as [String: Any] }

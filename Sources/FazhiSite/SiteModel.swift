@@ -266,7 +266,7 @@ public final class SiteModel: Sendable {
         NumberFormat.withQualifier(v.value, unit: v.unit, qualifier: v.qualifier)
     }
 
-    public func indicatorName(_ id: String) -> String { catalog.indicator(id)?.name ?? id }
+    public func indicatorName(_ id: String) -> String { catalog.position(ofIndicator: id).map { catalog.indicators[$0].name } ?? id }
     public func themeName(_ id: String) -> String { catalog.theme(id)?.name ?? id }
 
     /// Province / prefecture / locality, for locality tables.
