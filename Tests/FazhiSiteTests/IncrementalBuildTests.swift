@@ -470,16 +470,23 @@ import Glibc
         #expect(e.meta.publisher == "武冈市政府")
     }
 
-    /// Convert looks at an input's size and modification time first: the same stat, older than the last scan
-    /// by more than a second, means the same bytes (so the file is not read); anything else is read and hashed.
-    @Test func convertTrustsSizeAndTimeOnlyForFilesOlderThanTheLastScan() throws {
-        let root = NSTemporaryDirectory() + "fazhi-convert-stat-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: root) }
+    /// A project in a temporary folder with one report, `content/reports/a.txt` (the first bundled one): its
+    /// folder, layout and the report's path.
+    static func projectWithOneReport(_ name: String) throws -> (root: String, layout: ProjectLayout, path: String) {
+        let root = NSTemporaryDirectory() + "fazhi-convert-\(name)-" + UUID().uuidString
         let layout = ProjectLayout(content: root + "/content", templates: FixtureSite.templates, output: root + "/public")
         try FileManager.default.createDirectory(atPath: layout.reports, withIntermediateDirectories: true)
         let seed = try #require(try FileManager.default.contentsOfDirectory(atPath: FixtureSite.repoRoot + "/content/reports").sorted().first)
         let path = layout.reports + "/a.txt"
         try FileManager.default.copyItem(atPath: FixtureSite.repoRoot + "/content/reports/" + seed, toPath: path)
+        return (root, layout, path)
+    }
+
+    /// Convert looks at an input's size and modification time first: the same stat, older than the last scan
+    /// by more than a second, means the same bytes (so the file is not read); anything else is read and hashed.
+    @Test func convertTrustsSizeAndTimeOnlyForFilesOlderThanTheLastScan() throws {
+        let (root, layout, path) = try Self.projectWithOneReport("stat")
+        defer { try? FileManager.default.removeItem(atPath: root) }
         func setTime(_ d: Date) throws { try FileManager.default.setAttributes([.modificationDate: d], ofItemAtPath: path) }
         // Same length in UTF-8, other bytes.
         func swapBytes(_ a: String, _ b: String) throws {
@@ -514,13 +521,8 @@ import Glibc
     /// next run. Shown with a cache whose SHA-256 for the file was altered: the same bytes keep it; other bytes
     /// of the same size get the real one.
     @Test func convertHashesAgainOnlyBytesThatChanged() throws {
-        let root = NSTemporaryDirectory() + "fazhi-convert-quick-" + UUID().uuidString
+        let (root, layout, path) = try Self.projectWithOneReport("quick")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let layout = ProjectLayout(content: root + "/content", templates: FixtureSite.templates, output: root + "/public")
-        try FileManager.default.createDirectory(atPath: layout.reports, withIntermediateDirectories: true)
-        let seed = try #require(try FileManager.default.contentsOfDirectory(atPath: FixtureSite.repoRoot + "/content/reports").sorted().first)
-        let path = layout.reports + "/a.txt"
-        try FileManager.default.copyItem(atPath: FixtureSite.repoRoot + "/content/reports/" + seed, toPath: path)
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
         let first = try Converter(layout: layout).run()
         let markdown = try #require(first.converted.first)
