@@ -159,7 +159,7 @@ public enum NumberFormat {
     /// Shortest exact text: `358`, `96.9`, `0.125`. Never exponent notation for ordinary magnitudes.
     public static func plain(_ v: Double) -> String {
         guard v.isFinite else { return "" }
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        if v == v.rounded() { return abs(v) < 1e15 ? String(Int64(v)) : largeWholeNumber(v) }
         let s = String(v)
         if s.utf8.contains(UInt8(ascii: "e")) { // (String.contains(_: String) goes through Foundation's range(of:))
             // Fixed notation with enough digits, trailing zeros trimmed.
@@ -206,6 +206,14 @@ public enum NumberFormat {
     static func round4(_ v: Double) -> String {
         let r = (v * 10000).rounded() / 10000
         return plain(r)
+    }
+
+    /// A whole number of 10¹⁵ or more, in full. (Such numbers went through `formatFixed`, whose Int64 overflowed
+    /// from 9.2·10¹⁸ on: a Markdown file edited to hold `value: 1.33e23` stopped the whole build with a crash.)
+    static func largeWholeNumber(_ v: Double) -> String {
+        var text = [CChar](repeating: 0, count: 400) // the largest Double has 309 digits
+        _ = withVaList([v]) { vsnprintf(&text, text.count, "%.0f", $0) }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func formatFixed(_ v: Double, _ digits: Int) -> String {

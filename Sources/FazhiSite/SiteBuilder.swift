@@ -823,7 +823,8 @@ final class EarlySearchService: @unchecked Sendable {
 }
 
 /// The build cache read and decoded on threads of their own: first without its entries (all a no-change
-/// build needs), then with them. Each accessor waits for its part.
+/// build needs), then with them once `startEntries` is called (or `withEntries` asks). Each accessor waits for
+/// its part.
 final class CachePrefetch: @unchecked Sendable {
     let path: String
     private let head: BackgroundWork<(file: BuildCache.Loaded?, cache: BuildCache?)>

@@ -63,6 +63,19 @@ import FazhiModel
         #expect(NumberFormat.change(from: 301, to: 358).relative == "+18.9%")
     }
 
+    /// The CSVs write whole numbers digit by digit: the same text as `plain`, for every kind of value.
+    @Test func plainNumbersAppendedAsBytes() {
+        var values: [Double] = [0, -0.0, 1, -1, 9, 10, 99, 100, 358, -2_300, 96.9, 0.125, 1e-7, 123_456_789_012_345, -999_999_999_999_999,
+                                1e15, 1e16, 2.5e20, .infinity, -.infinity, .nan]
+        var x = 1.0
+        for _ in 0..<40 { x = x * 7.3 + 1; values += [x.rounded(), -x.rounded(), x] }
+        for v in values {
+            var out: [UInt8] = [0x41]
+            NumberFormat.appendPlain(v, to: &out)
+            #expect(out == [0x41] + Array(NumberFormat.plain(v).utf8), "\(v)")
+        }
+    }
+
     @Test func escaping() {
         #expect(Escape.html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         // Control characters HTML text may not hold are dropped; tab, LF and CR stay.
