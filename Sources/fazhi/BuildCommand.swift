@@ -48,11 +48,7 @@ struct BuildCommand: ParsableCommand {
         if !noConvert {
             var converter = Converter(layout: global.layout, progress: { out.line($0) })
             converter.cacheWrites = convertCacheWrites
-            if !clean {
-                let ahead = builder.changesAhead()
-                converter.mayHaveChanged = ahead
-                if Converter.reportFoldersChanged(global.layout) { ahead() }
-            }
+            if !clean { converter.startAhead(builder) }
             let summary = try converter.run(force: clean)
             out.finish()
             for d in summary.failed { out.error(d.description) }
@@ -119,5 +115,16 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func error(_ s: String) {
         FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+}
+
+extension Converter {
+    /// Lets `builder` start what a build with changes needs (the build cache's entries, Pagefind's service:
+    /// `SiteBuilder.changesAhead`) at this run's first sign of a change (`mayHaveChanged`), or at once when a folder
+    /// of reports already changed since the last run (`reportFoldersChanged`) or `reportsAdded`.
+    mutating func startAhead(_ builder: SiteBuilder, reportsAdded: Bool = false) {
+        let ahead = builder.changesAhead()
+        mayHaveChanged = ahead
+        if reportsAdded || Converter.reportFoldersChanged(layout) { ahead() }
     }
 }

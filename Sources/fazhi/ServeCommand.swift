@@ -76,9 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
             var builder = SiteBuilder(layout: layout, baseURL: baseURL)
             builder.prefetchCache()
             var converter = Converter(layout: layout)
-            let ahead = builder.changesAhead()
-            converter.mayHaveChanged = ahead
-            if Converter.reportFoldersChanged(layout) { ahead() }
+            converter.startAhead(builder)
             let converted = try converter.run()
             let built = try builder.build()
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
