@@ -88,7 +88,7 @@ public struct SiteChecker: Sendable {
         }
         for f in fm.facts where !f.anchor.isEmpty { needAnchor(f.anchor, "fact '\(f.text)'") }
         for v in fm.indicators {
-            if catalog.indicator(v.indicator) == nil {
+            if catalog.position(ofIndicator: v.indicator) == nil {
                 p.append(Diagnostic(file: file, line: line("indicator: \"\(v.indicator)\"") ?? line(v.indicator),
                                     "indicator '\(v.indicator)' is not in the catalog"))
             }
