@@ -68,6 +68,9 @@ public struct Converter: Sendable {
     /// Called once the run finds an input whose size or time changed since the last run (so a report may be
     /// converted), before any report is read: `fazhi build` starts the search index's service then.
     public var mayHaveChanged: (@Sendable () -> Void)?
+    /// Given each report this run analyses and writes (`fazhi build`: the build then takes them from memory
+    /// instead of reading their files back).
+    public var handoff: (any ConvertHandoff)?
 
     /// Whether a folder of reports changed (a file added, removed or renamed in it) after convert's cache was last
     /// written: a sign, from the folders alone, that the next run will convert something, for a caller to act on
@@ -114,11 +117,13 @@ public struct Converter: Sendable {
         /// Where the document after its id line is in the spill file; nil when it could not be kept there
         /// (pass 3 then analyses the input again).
         var spilled: Range<Int>?
+        /// What the run's `handoff` kept of the report, for when its file is written.
+        var kept: (any Sendable)?
 
         /// A document starts with its id line: `---`, then `id: "…"`; everything after it is the same for any id.
         static let idlessHead = Array(("---\nid: " + FrontMatterWriter.quoted("") + "\n").utf8)
 
-        init(report: AnalyzedReport, spill: ScratchFile?) {
+        init(report: AnalyzedReport, spill: ScratchFile?, handoff: (any ConvertHandoff)?) {
             key = CacheEntry(sha: report.frontMatter.sourceSHA256, converter: Converter.version, id: "", idBase: report.idBase,
                              department: report.department, fixedID: report.fixedID)
             warnings = report.frontMatter.warnings.count
@@ -126,6 +131,7 @@ public struct Converter: Sendable {
             if let spill, document.starts(with: Self.idlessHead) {
                 spilled = spill.append(document[Self.idlessHead.count...])
             }
+            kept = handoff?.analysed(report.reportDocument(id: ""))
         }
 
         /// The document with its id, or nil when it was not kept.
@@ -337,7 +343,7 @@ public struct Converter: Sendable {
         }
         let spill = toAnalyze.isEmpty ? nil : ScratchFile(directory: markdownDir)
         let prepared: [Result<PreparedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
-            analyze(toAnalyze[j], extractor!).map { PreparedReport(report: $0, spill: spill) }
+            analyze(toAnalyze[j], extractor!).map { PreparedReport(report: $0, spill: spill, handoff: handoff) }
         }
         var changed: [Int: PreparedReport] = [:]
         for (j, i) in toAnalyze.enumerated() {
@@ -372,21 +378,25 @@ public struct Converter: Sendable {
             guard let id = ids[i] else { return .failed(Diagnostic(file: input.source, "no id")) }
             let text: [UInt8]
             let warnings: Int
+            let kept: (any Sendable)?
             if let p = changed[i], let document = p.document(id: id, from: spill) {
                 text = document
                 warnings = p.warnings
+                kept = p.kept
             } else {
                 switch analyze(i, writeExtractor!) {
                 case .failure(let d): return .failed(d)
                 case .success(let report):
                     text = report.document(id: id)
                     warnings = report.frontMatter.warnings.count
+                    kept = handoff?.analysed(report.reportDocument(id: ""))
                 }
             }
             let path = markdownDir + "/" + id + ".md"
             if FileText.holds(path, text) { return .same }
             do throws(Diagnostic) {
-                try Converter.writeAtomically(text, to: path)
+                let stat = try Converter.writeAtomically(text, to: path)
+                handoff?.written(path: path, id: id, bytes: text, size: stat.size, mtime: stat.mtime, kept: kept)
             } catch { return .failed(error) }
             return .written(path, warnings: warnings)
         }
@@ -820,9 +830,11 @@ public struct Converter: Sendable {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Diagnostic) {
+    /// Returns the file's size and modification time as written (see `FileText.replace`).
+    @discardableResult
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Diagnostic) -> (size: Int64, mtime: Int64) {
         do throws(FileText.ReplaceFailure) {
-            try FileText.replace(path, with: bytes)
+            return try FileText.replace(path, with: bytes)
         } catch {
             switch error {
             case .write: throw Diagnostic(file: path, "cannot write the file")

@@ -15,9 +15,13 @@ struct AnalyzedReport: Sendable {
     var fixedID: String?
 
     func document(id: String) -> [UInt8] {
+        FrontMatterWriter.documentBytes(reportDocument(id: id))
+    }
+
+    func reportDocument(id: String) -> ReportDocument {
         var fm = frontMatter
         fm.id = id
-        return FrontMatterWriter.documentBytes(ReportDocument(frontMatter: fm, body: body))
+        return ReportDocument(frontMatter: fm, body: body)
     }
 }
 

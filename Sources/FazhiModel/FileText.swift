@@ -103,15 +103,24 @@ public enum FileText {
 
     /// Replaces `path` with `bytes` atomically: writes a new temporary file beside it, then renames it over it, so
     /// a reader (or a kill) sees the old file or the new one, never a part.
-    public static func replace(_ path: String, with bytes: [UInt8]) throws(ReplaceFailure) {
+    /// Returns the new file's size and modification time (ns since 1970), as it was written.
+    @discardableResult
+    public static func replace(_ path: String, with bytes: [UInt8]) throws(ReplaceFailure) -> (size: Int64, mtime: Int64) {
         let tmp = temporaryPath(beside: path)
-        let failure = writeNew(tmp, bytes)
+        var written: (size: Int64, mtime: Int64) = (-1, 0)
+        let failure = writeNew(tmp) { fd in
+            let e = bytes.withUnsafeBytes { writeAll(fd, $0) }
+            var st = stat()
+            if e == 0, fstat(fd, &st) == 0 { written = (Int64(st.st_size), modificationTime(st)) }
+            return e
+        }
         if failure != 0 { throw .write(failure) }
         if rename(tmp, path) != 0 {
             let e = errno
             unlink(tmp)
             throw .rename(e)
         }
+        return written
     }
 
     /// Replaces a cache file, whose loss only costs time: like `replace` (never half a file), but the old file is

@@ -60,14 +60,17 @@ public struct ContentLoader: Sendable {
     /// stored the report page's heavy parts, so the page need not parse the file again.
     public static func read(file: String, catalog: Catalog,
                             fragment: (@Sendable (ReportDocument) -> FragmentRef?)? = nil) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
-        let text: String
-        do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: file))
-            guard let t = String(data: data, encoding: .utf8) else { return .failure(Diagnostic(file: file, line: 1, "not UTF-8 text")) }
-            text = t
-        } catch {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
             return .failure(Diagnostic(file: file, "cannot read: \(error.localizedDescription)"))
         }
+        return read(file: file, bytes: data, catalog: catalog, fragment: fragment)
+    }
+
+    /// `read(file:…)` of a file's bytes, when the caller has them (convert has just written them).
+    public static func read(file: String, bytes: some Collection<UInt8>, catalog: Catalog,
+                            fragment: (@Sendable (ReportDocument) -> FragmentRef?)? = nil) -> Result<(ReportEntry, [Diagnostic]), Diagnostic> {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(Diagnostic(file: file, line: 1, "not UTF-8 text")) }
         // Split once: the front matter is required here.
         let parts = FrontMatterReader.split(text)
         guard let yaml = parts.yaml else {
@@ -80,35 +83,63 @@ public struct ContentLoader: Sendable {
         } catch {
             return .failure(Diagnostic(file: file, line: 1, "\(error)"))
         }
-        var fm = doc.frontMatter
+        let fm = doc.frontMatter
         if fm.id.isEmpty { return .failure(Diagnostic(file: file, line: 2, "front matter lacks 'id'")) }
         if !isValidReportID(fm.id) {
             return .failure(Diagnostic(file: file, line: line(of: "id:", in: text) ?? 2,
                                        "id '\(fm.id)' must be ASCII letters, digits, '-', '_' or '.' (it is a URL path)"))
         }
-        let found = Set(Anchors.replaceMarkers(in: doc.body) { _ in "" }.found.map(\.id))
+        let checked = Checked(doc, catalog: catalog)
         var problems: [Diagnostic] = []
-        var messages: [String] = []
-        var linked = Set<String>()
-        for v in fm.indicators {
-            if catalog.position(ofIndicator: v.indicator) == nil {
-                let msg = "indicator '\(v.indicator)' is not in the catalog"
-                messages.append("指标编号“\(v.indicator)”不在指标目录中")
-                problems.append(Diagnostic(.warning, file: file, line: line(of: "indicator: \"\(v.indicator)\"", in: text) ?? line(of: v.indicator, in: text), msg))
-            }
-            if found.contains(v.anchor) { linked.insert(v.anchor) } else {
-                messages.append("指标“\(catalog.indicator(v.indicator)?.name ?? v.indicator)”的原句锚点 #\(v.anchor) 不在正文中")
-                problems.append(Diagnostic(.warning, file: file, line: line(of: "anchor: \"\(v.anchor)\"", in: text),
-                                           "indicator '\(v.indicator)' refers to anchor '\(v.anchor)', which the body does not have"))
+        for issue in checked.issues {
+            switch issue {
+            case .unknownIndicator(let id):
+                problems.append(Diagnostic(.warning, file: file, line: line(of: "indicator: \"\(id)\"", in: text) ?? line(of: id, in: text),
+                                           "indicator '\(id)' is not in the catalog"))
+            case .missingAnchor(let id, let anchor):
+                problems.append(Diagnostic(.warning, file: file, line: line(of: "anchor: \"\(anchor)\"", in: text),
+                                           "indicator '\(id)' refers to anchor '\(anchor)', which the body does not have"))
             }
         }
-        let headings = Set(fm.sections.map(\.anchor)).intersection(found)
-        let factCount = fm.facts.count
-        let stored = fragment?(doc)
-        fm.facts = []
-        let entry = ReportEntry(file: file, meta: fm, factCount: factCount, linkedAnchors: linked, headingAnchors: headings,
-                                problems: messages, fragment: stored)
-        return .success((entry, problems))
+        return .success((checked.entry(file: file, meta: fm, fragment: fragment?(doc)), problems))
+    }
+
+    /// What the build checks in a parsed report, before it has a file name (convert hands reports over before
+    /// their files are written: `ConvertedReports`): which indicator sentences and headings the body has
+    /// anchors for, and what is wrong.
+    struct Checked: Sendable {
+        enum Issue: Sendable { case unknownIndicator(String), missingAnchor(indicator: String, anchor: String) }
+        var linked = Set<String>()
+        var headings = Set<String>()
+        var issues: [Issue] = []
+        /// The issues as the report page lists them.
+        var messages: [String] = []
+        var factCount: Int
+
+        init(_ doc: ReportDocument, catalog: Catalog) {
+            let fm = doc.frontMatter
+            let found = Set(Anchors.replaceMarkers(in: doc.body) { _ in "" }.found.map(\.id))
+            for v in fm.indicators {
+                if catalog.position(ofIndicator: v.indicator) == nil {
+                    issues.append(.unknownIndicator(v.indicator))
+                    messages.append("指标编号“\(v.indicator)”不在指标目录中")
+                }
+                if found.contains(v.anchor) { linked.insert(v.anchor) } else {
+                    issues.append(.missingAnchor(indicator: v.indicator, anchor: v.anchor))
+                    messages.append("指标“\(catalog.indicator(v.indicator)?.name ?? v.indicator)”的原句锚点 #\(v.anchor) 不在正文中")
+                }
+            }
+            headings = Set(fm.sections.map(\.anchor)).intersection(found)
+            factCount = fm.facts.count
+        }
+
+        /// The entry of the report in `file` with front matter `meta` (its facts are dropped: see ReportEntry).
+        func entry(file: String, meta: ReportFrontMatter, fragment: FragmentRef?) -> ReportEntry {
+            var meta = meta
+            meta.facts = []
+            return ReportEntry(file: file, meta: meta, factCount: factCount, linkedAnchors: linked, headingAnchors: headings,
+                               problems: messages, fragment: fragment)
+        }
     }
 
     /// Entries from the read results of `files` (in the same order): failures listed, duplicate ids skipped.

@@ -28,6 +28,11 @@ public struct ReportFragment: Sendable {
 
     static let factColumns: [DataTable.Column] = [.init("事项"), .init("数值", numeric: true), .init("原文"), .init("部分"), .init("章节")]
 
+    /// Makes the fragment of `doc` and appends it to `file`; nil when it could not be written.
+    static func store(_ doc: ReportDocument, in file: ScratchFile) -> FragmentRef? {
+        file.append(make(doc).encoded).map { FragmentRef(file: file, range: $0) }
+    }
+
     var encoded: [UInt8] { bodyHTML + [0] + factsTbody + [0] + Array(String(factCount).utf8) }
 
     static func decode(_ bytes: [UInt8]) -> ReportFragment? {

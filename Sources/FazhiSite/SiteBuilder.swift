@@ -38,6 +38,9 @@ public struct SiteBuilder {
     /// command that ends the process next (`fazhi build`) spares freeing them object by object (about 20 ms
     /// after adding one report to 5,000).
     public var leftovers: BuildLeftovers?
+    /// The reports convert wrote just before this build, as it handed them over (`Converter.handoff`): their
+    /// files are neither hashed nor parsed again.
+    public var converted: ConvertedReports?
 
     public init(layout: ProjectLayout, baseURL: String? = nil, progress: (@Sendable (String) -> Void)? = nil) {
         self.layout = layout
@@ -191,17 +194,23 @@ public struct SiteBuilder {
         clock.lap("staging")
         let base = BaseURL(baseURL ?? config.baseURL)
 
-        // The model: cached entries for unchanged files, parsed (with their page fragments) for the rest.
+        // The model: cached entries for unchanged files, entries convert handed over for the files it has just
+        // written, parsed (with their page fragments) for the rest.
         let files = scan.markdown
         typealias Read = Result<(ReportEntry, [Diagnostic]), Diagnostic>
         var results: [Read?] = Array(repeating: nil, count: files.count)
         var toParse: [Int] = []
+        var encodedReads: [String: ArraySlice<UInt8>] = [:]
         for (k, f) in files.enumerated() {
-            if reuseReads, let o = old, o.inputs["m:" + f]?.hash == scan.hashes["m:" + f], let cached = o.reads[f] {
+            let hash = scan.hashes["m:" + f]
+            if reuseReads, let o = old, o.inputs["m:" + f]?.hash == hash, let cached = o.reads[f] {
                 switch cached {
                 case .entry(let e, let ds): results[k] = .success((e, ds))
                 case .failure(let d): results[k] = .failure(d)
                 }
+            } else if let hash, let handed = converted?.read(f, hash: hash, catalogHash: scan.hashes["catalog"]) {
+                results[k] = handed.read
+                encodedReads[f] = handed.encoded
             } else {
                 toParse.append(k)
             }
@@ -249,16 +258,12 @@ public struct SiteBuilder {
         let counter = Counter()
         let parsed: [(read: Read, cached: ArraySlice<UInt8>)] = ParallelMap.map(toParse) { k in
             let file = files[k]
-            let sink: @Sendable (ReportDocument) -> FragmentRef? = { doc in
-                fragments.append(ReportFragment.make(doc).encoded).map { FragmentRef(file: fragments, range: $0) }
-            }
-            let r = ContentLoader.read(file: file, catalog: catalog, fragment: sink)
+            let r = ContentLoader.read(file: file, catalog: catalog, fragment: { ReportFragment.store($0, in: fragments) })
             counter.next { done in
                 if let progress, done == parseCount || done % step == 0 { progress("[\(done)/\(parseCount)] read \(file)") }
             }
             return (r, BuildCache.encodedRead(file, .init(r)))
         }
-        var encodedReads: [String: ArraySlice<UInt8>] = [:]
         for (j, k) in toParse.enumerated() {
             results[k] = parsed[j].read
             encodedReads[files[k]] = parsed[j].cached
@@ -561,11 +566,15 @@ public struct SiteBuilder {
         for rel in OutputTree.files(under: tdir) { named.append(("t:" + rel, tdir + rel)) }
         for f in scan.markdown { named.append(("m:" + f, f)) }
         let trustedBefore = (old?.scannedAt ?? 0) - 1_000_000_000
+        let converted = self.converted
         let stamps: [FileStamp] = ParallelMap.map(named) { item in
             let (key, path) = item
             guard let st = FileStamp.look(path) else { return FileStamp(size: -1, mtime: 0, hash: "missing") }
             if let o = old?.inputs[key], o.size == st.size, o.mtime == st.mtime, st.mtime < trustedBefore {
                 return o
+            }
+            if let hash = converted?.stamp(path, size: st.size, mtime: st.mtime) {
+                return FileStamp(size: st.size, mtime: st.mtime, hash: hash)
             }
             let data = FileManager.default.contents(atPath: path) ?? Data()
             return FileStamp(size: st.size, mtime: st.mtime, hash: data.withUnsafeBytes { ContentHash.digest($0).hex })

@@ -48,7 +48,7 @@ struct BuildCommand: ParsableCommand {
         if !noConvert {
             var converter = Converter(layout: global.layout, progress: { out.line($0) })
             converter.cacheWrites = convertCacheWrites
-            if !clean { converter.startAhead(builder) }
+            converter.startAhead(&builder, clean: clean)
             let summary = try converter.run(force: clean)
             out.finish()
             for d in summary.failed { out.error(d.description) }
@@ -119,10 +119,16 @@ final class ProgressPrinter: @unchecked Sendable {
 }
 
 extension Converter {
-    /// Lets `builder` start what a build with changes needs (the build cache's entries, Pagefind's service:
-    /// `SiteBuilder.changesAhead`) at this run's first sign of a change (`mayHaveChanged`), or at once when a folder
-    /// of reports already changed since the last run (`reportFoldersChanged`) or `reportsAdded`.
-    mutating func startAhead(_ builder: SiteBuilder, reportsAdded: Bool = false) {
+    /// Connects this run to the build that follows it. Each report the run writes is handed to `builder`
+    /// (`ConvertedReports`), which then neither hashes nor parses its file. Unless `clean`, `builder` may start
+    /// what a build with changes needs (the build cache's entries, Pagefind's service: `SiteBuilder.changesAhead`)
+    /// at this run's first sign of a change (`mayHaveChanged`), or at once when a folder of reports already
+    /// changed since the last run (`reportFoldersChanged`) or `reportsAdded`.
+    mutating func startAhead(_ builder: inout SiteBuilder, clean: Bool = false, reportsAdded: Bool = false) {
+        let reports = ConvertedReports(layout: layout)
+        builder.converted = reports
+        handoff = reports
+        guard !clean else { return }
         let ahead = builder.changesAhead()
         mayHaveChanged = ahead
         if reportsAdded || Converter.reportFoldersChanged(layout) { ahead() }

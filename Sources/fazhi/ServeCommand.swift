@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
             var builder = SiteBuilder(layout: layout, baseURL: baseURL)
             builder.prefetchCache()
             var converter = Converter(layout: layout)
-            converter.startAhead(builder)
+            converter.startAhead(&builder)
             let converted = try converter.run()
             let built = try builder.build()
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))

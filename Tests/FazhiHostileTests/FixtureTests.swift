@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import FazhiCorpus
 import FazhiModel
-import FazhiSite
+@testable import FazhiSite
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -375,7 +375,8 @@ func place(_ f: Fixture, in p: HostileProject) throws {
         default: break
         }
 
-        let (summary, seconds, _) = try measure { try p.convert() }
+        let handoff = ConvertedReports(layout: p.layout)
+        let (summary, seconds, _) = try measure { try p.convert(handoff: handoff) }
         #expect(seconds < 60, "\(f.name): convert took \(seconds) s")
         let docs = try p.documentsBySource()
         let mentioned = summary.failed.map(\.file) + summary.duplicates + summary.notes + summary.converted
@@ -410,6 +411,8 @@ func place(_ f: Fixture, in p: HostileProject) throws {
         #expect(!mentioned.isEmpty || !docs.isEmpty, "\(f.name): nothing said")
         // Convert read the reports folder and changed nothing in it.
         #expect(snapshot(p.reports) == before, "\(f.name): content/reports changed")
+        // What convert handed over for the build is what the build makes of each file it wrote.
+        for path in summary.converted { try expectHandedOverAsRead(path, handoff, p, f.name) }
         // Every Markdown file parses back and lies inside content/markdown.
         for file in p.markdownFiles() {
             let text = p.read("content/markdown/" + file) ?? ""
@@ -418,6 +421,24 @@ func place(_ f: Fixture, in p: HostileProject) throws {
             for fact in doc.frontMatter.facts {
                 #expect(fact.sentence.contains(fact.text), "\(f.name): fact “\(fact.text)” not in “\(fact.sentence)”")
             }
+        }
+    }
+
+    /// Convert hands each file it writes to the build (`ConvertedReports`), which then does not read it. What it
+    /// hands over must be what reading the file gives: the entry, the problems and the page's fragment.
+    func expectHandedOverAsRead(_ path: String, _ handoff: ConvertedReports, _ p: HostileProject, _ name: String) throws {
+        let bytes = [UInt8](try #require(FileManager.default.contents(atPath: path)))
+        let catalogHash = FileManager.default.contents(atPath: p.layout.catalog).map { ContentHash.hex([UInt8]($0)) } ?? "missing"
+        guard let handed = handoff.read(path, hash: ContentHash.hex(bytes), catalogHash: catalogHash) else {
+            Issue.record("\(name): \(path) was written but not handed over")
+            return
+        }
+        let scratch = try #require(ScratchFile(directory: p.root))
+        let read = ContentLoader.read(file: path, catalog: try ContentLoader(layout: p.layout).catalog()) { ReportFragment.store($0, in: scratch) }
+        let same = handed.encoded.elementsEqual(BuildCache.encodedRead(path, .init(read)))
+        #expect(same, "\(name): \(path) handed over differs from its file")
+        if case .success(let (a, _)) = handed.read, case .success(let (b, _)) = read {
+            #expect(a.fragment?.read() != nil && a.fragment?.read() == b.fragment?.read(), "\(name): \(path): the page fragment differs")
         }
     }
 

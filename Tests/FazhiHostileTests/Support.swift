@@ -56,7 +56,11 @@ final class HostileProject: @unchecked Sendable {
         FileManager.default.contents(atPath: root + "/" + rel).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    func convert(force: Bool = false) throws -> ConvertSummary { try Converter(layout: layout).run(force: force) }
+    func convert(force: Bool = false, handoff: (any ConvertHandoff)? = nil) throws -> ConvertSummary {
+        var converter = Converter(layout: layout)
+        converter.handoff = handoff
+        return try converter.run(force: force)
+    }
 
     func markdownFiles() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: markdown)) ?? []).filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()

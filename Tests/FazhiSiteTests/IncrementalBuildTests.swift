@@ -553,6 +553,48 @@ import Glibc
         #expect(try sourceSHA() == changed)
     }
 
+    /// Convert hands the reports it writes to the build that follows (`ConvertedReports`): the build reads none of
+    /// their files, and the site is the same, file for file, as one built from the files. A file changed after
+    /// convert wrote it, and every file after the catalog changed, is read from the disk.
+    @Test(arguments: ["as written", "a file edited", "the catalog edited"])
+    func reportsConvertHandsOverBuildTheSameSiteAsTheirFiles(_ change: String) throws {
+        let root = NSTemporaryDirectory() + "fazhi-handoff-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let content = root + "/content"
+        let layout = ProjectLayout(content: content, templates: FixtureSite.templates, output: root + "/public")
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: content, withIntermediateDirectories: true)
+        for item in ["reports", "catalog.yaml", "config.yaml"] {
+            try fm.copyItem(atPath: FixtureSite.repoRoot + "/content/" + item, toPath: content + "/" + item)
+        }
+        let lines = LineBox()
+        var builder = SiteBuilder(layout: layout, progress: { lines.append($0) })
+        builder.search.enabled = false
+        var converter = Converter(layout: layout)
+        let handoff = ConvertedReports(layout: layout)
+        converter.handoff = handoff
+        builder.converted = handoff
+        let converted = try converter.run()
+        #expect(converted.converted.count == 5 && converted.failed.isEmpty)
+        switch change {
+        case "a file edited":
+            try edit(converted.converted[0]) { $0.replacingOccurrences(of: "title: \"", with: "title: \"（修订）") }
+        case "the catalog edited":
+            try edit(layout.catalog) { $0 + "\n# edited\n" }
+        default: break
+        }
+        _ = try builder.build()
+        let read = ["as written": 0, "a file edited": 1, "the catalog edited": 5][change]!
+        #expect(lines.all().contains { $0.hasPrefix("[model] 5 reports (\(read) read)") }, "\(lines.all().filter { $0.hasPrefix("[model]") })")
+        let fromFiles = root + "/from-files"
+        _ = try pagesOnly(ProjectLayout(content: content, templates: FixtureSite.templates, output: fromFiles)).build(clean: true)
+        #expect(Self.differences(layout.output, fromFiles).isEmpty, "\(Self.differences(layout.output, fromFiles))")
+        if change == "a file edited" {
+            let id = String(converted.converted[0].split(separator: "/").last!.dropLast(3))
+            #expect(try String(contentsOfFile: layout.output + "/reports/\(id)/index.html", encoding: .utf8).contains("（修订）"))
+        }
+    }
+
     /// `fazhi build` starts what a build with changes needs as soon as a folder of reports changed after convert's
     /// cache was written (a report added, removed or renamed in it, at any depth), before convert lists them.
     @Test func aReportFolderChangedSinceTheLastConvertIsSeenAtOnce() throws {
