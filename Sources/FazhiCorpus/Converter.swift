@@ -369,12 +369,12 @@ public struct Converter: Sendable {
 
         // Pass 3 (concurrent): put the id in and write; a file whose text is unchanged is not rewritten.
         enum Outcome: Sendable { case written(String, warnings: Int), same, failed(Diagnostic) }
-        let counter = Counter()
+        let writeCount = ProgressCounter(total: toWrite.count)
         let showProgress = progress != nil && (progressAlways || total >= largeCorpus)
         let outcomes: [Outcome] = parallelMap(toWrite.count) { j in
             let i = toWrite[j]
             let input = inputs[i]
-            if showProgress, let progress { progress("[\(counter.next())/\(toWrite.count)] convert \(input.source)") }
+            if showProgress, let progress { writeCount.finished { progress("[\($0)/\(toWrite.count)] convert \(input.source)") } }
             guard let id = ids[i] else { return .failed(Diagnostic(file: input.source, "no id")) }
             let text: [UInt8]
             let warnings: Int
@@ -393,9 +393,12 @@ public struct Converter: Sendable {
                 }
             }
             let path = markdownDir + "/" + id + ".md"
-            if FileText.holds(path, text) { return .same }
+            // A file the folder did not have when it was scanned is created (not looked for first: each look took
+            // the folder's lock while the other core was writing into it).
+            let isNew = existing[id + ".md"] == nil
+            if !isNew && FileText.holds(path, text) { return .same }
             do throws(Diagnostic) {
-                let stat = try Converter.writeAtomically(text, to: path)
+                let stat = try Converter.writeAtomically(text, to: path, new: isNew)
                 handoff?.written(path: path, id: id, bytes: text, size: stat.size, mtime: stat.mtime, kept: kept)
             } catch { return .failed(error) }
             return .written(path, warnings: warnings)
@@ -830,11 +833,12 @@ public struct Converter: Sendable {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
-    /// Returns the file's size and modification time as written (see `FileText.replace`).
+    /// Returns the file's size and modification time as written (see `FileText.replace`). `new`: the file is not
+    /// expected to exist (`FileText.create`).
     @discardableResult
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Diagnostic) -> (size: Int64, mtime: Int64) {
+    static func writeAtomically(_ bytes: [UInt8], to path: String, new: Bool = false) throws(Diagnostic) -> (size: Int64, mtime: Int64) {
         do throws(FileText.ReplaceFailure) {
-            return try FileText.replace(path, with: bytes)
+            return try new ? FileText.create(path, with: bytes) : FileText.replace(path, with: bytes)
         } catch {
             switch error {
             case .write: throw Diagnostic(file: path, "cannot write the file")
@@ -842,13 +846,6 @@ public struct Converter: Sendable {
             }
         }
     }
-}
-
-/// A thread-safe counter for progress lines.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
 }
 
 final class Slots<T>: @unchecked Sendable {

@@ -123,6 +123,43 @@ public enum FileText {
         return written
     }
 
+    /// Writes the new file `path` with `bytes` as `replace` does (a reader or a kill sees no file or the whole
+    /// one), with one change to its folder instead of two: the file is written without a name in the folder
+    /// (Linux's `O_TMPFILE`) and then linked under its name, where `replace` creates a temporary name and
+    /// renames it. Each change takes the folder's lock, and convert writes every report into one folder from
+    /// both cores: 20,000 files took 0.5–0.8 s this way against 1.0–1.3 s by rename (two threads, here). Falls
+    /// back to `replace` where there is no `O_TMPFILE`, or when `path` exists after all.
+    @discardableResult
+    public static func create(_ path: String, with bytes: [UInt8]) throws(ReplaceFailure) -> (size: Int64, mtime: Int64) {
+        let (failure, written) = linkNew(path, bytes)
+        if failure == 0 { return written }
+        if failure != EEXIST && failure != ENOENT && failure != EPERM && failure != EXDEV && failure != EOPNOTSUPP && failure != EISDIR {
+            throw .write(failure)
+        }
+        return try replace(path, with: bytes)
+    }
+
+    /// `create` without its fallback: 0 and the file's size and time when `path` was made from an unnamed file;
+    /// otherwise the error number (EOPNOTSUPP where there is no `O_TMPFILE`, EEXIST when `path` exists, which is
+    /// left as it was).
+    static func linkNew(_ path: String, _ bytes: [UInt8]) -> (Int32, (size: Int64, mtime: Int64)) {
+        #if os(Linux)
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let oTmpfile: Int32 = 0o20_000_000 | O_DIRECTORY // O_TMPFILE, which Glibc's module does not import
+        let fd = open(folder.isEmpty ? "/" : folder, oTmpfile | O_WRONLY | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { return (errno, (-1, 0)) }
+        defer { close(fd) }
+        if case let failure = bytes.withUnsafeBytes({ writeAll(fd, $0) }), failure != 0 { return (failure, (-1, 0)) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return (errno, (-1, 0)) }
+        if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) != 0 { return (errno, (-1, 0)) }
+        return (0, (Int64(st.st_size), modificationTime(st)))
+        #else
+        return (EOPNOTSUPP, (-1, 0))
+        #endif
+    }
+
     /// Replaces a cache file, whose loss only costs time: like `replace` (never half a file), but the old file is
     /// removed before the rename. ext4 writes a file renamed over another out at once (its safeguard for
     /// replace-via-rename), which cost a rebuild 15 ms for a 25 MB cache; a kill in between leaves no cache.

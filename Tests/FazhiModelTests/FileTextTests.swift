@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import Synchronization
+import Dispatch
 @testable import FazhiModel
 
 @Suite struct FileTextTests {
@@ -23,6 +25,34 @@ import Testing
         memset(entry, 0, length)
         entry.storeBytes(of: UInt8(ascii: "a"), toByteOffset: offset, as: UInt8.self)
         #expect(FileText.entryName(entry.assumingMemoryBound(to: dirent.self)) == "a")
+    }
+
+    /// A new file is written unnamed and then linked under its name (one change to the folder); a name that
+    /// exists is left alone by that step, and `create` then replaces the file as `replace` does. No temporary
+    /// file is left either way, and the size and time returned are the file's.
+    @Test func aNewFileIsLinkedWholeUnderItsName() throws {
+        let dir = "/tmp/fazhi-create-\(getpid())"
+        mkdir(dir, 0o755)
+        defer { for f in ["a.md", "b.md"] { unlink(dir + "/" + f) }; rmdir(dir) }
+        let bytes = Array("---\nid: \"a\"\n---\n正文\n".utf8)
+        #if os(Linux)
+        let (failure, written) = FileText.linkNew(dir + "/a.md", bytes)
+        #expect(failure == 0)
+        var st = stat()
+        #expect(stat(dir + "/a.md", &st) == 0 && written.size == Int64(bytes.count) && written.mtime == FileText.modificationTime(st))
+        #expect(FileText.linkNew(dir + "/a.md", [1, 2, 3]).0 == EEXIST)
+        #expect(FileText.bytes(dir + "/a.md") == bytes)
+        #endif
+        try FileText.create(dir + "/a.md", with: [1, 2, 3])
+        #expect(FileText.bytes(dir + "/a.md") == [1, 2, 3])
+        let made = try FileText.create(dir + "/b.md", with: bytes)
+        #expect(FileText.bytes(dir + "/b.md") == bytes && made.size == Int64(bytes.count))
+        var names: [String] = []
+        if let folder = opendir(dir) {
+            while let entry = readdir(folder) { names.append(FileText.entryName(entry)) }
+            closedir(folder)
+        }
+        #expect(names.filter { $0 != "." && $0 != ".." }.sorted() == ["a.md", "b.md"])
     }
 
     /// A sink takes bytes and ranges of another file, in order, into a file or into memory; a range goes
@@ -104,5 +134,19 @@ import Testing
         let short = FileSink()
         short.copy(from: file.fd, offset: source.count - 5, length: 10)
         #expect(short.failure == EIO)
+    }
+}
+
+@Suite struct ProgressCounterTests {
+    /// From both cores: a short loop reports every item, a long one every hundredth and the last; always in order.
+    @Test(arguments: [60, 20_000]) func progressLinesComeInOrder(total: Int) {
+        let counter = ProgressCounter(total: total)
+        let seen = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: total) { _ in counter.finished { n in seen.withLock { $0.append(n) } } }
+        let lines = seen.withLock { $0 }
+        #expect(lines == lines.sorted() && Set(lines).count == lines.count && lines.last == total)
+        if total <= 100 { #expect(lines == Array(1...total)) } else {
+            #expect(lines.allSatisfy { $0 % (total / 100) == 0 } && lines.count >= 50 && lines.count <= 100)
+        }
     }
 }
