@@ -175,6 +175,7 @@ public struct Converter: Sendable {
     /// Converts what changed since the last run; `force` converts everything again (locked files are still kept).
     public func run(force: Bool = false) throws -> ConvertSummary {
         let started = Date()
+        var clock = PhaseClock()
         let scannedAt = Int64(started.timeIntervalSince1970 * 1e9)
         let fm = FileManager.default
         var summary = ConvertSummary()
@@ -269,6 +270,7 @@ public struct Converter: Sendable {
             if !info.source.isEmpty, lockedBySource[info.source] == nil { lockedBySource[info.source] = file }
         }
 
+        clock.lap("convert scan")
         // Pass 1 (concurrent): hash every input whose size or time changed (the cache's hash is kept for the
         // rest). Bytes are not kept: a national corpus does not fit in memory.
         let total = inputs.count
@@ -318,6 +320,7 @@ public struct Converter: Sendable {
             }
         }
 
+        clock.lap("convert hash")
         // Pass 2 (concurrent): analyse and render each changed input once. Its id needs the whole corpus's keys
         // (place, year, kind), so the document is kept without one, in a spill file (a national corpus's
         // documents do not fit in memory), and pass 3 puts the id in.
@@ -356,6 +359,7 @@ public struct Converter: Sendable {
         }
         live = live.filter { keys[$0] != nil }
 
+        clock.lap("convert analyse")
         // Ids over the whole corpus, in path order. An up-to-date input whose id moved is written again.
         let liveIDs = assignIDs(live.map { (inputs[$0].source, keys[$0]!) }, reserved: reserved)
         var idOf = [String?](repeating: nil, count: inputs.count)   // by input index
@@ -403,6 +407,7 @@ public struct Converter: Sendable {
             } catch { return .failed(error) }
             return .written(path, warnings: warnings)
         }
+        clock.lap("convert write")
         var failedWrite = Set<Int>()
         for (j, o) in outcomes.enumerated() {
             switch o {
@@ -479,6 +484,7 @@ public struct Converter: Sendable {
         summary.converted.sort()
         summary.kept.sort()
         summary.failed.sort { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
+        clock.lap("convert rest")
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }

@@ -12,6 +12,9 @@ enum Scan {
     @inline(__always)
     static func isDigit(_ c: Unicode.Scalar) -> Bool {
         if c.value < 0x80 { return c.value >= 0x30 && c.value <= 0x39 }
+        // CJK punctuation, kana and ideographs (U+3000–U+9FFF), most of a report, hold no decimal digit: the
+        // Unicode property lookup is skipped for them.
+        if c.value >= 0x3000 && c.value < 0xA000 { return false }
         return c.properties.generalCategory == .decimalNumber
     }
 
@@ -19,6 +22,7 @@ enum Scan {
     @inline(__always)
     static func isSpace(_ c: Unicode.Scalar) -> Bool {
         if c.value < 0x80 { return c.value == 0x20 || (c.value >= 0x09 && c.value <= 0x0D) }
+        if c.value > 0x3000 && c.value < 0xA000 { return false } // (U+3000 is the ideographic space)
         return c.properties.isWhitespace
     }
 

@@ -209,7 +209,7 @@ public struct SitePages: Sendable {
         var title = m.reports[o.report].titleOrID
         if o.value.qualifier != .exact { title += "（" + NumberFormat.qualifierText(o.value.qualifier) + "）" }
         let plain = NumberFormat.plain(o.value.value)
-        return DataTable.Cell(m.shown(o.value), href: m.sourceURL(report: o.report, anchor: o.value.anchor), title: title,
+        return DataTable.Cell(m.shown(o.value), href: m.sourceURL(o), title: title,
                               sort: plain, csv: plain)
     }
 

@@ -765,20 +765,6 @@ public final class BuildLeftovers: @unchecked Sendable {
     func keep(_ items: [Any]) { kept.append(contentsOf: items) }
 }
 
-/// Phase timings of one build, printed to standard error when the environment has `FAZHI_TIMINGS=1`
-/// (for benchmarks: `bench/incremental.sh` shows them). Never written into the site.
-struct PhaseClock {
-    let enabled = ProcessInfo.processInfo.environment["FAZHI_TIMINGS"] == "1"
-    private var last = DispatchTime.now().uptimeNanoseconds
-
-    mutating func lap(_ phase: String) {
-        guard enabled else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
-        FileHandle.standardError.write(Data(String(format: "timing %-14@ %.3f s\n", phase, Double(now - last) / 1e9).utf8))
-        last = now
-    }
-}
-
 /// Work started on a thread of its own (the dispatch queue's threads may all be busy with convert's or the
 /// render's concurrentPerform, and the work would wait for them); `wait` returns its result when it is done, or
 /// rethrows its error.

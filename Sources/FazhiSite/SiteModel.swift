@@ -47,9 +47,12 @@ public final class Observation: Sendable {
     public let adcode: String
     public let year: Int
     public let value: IndicatorValue
+    /// Whether the report's body has the value's sentence anchor (its cells link there), found once here: every
+    /// table with the value asked the report's set of anchors again.
+    public let linked: Bool
 
-    init(report: Int, adcode: String, year: Int, value: IndicatorValue) {
-        self.report = report; self.adcode = adcode; self.year = year; self.value = value
+    init(report: Int, adcode: String, year: Int, value: IndicatorValue, linked: Bool) {
+        self.report = report; self.adcode = adcode; self.year = year; self.value = value; self.linked = linked
     }
 }
 
@@ -255,10 +258,13 @@ public final class SiteModel: Sendable {
     public static func provinceCode(of adcode: String) -> String { String(adcode.prefix(2)) + "0000" }
 
     /// The link to an indicator value's sentence, or to the report when its anchor is not in the body.
-    public func sourceURL(_ o: Observation) -> String { sourceURL(report: o.report, anchor: o.value.anchor) }
-
-    public func sourceURL(report i: Int, anchor: String) -> String {
-        reports[i].linkedAnchors.contains(anchor) ? reportURLs[i] + "#" + anchor : reportURLs[i]
+    public func sourceURL(_ o: Observation) -> String {
+        guard o.linked else { return reportURLs[o.report] }
+        var url = reportURLs[o.report]
+        url.reserveCapacity(url.utf8.count + 1 + o.value.anchor.utf8.count)
+        url += "#"
+        url += o.value.anchor
+        return url
     }
 
     /// The value as shown: `≥400次`.
@@ -340,7 +346,8 @@ struct ObservationTables: Sendable {
                     keys.append(c.key)
                     numbers.append(c.number)
                     years.insert(c.key.year)
-                    chosen.append(Observation(report: c.report, adcode: c.adcode, year: c.key.year, value: c.value))
+                    chosen.append(Observation(report: c.report, adcode: c.adcode, year: c.key.year, value: c.value,
+                                              linked: reports[c.report].linkedAnchors.contains(c.value.anchor)))
                 }
                 return (chosen, keys, numbers, runs, years.sorted())
             }

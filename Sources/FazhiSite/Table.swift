@@ -77,12 +77,13 @@ public struct DataTable: Sendable {
         var h = HTMLWriter()
         h.bytes.reserveCapacity(rows.count * max(columns.count, 1) * 80)
         h.raw("<tbody>\n")
+        // (Cells by index, not by `enumerated()`, which copied each cell: a retain and a release per string.)
         for row in rows {
             let shared = Self.sharedTitle(row)
             if let shared { h.raw("<tr title=\""); h.text(shared); h.raw("\">") } else { h.raw("<tr>") }
-            for (i, cell) in row.enumerated() {
+            for i in row.indices {
                 let numeric = i < columns.count ? columns[i].numeric : false
-                Self.appendCell(&h, cell, numeric: numeric, header: i == 0, rowTitle: shared)
+                Self.appendCell(&h, row[i], numeric: numeric, header: i == 0, rowTitle: shared)
             }
             h.raw("</tr>\n")
         }
@@ -95,8 +96,8 @@ public struct DataTable: Sendable {
     /// every value names it: that was half of those pages' bytes. The row's header cell keeps its own.
     static func sharedTitle(_ row: [Cell]) -> String? {
         var counts: [(title: String, count: Int)] = []
-        for cell in row.dropFirst() {
-            guard !cell.missing, let t = cell.title, !Escape.sameBytes(t, cell.text) else { continue }
+        for i in row.indices.dropFirst() {
+            guard !row[i].missing, let t = row[i].title, !Escape.sameBytes(t, row[i].text) else { continue }
             if let k = counts.firstIndex(where: { Escape.sameBytes($0.title, t) }) { counts[k].count += 1 } else { counts.append((t, 1)) }
         }
         guard let best = counts.max(by: { $0.count < $1.count }), best.count >= 2 else { return nil }

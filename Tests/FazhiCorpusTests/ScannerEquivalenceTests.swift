@@ -22,6 +22,18 @@ import Testing
         }
     }
 
+    /// `\d` and `\s` as ICU has them (Unicode Nd and White_Space), for every scalar: the scanners' shortcuts
+    /// for ASCII and for the CJK blocks change no answer.
+    @Test func digitAndSpaceClassesAreUnicodes() {
+        var wrong: [String] = []
+        for v in UInt32(0)...0x10FFFF {
+            guard let c = Unicode.Scalar(v) else { continue }
+            if Scan.isDigit(c) != (c.properties.generalCategory == .decimalNumber) { wrong.append("digit U+" + String(v, radix: 16)) }
+            if Scan.isSpace(c) != c.properties.isWhitespace { wrong.append("space U+" + String(v, radix: 16)) }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(10))")
+    }
+
     /// The debris rules as they were: (name, expression matched against the whole line).
     static let debrisRegexes: [(String, NSRegularExpression)] = [
         ("link-bar", #"[^|｜]{1,16}网(?: ?[|｜] ?[^|｜]{1,16}网)+ ?[|｜]?"#),
