@@ -22,9 +22,12 @@ public enum MarkdownRenderer {
     static let close = "\u{E001}"
 
     public struct Result: Sendable {
-        public var html: String
+        /// The HTML as UTF-8 (kept as bytes from cmark's buffer to the page: a body went through four copies and
+        /// two validations as a String).
+        public var htmlBytes: [UInt8]
         /// Every anchor id given to an element, in order.
         public var ids: [String]
+        public var html: String { String(decoding: htmlBytes, as: UTF8.self) }
     }
 
     public static func render(_ body: String) -> Result {
@@ -52,9 +55,9 @@ public enum MarkdownRenderer {
         return String(out)
     }
 
-    static func cmarkHTML(_ markdown: String) -> String {
+    static func cmarkHTML(_ markdown: String) -> [UInt8] {
         let options = CMARK_OPT_DEFAULT
-        guard let parser = cmark_parser_new(options) else { return "" }
+        guard let parser = cmark_parser_new(options) else { return [] }
         defer { cmark_parser_free(parser) }
         if let table = cmark_find_syntax_extension("table") {
             cmark_parser_attach_syntax_extension(parser, table)
@@ -66,16 +69,15 @@ public enum MarkdownRenderer {
                 cmark_parser_feed(parser, p, buf.count)
             }
         }
-        guard let doc = cmark_parser_finish(parser) else { return "" }
+        guard let doc = cmark_parser_finish(parser) else { return [] }
         defer { cmark_node_free(doc) }
-        guard let cstr = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        guard let cstr = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser)) else { return [] }
         defer { free(cstr) }
-        return String(cString: cstr)
+        return Array(UnsafeRawBufferPointer(start: cstr, count: strlen(cstr)))
     }
 
     /// Turns placeholders into ids and sentence spans, scanning UTF-8 bytes once.
-    static func postProcess(_ html: String) -> Result {
-        let src = Array(html.utf8)
+    static func postProcess(_ src: [UInt8]) -> Result {
         var out: [UInt8] = []
         out.reserveCapacity(src.count + src.count / 8)
         var ids: [String] = []
@@ -142,28 +144,30 @@ public enum MarkdownRenderer {
                 out.append(contentsOf: Escape.html(id).utf8)
                 out.append(contentsOf: "\">".utf8)
                 ids.append(id)
+                // (The sentence's end is found first and its bytes copied at once.)
                 var inEntity = false
+                let sentenceStart = k
                 while k < n {
                     let c = src[k]
                     if c == UInt8(ascii: "<") || isOpen(k) { break }
                     if c == UInt8(ascii: "&") { inEntity = true }
                     // 。！？； (E3 80 82, EF BC 81, EF BC 9F, EF BC 9B)
-                    if c == 0xE3, k + 2 < n, src[k + 1] == 0x80, src[k + 2] == 0x82 { out.append(contentsOf: src[k..<(k + 3)]); k += 3; break }
+                    if c == 0xE3, k + 2 < n, src[k + 1] == 0x80, src[k + 2] == 0x82 { k += 3; break }
                     if c == 0xEF, k + 2 < n, src[k + 1] == 0xBC, src[k + 2] == 0x81 || src[k + 2] == 0x9F || src[k + 2] == 0x9B {
-                        out.append(contentsOf: src[k..<(k + 3)]); k += 3; break
+                        k += 3; break
                     }
                     if c == UInt8(ascii: ";") {
-                        out.append(c); k += 1
+                        k += 1
                         if inEntity { inEntity = false; continue }
                         break
                     }
-                    if !inEntity, c == UInt8(ascii: "!") || c == UInt8(ascii: "?") { out.append(c); k += 1; break }
+                    if !inEntity, c == UInt8(ascii: "!") || c == UInt8(ascii: "?") { k += 1; break }
                     if inEntity, !(c == UInt8(ascii: "#") || c == UInt8(ascii: "&") || (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A)) {
                         inEntity = false
                     }
-                    out.append(c)
                     k += 1
                 }
+                out.append(contentsOf: src[sentenceStart..<k])
                 out.append(contentsOf: "</span>".utf8)
                 i = k
                 run = i
@@ -173,7 +177,7 @@ public enum MarkdownRenderer {
             i += 1 // another character that starts with EE: kept
         }
         out.append(contentsOf: src[run..<n])
-        return Result(html: String(decoding: out, as: UTF8.self), ids: ids)
+        return Result(htmlBytes: out, ids: ids)
     }
 }
 

@@ -23,7 +23,7 @@ public struct ReportFragment: Sendable {
                     DataTable.Cell(f.section.last ?? "")]
         }
         let table = DataTable(id: "facts", caption: "", columns: factColumns, rows: rows)
-        return ReportFragment(bodyHTML: Array(rendered.html.utf8), factsTbody: table.tbodyHTML, factCount: facts.count)
+        return ReportFragment(bodyHTML: rendered.htmlBytes, factsTbody: table.tbodyHTML, factCount: facts.count)
     }
 
     static let factColumns: [DataTable.Column] = [.init("事项"), .init("数值", numeric: true), .init("原文"), .init("部分"), .init("章节")]
