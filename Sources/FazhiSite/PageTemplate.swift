@@ -53,7 +53,11 @@ struct PageTemplate: Sendable {
 
     let nodes: [Node]
     let ops: [Op]
-    let texts: [[UInt8]]
+    /// Every text of the template in one buffer, and where each is in it: a text step copies from the buffer
+    /// without retaining a text of its own (the templates are shared by the threads rendering pages, and
+    /// retaining the same object from both cores is what a retain costs most).
+    let text: [UInt8]
+    let textRanges: [Range<Int>]
     let names: [Name]
     let partialNames: [String]
 
@@ -85,7 +89,10 @@ struct PageTemplate: Sendable {
         }
         flatten(nodes)
         self.ops = ops
-        self.texts = texts
+        var text: [UInt8] = [], ranges: [Range<Int>] = []
+        for t in texts { ranges.append(text.count..<(text.count + t.count)); text += t }
+        self.text = text
+        self.textRanges = ranges
         self.names = names
         self.partialNames = partialNames
     }
@@ -172,13 +179,13 @@ struct TemplateRenderer {
     private func step(_ t: PageTemplate, _ i: Int, _ stack: inout [Frame], _ out: inout [UInt8], indentation: [UInt8]?) -> Int {
         switch t.ops[i] {
         case .text(let k):
-            out.append(contentsOf: t.texts[k])
+            Self.appendText(t, k, to: &out)
         case .value(let k, let escaped):
-            guard let v = Self.lookup(t.names[k], stack) else { break }
+            guard let v = t.names.withUnsafeBufferPointer({ Self.lookup($0[k], stack) }) else { break }
             Self.append(v, escaped: escaped, to: &out)
         case .section(let k, let inverted, let end):
             let body = (i + 1)..<end
-            let v = Self.lookup(t.names[k], stack)
+            let v = t.names.withUnsafeBufferPointer { Self.lookup($0[k], stack) }
             if inverted {
                 if Self.isEmpty(v) { run(t, body, &stack, &out, indentation: indentation) }
                 return end
@@ -207,7 +214,7 @@ struct TemplateRenderer {
             return end
         case .partial(let k, let own):
             guard let partial = templates[t.partialNames[k]] else { break }
-            let inner: [UInt8]? = own >= 0 ? (indentation ?? []) + t.texts[own] : indentation
+            let inner: [UInt8]? = own >= 0 ? (indentation ?? []) + t.text[t.textRanges[own]] : indentation
             run(partial, 0..<partial.ops.count, &stack, &out, indentation: inner)
         }
         return i + 1
@@ -224,16 +231,28 @@ struct TemplateRenderer {
         }
     }
 
+    /// Appends text `k` of `t`.
+    @inline(__always)
+    private static func appendText(_ t: PageTemplate, _ k: Int, to out: inout [UInt8]) {
+        t.text.withUnsafeBufferPointer { bytes in
+            t.textRanges.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[$0[k]])) }
+        }
+    }
+
     private static func lookup(_ name: PageTemplate.Name, _ stack: [Frame]) -> Any? {
         guard let first = name.parts.first else { return stack.last?.value }
         var found: Any?
         if name.anchored {
             found = stack.last?.child(first)
         } else {
-            var k = stack.count - 1
-            while k >= 0 {
-                if let v = stack[k].child(first) { found = v; break }
-                k -= 1
+            // The frames are looked at where they are (indexing the array copied each, retaining its dictionary).
+            found = stack.withUnsafeBufferPointer { frames -> Any? in
+                var k = frames.count - 1
+                while k >= 0 {
+                    if let v = frames[k].child(first) { return v }
+                    k -= 1
+                }
+                return nil
             }
         }
         for part in name.parts.dropFirst() {
