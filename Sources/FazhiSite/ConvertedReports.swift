@@ -88,6 +88,13 @@ public final class ConvertedReports: ConvertHandoff, @unchecked Sendable {
         lock.lock(); items[file] = item; lock.unlock()
     }
 
+    /// The catalog the entries were checked against, when one was read and its bytes' hash is `hash`.
+    func catalog(hash: String?) -> Catalog? {
+        lock.lock(); defer { lock.unlock() }
+        guard let state = catalogState ?? nil, state.hash == hash else { return nil }
+        return state.catalog
+    }
+
     /// The stamp of `file` as written, when it was and still has `size` and `mtime`.
     func stamp(_ file: String, size: Int64, mtime: Int64) -> String? {
         lock.lock(); defer { lock.unlock() }

@@ -168,7 +168,8 @@ public struct SiteBuilder {
         let templates = try SiteTemplates(directory: layout.templates)
         let loader = ContentLoader(layout: layout)
         let config = try loader.config()
-        let catalog = try loader.catalog()
+        // (Convert's handoff parsed the catalog when it had reports to hand over: the same bytes are not parsed again.)
+        let catalog = try converted?.catalog(hash: scan.hashes["catalog"]) ?? loader.catalog()
         var global = settings
         for (k, v) in scan.hashes.sorted(by: { $0.key < $1.key }) where !k.hasPrefix("m:") { global += "\n" + k + "=" + v }
         let globalKey = ContentHash.hex(Array(global.utf8))
