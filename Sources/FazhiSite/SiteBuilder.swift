@@ -202,6 +202,7 @@ public struct SiteBuilder {
         typealias Read = Result<(ReportEntry, [Diagnostic]), Diagnostic>
         var results: [Read?] = Array(repeating: nil, count: files.count)
         var toParse: [Int] = []
+        var handedOver = 0
         var encodedReads: [String: ArraySlice<UInt8>] = [:]
         for (k, f) in files.enumerated() {
             let hash = scan.hashes["m:" + f]
@@ -213,6 +214,7 @@ public struct SiteBuilder {
             } else if let hash, let handed = converted?.read(f, hash: hash, catalogHash: scan.hashes["catalog"]) {
                 results[k] = handed.read
                 encodedReads[f] = handed.encoded
+                handedOver += 1
             } else {
                 toParse.append(k)
             }
@@ -222,7 +224,7 @@ public struct SiteBuilder {
         // additions bundles (PagefindService). The pages' index views are kept beside the build cache unless the
         // caller says where.
         let pagefindService: BackgroundWork<PagefindService?>?
-        if search.enabled && incremental && !toParse.isEmpty {
+        if search.enabled && incremental && (!toParse.isEmpty || handedOver > 0) {
             pagefindService = startedService ?? BackgroundWork(searchService())
             serviceTaken = true
         } else {

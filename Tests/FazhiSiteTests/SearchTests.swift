@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FazhiCorpus
 import FazhiModel
 @testable import FazhiSite
 
@@ -250,6 +251,37 @@ import FazhiModel
         let usedService = try #require(try used.wait())
         #expect(exits(usedService))
         #expect(usedService.requestsSent > 3)
+    }
+
+    /// The same for a report that comes through convert, which hands it to the build (`ConvertedReports`): the
+    /// build parses no file then, and still uses the service started ahead for the added report's page.
+    @Test(.enabled(if: SearchTests.pagefindInstalled)) func aReportConvertHandsOverIsIndexedByTheServiceStartedAhead() throws {
+        let root = NSTemporaryDirectory() + "fazhi-handoff-search-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let layout = ProjectLayout(content: root + "/content", templates: FixtureSite.templates, output: root + "/public")
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: layout.reports, withIntermediateDirectories: true)
+        for item in ["catalog.yaml", "config.yaml"] { try fm.copyItem(atPath: FixtureSite.repoRoot + "/content/" + item, toPath: layout.content + "/" + item) }
+        let seeds = try fm.contentsOfDirectory(atPath: FixtureSite.repoRoot + "/content/reports").sorted()
+        // The report added is of a year the site has (a new year is indexed whole, not as additions).
+        let added = try #require(seeds.first { $0.contains("天门市-2024") })
+        for name in seeds where name != added { try fm.copyItem(atPath: FixtureSite.repoRoot + "/content/reports/" + name, toPath: layout.reports + "/" + name) }
+        func build(adding: Bool) throws -> BuildSummary {
+            var builder = SiteBuilder(layout: layout)
+            builder.search = SearchOptions()
+            var converter = Converter(layout: layout)
+            let handoff = ConvertedReports(layout: layout)
+            converter.handoff = handoff
+            builder.converted = handoff
+            if adding { builder.searchServiceStarter()() }
+            _ = try converter.run()
+            return try builder.build()
+        }
+        _ = try build(adding: false)
+        try fm.copyItem(atPath: FixtureSite.repoRoot + "/content/reports/" + added, toPath: layout.reports + "/" + added)
+        let summary = try build(adding: true)
+        #expect(summary.reports == seeds.count)
+        #expect(summary.search.madeByService == 1, "\(summary.search.line)")
     }
 
     /// The index is made of the report pages alone, so it is started as soon as they are written, and Pagefind
