@@ -324,7 +324,8 @@ struct ObservationTables: Sendable {
                 let adcode = r.adcode
                 for v in r.meta.indicators where v.value.isFinite {
                     guard let p = positions[v.indicator] else { continue }
-                    candidates[p].append(ObservationCandidate(key: key, rank: ranking[i], report: i, adcode: adcode, value: v, number: v.value))
+                    candidates[p].append(ObservationCandidate(key: key, rank: ranking[i], report: i, adcode: adcode, value: v, number: v.value,
+                                                              linked: r.linkedAnchors.contains(v.anchor)))
                 }
             }
             return candidates
@@ -346,8 +347,7 @@ struct ObservationTables: Sendable {
                     keys.append(c.key)
                     numbers.append(c.number)
                     years.insert(c.key.year)
-                    chosen.append(Observation(report: c.report, adcode: c.adcode, year: c.key.year, value: c.value,
-                                              linked: reports[c.report].linkedAnchors.contains(c.value.anchor)))
+                    chosen.append(Observation(report: c.report, adcode: c.adcode, year: c.key.year, value: c.value, linked: c.linked))
                 }
                 return (chosen, keys, numbers, runs, years.sorted())
             }
@@ -391,4 +391,6 @@ private struct ObservationCandidate: Sendable {
     var adcode: String
     var value: IndicatorValue
     var number: Double
+    /// Whether the report's body has the value's sentence anchor (found here, where the report is at hand).
+    var linked: Bool
 }
