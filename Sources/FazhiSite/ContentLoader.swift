@@ -15,10 +15,15 @@ public struct ContentLoader: Sendable {
     /// A missing catalog is an empty one (reports still render; there are no comparisons).
     public func catalog() throws -> Catalog {
         guard FileManager.default.fileExists(atPath: layout.catalog) else { return Catalog(themes: [], indicators: []) }
-        guard let text = try? String(contentsOfFile: layout.catalog, encoding: .utf8) else {
-            throw Diagnostic(file: layout.catalog, "cannot read the catalog (not UTF-8?)")
+        return try Self.catalog(FileManager.default.contents(atPath: layout.catalog), file: layout.catalog)
+    }
+
+    /// The catalog from the bytes of its file (nil: the file cannot be read).
+    static func catalog(_ bytes: Data?, file: String) throws -> Catalog {
+        guard let bytes, let text = String(data: bytes, encoding: .utf8) else {
+            throw Diagnostic(file: file, "cannot read the catalog (not UTF-8?)")
         }
-        return try Catalog.load(yaml: text, file: layout.catalog)
+        return try Catalog.load(yaml: text, file: file)
     }
 
     /// Markdown files under `<content>/markdown`, sorted.

@@ -44,11 +44,10 @@ public final class ConvertedReports: ConvertHandoff, @unchecked Sendable {
     private func catalog() -> (catalog: Catalog, hash: String)? {
         lock.lock(); defer { lock.unlock() }
         if let state = catalogState { return state }
-        // Parsed from the bytes it is known by (as `ContentLoader.catalog` parses the file: none is an empty one).
+        // Parsed from the bytes it is known by, as `ContentLoader.catalog` parses the file (none is an empty one).
         let state: (catalog: Catalog, hash: String)?
         if let bytes = FileManager.default.contents(atPath: layout.catalog) {
-            state = String(data: bytes, encoding: .utf8).flatMap { try? Catalog.load(yaml: $0, file: layout.catalog) }
-                .map { ($0, ContentHash.hex([UInt8](bytes))) }
+            state = (try? ContentLoader.catalog(bytes, file: layout.catalog)).map { ($0, ContentHash.hex([UInt8](bytes))) }
         } else {
             state = (Catalog(themes: [], indicators: []), "missing")
         }
