@@ -376,7 +376,7 @@ run_case() { # $1 = base URL path (/ or /fazhi/)
   if python3 - "$proj/public" >"$proj/fragments.log" 2>&1 <<'PY'
 import glob, gzip, json, os, re, sys
 site = sys.argv[1]
-reports = sorted(glob.glob(site + "/reports/*/index.html"))
+reports = sorted(glob.glob(site + "/reports/*.html"))
 frags = {}
 for f in glob.glob(site + "/pagefind/*/fragment/*.pf_fragment"):
     data = gzip.decompress(open(f, "rb").read())
@@ -384,8 +384,8 @@ for f in glob.glob(site + "/pagefind/*/fragment/*.pf_fragment"):
     frags[j["url"]] = j
 bad = []
 for r in reports:
-    rid = os.path.basename(os.path.dirname(r))
-    j = frags.get(f"/reports/{rid}/")
+    rid = os.path.basename(r)[:-len(".html")]
+    j = frags.get(f"/reports/{rid}.html")
     if not j: bad.append(f"{rid}: not in the index"); continue
     html = open(r, encoding="utf-8").read()
     title = re.search(r'<h1 data-pagefind-meta="title">(.*?)</h1>', html).group(1)

@@ -167,10 +167,15 @@ first() { # first page under a folder, as a URL path
   d=$(cd "$OUT" && ls -d "$1"/*/ 2>/dev/null | sort | head -1)
   [ -n "$d" ] && echo "/$d"
 }
-declare -a PAGES=("/" "$(first reports)" "$(first localities)" "$(first themes)" "$(first indicators)")
+firstFile() { # first .html file in a folder, as a URL path
+  local f
+  f=$(cd "$OUT" && ls "$1"/*.html 2>/dev/null | sort | head -1)
+  [ -n "$f" ] && echo "/$f"
+}
+declare -a PAGES=("/" "$(firstFile reports)" "$(first localities)" "$(first themes)" "$(first indicators)")
 declare -a NAMES=(home report locality theme indicator)
 # Prefer pages known to hold tables and charts when the fixture is used.
-[ -d "$OUT/reports/429006-2024" ] && PAGES[1]="/reports/429006-2024/"
+[ -f "$OUT/reports/429006-2024.html" ] && PAGES[1]="/reports/429006-2024.html"
 [ -d "$OUT/localities/429006" ] && PAGES[2]="/localities/429006/"
 [ -d "$OUT/themes/disputes" ] && PAGES[3]="/themes/disputes/"
 [ -d "$OUT/indicators/admin-review-closed" ] && PAGES[4]="/indicators/admin-review-closed/"

@@ -39,8 +39,8 @@ for _ in $(seq 1 600); do
   sleep 0.5
 done
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL0")" = 200 ] || fail "the server did not answer on 127.0.0.1:$PORT in 300 s"
-ID=$(ls "$T/public/reports" | head -1)
-URL="http://127.0.0.1:$PORT/reports/$ID/"
+PAGE=$(ls "$T/public/reports" | head -1)
+URL="http://127.0.0.1:$PORT/reports/$PAGE"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL")" = 200 ] || fail "$URL does not answer 200"
 
 check() { # $1: wrk output file

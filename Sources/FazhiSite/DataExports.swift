@@ -351,7 +351,7 @@ public struct Feeds: Sendable {
         s += "  <updated>\(updated)</updated>\n"
         s += "  <author><name>\(Escape.xml(m.config.title))</name></author>\n"
         for r in entries {
-            let rel = "reports/\(Escape.pathSegment(r.id))/"
+            let rel = SearchIndex.reportPage(Escape.pathSegment(r.id))
             s += "  <entry>\n"
             s += "    <title>\(Escape.xml(r.titleOrID))</title>\n"
             s += "    <id>\(Escape.xml(id(rel)))</id>\n"

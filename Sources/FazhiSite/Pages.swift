@@ -98,7 +98,7 @@ public struct SitePages: Sendable {
         jobs.append(PageJob(path: "feed.xml") { Array(feeds.atom().utf8) })
         jobs.append(PageJob(path: "robots.txt") { Array(feeds.robots().utf8) })
         // The sitemap lists the HTML pages of this very list.
-        let htmlPaths = jobs.map(\.path).filter { $0.hasSuffix("index.html") }
+        let htmlPaths = jobs.map(\.path).filter { $0.hasSuffix(".html") && $0 != "404.html" }
         jobs.append(PageJob(path: "sitemap.xml") { Array(feeds.sitemap(htmlPaths).utf8) })
         return jobs
     }

@@ -100,12 +100,12 @@ public struct SearchIndex: Sendable {
     /// The list of year bundles the search page loads, newest first.
     public static let manifest = "shards.json"
     /// The pages Pagefind reads, relative to the folder it is given.
-    public static let glob = "reports/**/*.html"
+    public static let glob = "reports/*.html"
 
     /// The report pages of one year (or `undated`), indexed as one Pagefind bundle.
     public struct Shard: Sendable, Equatable {
         public var name: String
-        /// Relative to the site: `reports/<id>/index.html`.
+        /// Relative to the site: `reports/<id>.html`.
         public var pages: [String]
         public init(name: String, pages: [String]) { self.name = name; self.pages = pages }
     }
@@ -131,15 +131,21 @@ public struct SearchIndex: Sendable {
     /// Where the path of the Pagefind executable is remembered (`pagefindCommand`), beside the kept views.
     static func pagefindMemo(views: String) -> String { views + ".pagefind" }
 
-    /// The page of the report `id`: the pages the index is made of.
-    public static func reportPage(_ id: String) -> String { "reports/\(id)/index.html" }
+    /// The page of the report `id`: the pages the index is made of. A file, not a folder with an `index.html`
+    /// as the other pages have: a national corpus has tens of thousands of reports, and a folder for each (one
+    /// in the site and one in the spare) was 40,000 of a cold 20,000-report build's 100,000 new files and folders,
+    /// the costliest kind to make on ext4. The URL ends in `.html`, which every static host serves.
+    public static func reportPage(_ id: String) -> String { "reports/\(id).html" }
+
+    /// The id of a report's page (`reportPage`), or nil when `path` is not one.
+    public static func reportID(ofPage path: String) -> Substring? {
+        guard path.hasPrefix("reports/"), path.hasSuffix(".html") else { return nil }
+        let id = path.dropFirst(8).dropLast(5)
+        return id.isEmpty || id.utf8.contains(UInt8(ascii: "/")) ? nil : id
+    }
 
     /// Whether a site path is a report's page (`reportPage`).
-    public static func isReportPage(_ path: String) -> Bool {
-        guard path.hasPrefix("reports/"), path.hasSuffix("/index.html") else { return false }
-        let id = path.utf8.dropFirst(8).dropLast(11)
-        return !id.isEmpty && !id.contains(UInt8(ascii: "/"))
-    }
+    public static func isReportPage(_ path: String) -> Bool { reportID(ofPage: path) != nil }
 
     /// The shards of a site's report pages: by year, newest first, `undated` last; pages sorted.
     public static func shards(_ pages: [(path: String, year: Int?)]) -> [Shard] {

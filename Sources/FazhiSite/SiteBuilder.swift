@@ -666,7 +666,7 @@ public struct SiteBuilder {
             var key = KeyText()
             key.text(global); key.text(path)
             func corpusWide() -> KeyText.Digest { key.text("corpus"); key.digest(corpusKey); return key.digest }
-            if parts.count == 3, parts[0] == "reports", parts[2] == "index.html", let i = m.byID[parts[1]] {
+            if let id = SearchIndex.reportID(ofPage: path), let i = m.byID[String(id)] {
                 // A report page: the report, and the other reports of its locality (names, links, prev/next).
                 key.text("report"); key.digest(fp[i])
                 if let li = localityOf[i] { key.text("locality"); key.digest(localityDigests[li]) }

@@ -118,7 +118,7 @@ public final class SiteModel: Sendable {
         self.reports = reports
         // The observation tables (most of a model's time) on a thread of their own, beside the rest.
         let tables = BackgroundWork { ObservationTables(reports: reports, catalog: catalog) }
-        self.reportURLs = reports.map { base.url("reports/\(Escape.pathSegment($0.id))/") }
+        self.reportURLs = reports.map { base.url(SearchIndex.reportPage(Escape.pathSegment($0.id))) }
         self.newestFirst = Self.newestFirst(reports)
         var byID: [String: Int] = [:]
         for (i, r) in reports.enumerated() { byID[r.id] = i }
@@ -245,7 +245,7 @@ public final class SiteModel: Sendable {
     // MARK: URLs (all built from the base path)
 
     public func reportURL(_ id: String, anchor: String? = nil) -> String {
-        let page = byID[id].map { reportURLs[$0] } ?? base.url("reports/\(Escape.pathSegment(id))/")
+        let page = byID[id].map { reportURLs[$0] } ?? base.url(SearchIndex.reportPage(Escape.pathSegment(id)))
         return anchor.map { page + "#" + $0 } ?? page
     }
     public func localityURL(_ adcode: String) -> String { base.url("localities/\(adcode)/") }

@@ -71,7 +71,7 @@ final class OutputLog: @unchecked Sendable {
         let home = await fetch(port: port, "/")
         #expect(statusCode(home) == 200)
         #expect(home.contains("天门市"))
-        let page = await fetch(port: port, "/reports/429006-2024/")
+        let page = await fetch(port: port, "/reports/429006-2024.html")
         #expect(statusCode(page) == 200 && page.contains("358件"))
         #expect(!FileManager.default.contents(atPath: project + "/public/index.html").map { String(decoding: $0, as: UTF8.self) }!.contains("fazhi-live-reload"))
 
@@ -83,7 +83,7 @@ final class OutputLog: @unchecked Sendable {
         try text.write(toFile: report, atomically: true, encoding: .utf8)
         let stream = await events
         #expect(stream.contains("event: reload"), "no reload event; server said: \(log.value)")
-        let updated = await fetch(port: port, "/reports/429006-2024/")
+        let updated = await fetch(port: port, "/reports/429006-2024.html")
         #expect(updated.contains("359件"))
         #expect(!updated.contains("358件"))
 

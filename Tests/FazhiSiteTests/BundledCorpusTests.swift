@@ -36,12 +36,12 @@ import FazhiSite
             try #require(overview.contains("href=\"/themes/disputes/\(year)/\""), "the disputes theme does not link \(year)")
             let theme = page("themes/disputes/\(year)/index.html")
             // …a table cell linking the figure to a sentence of that report…
-            let pattern = "href=\"/reports/\(report)/#"
+            let pattern = "href=\"/reports/\(report).html#"
             let cells = theme.components(separatedBy: pattern).dropFirst().filter { $0.prefix(80).contains(">\(figure)<") }
             try #require(!cells.isEmpty, "\(figure) of \(report) is not linked on the disputes theme page of \(year)")
             let anchor = String(cells[0].prefix { $0 != "\"" })
             // …lands on a highlighted sentence of the report that says it.
-            let reportPage = page("reports/\(report)/index.html")
+            let reportPage = page("reports/\(report).html")
             let marker = "<span class=\"sentence\" id=\"\(anchor)\">"
             let start = try #require(reportPage.range(of: marker), "no sentence \(anchor) on \(report)'s page")
             let sentence = reportPage[start.upperBound...].prefix { $0 != "<" }
@@ -52,7 +52,7 @@ import FazhiSite
         #expect(indicator.contains("天门市"))
         #expect(indicator.contains(">358件<"))
         // 天门 2024's 400余次 is shown as a lower bound, never as an exact 400.
-        let tianmen = page("reports/429006-2024/index.html")
+        let tianmen = page("reports/429006-2024.html")
         #expect(tianmen.contains("≥400次"))
     }
 }

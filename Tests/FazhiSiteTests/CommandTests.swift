@@ -52,7 +52,7 @@ import Testing
         r = try run(["build", "--no-convert", "--no-search"] + common)
         #expect(r.status == 1)
         #expect(r.err.contains(site.markdown + "/bad.md:3:"))
-        #expect(site.exists("reports/429006-2024/index.html"))
+        #expect(site.exists("reports/429006-2024.html"))
         r = try run(["check"] + common)
         #expect(r.status == 1)
         #expect(r.out.contains(site.markdown + "/bad.md:3:"))

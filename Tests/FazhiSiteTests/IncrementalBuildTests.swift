@@ -81,7 +81,7 @@ import Glibc
         #expect(same.reports == first.reports && same.warnings == first.warnings)
 
         // Edit one report (its title): its page changes, another locality's report page is not even rewritten.
-        let otherPage = site.output + "/reports/120116-2024/index.html"
+        let otherPage = site.output + "/reports/120116-2024.html"
         let otherInode = Self.inode(otherPage)
         // Without the spare the first build left (as after a kill), the build makes its staging folder a copy of the
         // site first (OutputTree.linkUnchanged); the later ones start from the spare.
@@ -89,7 +89,7 @@ import Glibc
         try edit(site.markdown + "/430581-2023.md") { $0.replacingOccurrences(of: "title: \"武冈市2023年法治政府建设工作报告\"", with: "title: \"武冈市2023年报告（改）\"") }
         let edited = try buildAndCompare(site, templates: templates, step: "edit")
         #expect(edited.filesWritten > 0 && edited.filesUnchanged > 0)
-        #expect(site.read("reports/430581-2023/index.html").contains("武冈市2023年报告（改）"))
+        #expect(site.read("reports/430581-2023.html").contains("武冈市2023年报告（改）"))
         #expect(Self.inode(otherPage) == otherInode)
 
         // Add a report to an existing locality (a new year) and one in a new locality.
@@ -98,7 +98,7 @@ import Glibc
             .replacingOccurrences(of: "year: 2023", with: "year: 2024")
             .write(toFile: site.markdown + "/430581-2024.md", atomically: true, encoding: .utf8)
         let added = try buildAndCompare(site, templates: templates, step: "add-same-locality")
-        #expect(site.exists("reports/430581-2024/index.html"))
+        #expect(site.exists("reports/430581-2024.html"))
         #expect(added.filesUnchanged > 0)
         #expect(Self.inode(otherPage) == otherInode)
         // The newest report renames the locality: the pages of its other years that name it change too (no
@@ -130,7 +130,7 @@ import Glibc
         try edit(site.markdown + "/430581-2024.md") { $0.replacingOccurrences(of: "locality: \"武冈区\"", with: "locality: \"武冈市\"") }
         try buildAndCompare(site, templates: templates, step: "rename-neighbour-undone")
 
-        // Move a report to another locality, then delete reports: their pages and folders go.
+        // Move a report to another locality, then delete reports: their pages (and a locality's folder) go.
         try edit(site.markdown + "/430582-2023.md") { $0.replacingOccurrences(of: "prefecture: \"邵阳市\"", with: "prefecture: \"长沙市\"") }
         try buildAndCompare(site, templates: templates, step: "move")
         #expect(!site.read("localities/430581/index.html").contains("邵东市"))
@@ -138,8 +138,7 @@ import Glibc
         try FileManager.default.removeItem(atPath: site.markdown + "/420302-2022.md")
         let deleted = try buildAndCompare(site, templates: templates, step: "delete")
         #expect(deleted.filesRemoved >= 4)
-        #expect(!site.exists("reports/430582-2023/index.html"))
-        #expect(!FileManager.default.fileExists(atPath: site.output + "/reports/430582-2023"))
+        #expect(!site.exists("reports/430582-2023.html"))
         #expect(!FileManager.default.fileExists(atPath: site.output + "/localities/430582"))
 
         // A broken report, then fixed again.
@@ -148,19 +147,19 @@ import Glibc
         try "---\nid: \"429006-2023\"\ntitle: [unclosed\n---\n\n正文。\n".write(toFile: broken, atomically: true, encoding: .utf8)
         let failing = try buildAndCompare(site, templates: templates, step: "broken")
         #expect(failing.failed.contains { $0.file == broken })
-        #expect(!site.exists("reports/429006-2023/index.html"))
+        #expect(!site.exists("reports/429006-2023.html"))
         // Unchanged since: the failure is still reported (from the cache).
         let again = try pagesOnly(ProjectLayout(content: site.content, templates: templates, output: site.output)).build()
         #expect(again.failed.contains { $0.file == broken } && again.filesWritten == 0)
         try good.write(toFile: broken, atomically: true, encoding: .utf8)
         try buildAndCompare(site, templates: templates, step: "fixed")
-        #expect(site.exists("reports/429006-2023/index.html"))
+        #expect(site.exists("reports/429006-2023.html"))
 
         // Edit a template: the pages that use it change; files whose bytes are the same are not rewritten.
         let cssInode = Self.inode(site.output + "/assets/style.css")
         try edit(templates + "/report.mustache") { $0 + "\n<!-- edited -->\n" }
         let tpl = try buildAndCompare(site, templates: templates, step: "template")
-        #expect(site.read("reports/430581-2023/index.html").contains("<!-- edited -->"))
+        #expect(site.read("reports/430581-2023.html").contains("<!-- edited -->"))
         #expect(!site.read("index.html").contains("<!-- edited -->"))
         #expect(tpl.filesWritten > 0 && tpl.filesUnchanged > 0)
         #expect(Self.inode(site.output + "/assets/style.css") == cssInode)
@@ -591,7 +590,7 @@ import Glibc
         #expect(Self.differences(layout.output, fromFiles).isEmpty, "\(Self.differences(layout.output, fromFiles))")
         if change == "a file edited" {
             let id = String(converted.converted[0].split(separator: "/").last!.dropLast(3))
-            #expect(try String(contentsOfFile: layout.output + "/reports/\(id)/index.html", encoding: .utf8).contains("（修订）"))
+            #expect(try String(contentsOfFile: layout.output + "/reports/\(id).html", encoding: .utf8).contains("（修订）"))
         }
     }
 
@@ -647,6 +646,6 @@ import Glibc
         let summary = try late.build()
         #expect(late.prefetched?.entriesStarted == true)
         #expect(summary.pagesWritten > 0)
-        #expect(site.read("reports/430581-2023/index.html").contains("武冈市政府"))
+        #expect(site.read("reports/430581-2023.html").contains("武冈市政府"))
     }
 }

@@ -15,7 +15,7 @@ import FazhiModel
     @Test func reportPagesCarryTheIndexAttributesAndFilters() throws {
         let site = try FixtureSite(); defer { site.remove() }
         try site.build()
-        let page = site.read("reports/429006-2024/index.html")
+        let page = site.read("reports/429006-2024.html")
         #expect(page.contains(#"<h1 data-pagefind-meta="title">天门市2024年法治政府建设情况报告</h1>"#))
         #expect(page.count(of: "data-pagefind-body") == 1)
         #expect(page.contains(#"<div class="body" data-pagefind-body>"#))
@@ -46,7 +46,7 @@ import FazhiModel
         let search = site.read("search/index.html")
         #expect(search.contains(#"data-bundle="/fazhi/pagefind/" data-base="/fazhi/""#))
         #expect(search.contains(#"src="/fazhi/assets/search.js""#))
-        #expect(site.read("reports/429006-2024/index.html").contains(#"action="/fazhi/search/""#))
+        #expect(site.read("reports/429006-2024.html").contains(#"action="/fazhi/search/""#))
     }
 
     @Test func noSearchWritesNoIndex() throws {
@@ -71,7 +71,7 @@ import FazhiModel
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
         summary = try site.build(search: SearchOptions(python: fake))
         #expect(summary.search.state == .missing)
-        #expect(site.exists("reports/429006-2024/index.html"))
+        #expect(site.exists("reports/429006-2024.html"))
         #expect(!site.exists("pagefind"))
     }
 
@@ -131,9 +131,9 @@ import FazhiModel
         // build starts from) is not noticed when a 2024 report of another locality is added, because only the
         // 2024 pages are fingerprinted again.
         let spare = CacheFolder.location(for: site.output) + ".spare"
-        #expect(FileManager.default.fileExists(atPath: spare + "/reports/430581-2023/index.html"))
+        #expect(FileManager.default.fileExists(atPath: spare + "/reports/430581-2023.html"))
         for tree in [site.output, spare] {
-            let tampered = tree + "/reports/430581-2023/index.html"
+            let tampered = tree + "/reports/430581-2023.html"
             let page = try String(contentsOfFile: tampered, encoding: .utf8)
             #expect(page.contains("法治"))
             try page.replacingOccurrences(of: "法治", with: "法制").write(toFile: tampered, atomically: true, encoding: .utf8)
@@ -143,7 +143,7 @@ import FazhiModel
         summary = try await Self.offPool { try build(true) }
         #expect(summary.search.state == .indexed)
         #expect(IncrementalBuildTests.inode(site.output + "/pagefind/2023/pagefind-entry.json") == kept)
-        #expect(site.read("reports/430581-2023/index.html").contains("法制")) // the page was not rendered again
+        #expect(site.read("reports/430581-2023.html").contains("法制")) // the page was not rendered again
         // The added page is indexed alone, in the year's additions bundle, listed after the year's own; the
         // year's bundle (3 pages) is kept.
         #expect(summary.search.shardsIndexed == 1 && summary.search.pages == 7 && summary.search.reindexed == 1, "\(summary.search.line)")
@@ -153,15 +153,15 @@ import FazhiModel
         #expect(site.read("pagefind/shards.json") == #"{"pagefind":"1.5.2","shards":["2024","2024-added","2023","2022"]}"# + "\n")
         #expect(site.read("pagefind/2024-added/pagefind-entry.json").contains(#""page_count":1"#))
         #expect(site.read("pagefind/2024/pagefind-entry.json").contains(#""page_count":3"#))
-        #expect(site.read("pagefind/2024-added/" + SearchIndex.pageList).contains("reports/120117-2024/index.html"))
+        #expect(site.read("pagefind/2024-added/" + SearchIndex.pageList).contains("reports/120117-2024.html"))
 
         // What Pagefind reads of the pages is kept beside the build cache, a folder per bundle made, up to date:
         // the changed page's view has the new text, the added page has one, a removed page's goes.
         let views = CacheFolder.location(for: site.output) + ".search"
-        let year2024 = ["reports/120116-2024/index.html", "reports/140404-2024/index.html", "reports/429006-2024/index.html"]
+        let year2024 = ["reports/120116-2024.html", "reports/140404-2024.html", "reports/429006-2024.html"]
         #expect(OutputTree.files(under: views + "/2024") == year2024)
-        #expect(OutputTree.files(under: views + "/2024-added") == ["reports/120117-2024/index.html"])
-        let view = try String(contentsOfFile: views + "/2024/reports/429006-2024/index.html", encoding: .utf8)
+        #expect(OutputTree.files(under: views + "/2024-added") == ["reports/120117-2024.html"])
+        let view = try String(contentsOfFile: views + "/2024/reports/429006-2024.html", encoding: .utf8)
         #expect(view.contains("359件") && !view.contains("358件") && !view.contains("<table"))
         // A page of the year's own bundle changes (and the added one goes): the year is indexed whole again, and
         // its additions bundle and views go.
@@ -172,7 +172,7 @@ import FazhiModel
         #expect(site.read("pagefind/shards.json") == #"{"pagefind":"1.5.2","shards":["2024","2023","2022"]}"# + "\n")
         #expect(!site.exists("pagefind/2024-added") && !FileManager.default.fileExists(atPath: views + "/2024-added"))
         #expect(OutputTree.files(under: views + "/2024") == year2024)
-        #expect((try? String(contentsOfFile: views + "/2024/reports/429006-2024/index.html", encoding: .utf8))?.contains("360件") == true)
+        #expect((try? String(contentsOfFile: views + "/2024/reports/429006-2024.html", encoding: .utf8))?.contains("360件") == true)
         // Pagefind is started directly, at the path `python3 -m pagefind` would run, remembered there too.
         let memo = (try? String(contentsOfFile: views + ".pagefind", encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
         #expect(memo.count == 2 && FileManager.default.isExecutableFile(atPath: memo.last ?? ""))
@@ -189,7 +189,7 @@ import FazhiModel
     @Test(.enabled(if: SearchTests.pagefindInstalled)) func theServiceIndexesAsTheCommandDoes() async throws {
         let site = try FixtureSite(); defer { site.remove() }
         _ = try site.build()
-        let pages = ["reports/120116-2024/index.html", "reports/429006-2024/index.html"] // sorted, as a bundle's pages are
+        let pages = ["reports/120116-2024.html", "reports/429006-2024.html"] // sorted, as a bundle's pages are
         let views = try pages.map { page -> (path: String, contents: [UInt8]) in
             let bytes = try #require(FileText.bytes(site.output + "/" + page))
             return (page, bytes.withUnsafeBytes { SearchIndex.indexView($0) } ?? bytes)
@@ -317,13 +317,13 @@ import FazhiModel
     @Test func fingerprintFollowsPageBytes() throws {
         let dir = NSTemporaryDirectory() + "fazhi-search-fp-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir + "/reports/a", withIntermediateDirectories: true)
-        try "<p>甲</p>".write(toFile: dir + "/reports/a/index.html", atomically: true, encoding: .utf8)
-        let pages = ["reports/a/index.html"]
+        try FileManager.default.createDirectory(atPath: dir + "/reports", withIntermediateDirectories: true)
+        try "<p>甲</p>".write(toFile: dir + "/reports/a.html", atomically: true, encoding: .utf8)
+        let pages = ["reports/a.html"]
         let one = SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"])
         #expect(one == SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"]))
         #expect(one != SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["y"]))
-        try "<p>乙</p>".write(toFile: dir + "/reports/a/index.html", atomically: true, encoding: .utf8)
+        try "<p>乙</p>".write(toFile: dir + "/reports/a.html", atomically: true, encoding: .utf8)
         #expect(one != SearchIndex.fingerprint(site: dir, pages: pages, arguments: ["x"]))
     }
 
@@ -335,10 +335,10 @@ import FazhiModel
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let site = dir + "/site", root = site + "/" + SearchIndex.bundle
         func page(_ id: String, _ text: String = "正文") throws {
-            try FileManager.default.createDirectory(atPath: site + "/reports/\(id)", withIntermediateDirectories: true)
-            try "<html><body><div data-pagefind-body><p>\(text) \(id)</p></div></body></html>".write(toFile: site + "/reports/\(id)/index.html", atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(atPath: site + "/reports", withIntermediateDirectories: true)
+            try "<html><body><div data-pagefind-body><p>\(text) \(id)</p></div></body></html>".write(toFile: site + "/reports/\(id).html", atomically: true, encoding: .utf8)
         }
-        func path(_ id: String) -> String { "reports/\(id)/index.html" }
+        func path(_ id: String) -> String { "reports/\(id).html" }
         let settings = "s"
         // The 2024 bundle as made from pages a, b, c.
         let made = ["a", "b", "c"]
@@ -381,7 +381,7 @@ import FazhiModel
     @Test func fingerprintCoversOnlyWhatTheIndexReads() throws {
         let dir = NSTemporaryDirectory() + "fazhi-search-parts-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir + "/reports/a", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/reports", withIntermediateDirectories: true)
         func page(others: String, body: String, filter: String) -> String {
             """
             <!DOCTYPE html><html lang="zh-CN"><head><title>T</title></head><body>
@@ -394,8 +394,8 @@ import FazhiModel
             """
         }
         func fingerprint(_ html: String) throws -> String {
-            try html.write(toFile: dir + "/reports/a/index.html", atomically: true, encoding: .utf8)
-            return SearchIndex.fingerprint(site: dir, pages: ["reports/a/index.html"], arguments: ["x"])
+            try html.write(toFile: dir + "/reports/a.html", atomically: true, encoding: .utf8)
+            return SearchIndex.fingerprint(site: dir, pages: ["reports/a.html"], arguments: ["x"])
         }
         let one = try fingerprint(page(others: "2023年", body: "审结358件", filter: "2024"))
         #expect(try fingerprint(page(others: "2023年、2025年", body: "审结358件", filter: "2024")) == one)

@@ -12,7 +12,7 @@ import FazhiModel
         #expect(summary.failed.isEmpty)
         #expect(summary.reports == 6)
         for rel in ["index.html", "404.html", "robots.txt", "sitemap.xml", "feed.xml", ".fazhi-site",
-                    "reports/429006-2024/index.html", "reports/420302-2022/index.html",
+                    "reports/429006-2024.html", "reports/420302-2022.html",
                     "localities/index.html", "localities/429006/index.html",
                     "years/index.html", "years/2024/index.html",
                     "themes/index.html", "themes/disputes/index.html", "themes/disputes/2024/index.html",
@@ -34,13 +34,13 @@ import FazhiModel
     @Test func reportPageLinksNumbersToHighlightedSentences() throws {
         let site = try FixtureSite(); defer { site.remove() }
         try site.build()
-        let page = site.read("reports/429006-2024/index.html")
+        let page = site.read("reports/429006-2024.html")
         let id = anchor(for: Self.reviewSentence)
         // The indicator table: 358 links to the sentence's anchor on the same page; the facts table too, without
         // a tooltip that would repeat the number, and text cells carry no attributes.
         #expect(page.contains("<td class=\"num\" data-sort=\"358\"><a href=\"#\(id)\" title=\"查看原句\">358件</a></td>"))
         #expect(page.contains("<td class=\"num\" data-sort=\"358\"><a href=\"#\(id)\">358件</a></td><td>358件</td>"))
-        #expect(!page.contains("/reports/429006-2024/#"))
+        #expect(!page.contains("/reports/429006-2024.html#"))
         // The body: the sentence is wrapped in a span with that id, ending at its 。
         #expect(page.contains("<span class=\"sentence\" id=\"\(id)\">\(Self.reviewSentence)</span>"))
         // Headings carry their ids, without the marker text.
@@ -49,7 +49,7 @@ import FazhiModel
         // Qualifiers, warnings, previous year, onward links.
         #expect(page.contains("≥400次"))
         #expect(page.contains("6472024"))
-        #expect(page.contains("rel=\"prev\" href=\"/reports/429006-2023/\""))
+        #expect(page.contains("rel=\"prev\" href=\"/reports/429006-2023.html\""))
         #expect(page.contains("href=\"/localities/429006/\""))
         #expect(page.contains("href=\"/years/2024/\""))
         #expect(page.contains("href=\"/themes/disputes/\""))
@@ -71,7 +71,7 @@ import FazhiModel
         #expect(theme.contains("<caption>2024年 · 健全社会矛盾纠纷行政预防调处化解体系：各地区对比"))
         // A row is one report: its title is the row's tooltip, not each value's.
         #expect(theme.contains("<tr title=\"天门市2024年法治政府建设情况报告\"><th scope=\"row\""))
-        #expect(theme.contains("<a href=\"/reports/429006-2024/#\(id358)\">358件</a>"))
+        #expect(theme.contains("<a href=\"/reports/429006-2024.html#\(id358)\">358件</a>"))
         #expect(theme.contains(">1006件</a>"))   // 滨海新区 2024
         #expect(theme.contains(">16件</a>"))     // 上党区 2024, 行政应诉
         #expect(!theme.contains(">34件</a>"))    // 茅箭区 2022 is on its own year's page
@@ -79,7 +79,7 @@ import FazhiModel
         #expect(theme.contains("<td class=\"num missing\" data-sort=\"\" title=\"无数据\">—</td>"))
         #expect(theme.contains("href=\"/data/themes/disputes/2024.csv\""))
         // Passages classified under the theme link to the heading.
-        #expect(theme.contains("href=\"/reports/429006-2024/#h-4\""))
+        #expect(theme.contains("href=\"/reports/429006-2024.html#h-4\""))
         #expect(theme.contains("<th scope=\"col\" class=\"num\" data-type=\"number\">"))
         #expect(theme.contains("<th scope=\"row\""))
 
@@ -120,10 +120,10 @@ import FazhiModel
         #expect([UInt8](FileManager.default.contents(atPath: site.output + "/data/indicators.csv")!.prefix(3)) == [0xEF, 0xBB, 0xBF])
         #expect(csv.hasPrefix("report_id,adcode,locality,province,year,theme,indicator,indicator_name,value,unit,qualifier,source_url\r\n"))
         let id = anchor(for: Self.reviewSentence)
-        #expect(csv.contains("\r\n429006-2024,429006,天门市,湖北省,2024,disputes,admin-review-closed,行政复议办结,358,件,exact,/reports/429006-2024/#\(id)\r\n"))
+        #expect(csv.contains("\r\n429006-2024,429006,天门市,湖北省,2024,disputes,admin-review-closed,行政复议办结,358,件,exact,/reports/429006-2024.html#\(id)\r\n"))
         #expect(csv.contains(",mediation-success-rate,人民调解成功率,99,%,at_least,"))
         let reports = site.read("data/reports.csv")
-        #expect(reports.contains("\r\n429006-2024,天门市2024年法治政府建设情况报告,2024,天门市,,湖北省,429006,county,government,2025-03-13,天门市司法局,/reports/429006-2024/\r\n"))
+        #expect(reports.contains("\r\n429006-2024,天门市2024年法治政府建设情况报告,2024,天门市,,湖北省,429006,county,government,2025-03-13,天门市司法局,/reports/429006-2024.html\r\n"))
         // Quoting: a title with a comma and quotes.
         var text = try String(contentsOfFile: site.markdown + "/420302-2022.md", encoding: .utf8)
         text = text.replacingOccurrences(of: "title: \"十堰市茅箭区2022年法治政府建设工作报告\"", with: "title: \"茅箭区, \\\"2022\\\" 报告\"")
@@ -168,12 +168,12 @@ import FazhiModel
     @Test func filesNoLongerProducedDisappear() throws {
         let site = try FixtureSite(); defer { site.remove() }
         try site.build()
-        #expect(site.exists("reports/430581-2023/index.html"))
+        #expect(site.exists("reports/430581-2023.html"))
         let removedText = try String(contentsOfFile: site.markdown + "/430581-2023.md", encoding: .utf8)
         try FileManager.default.removeItem(atPath: site.markdown + "/430581-2023.md")
         try "stray".write(toFile: site.output + "/stray.txt", atomically: true, encoding: .utf8)
         let summary = try site.build()
-        #expect(!site.exists("reports/430581-2023/index.html"))
+        #expect(!site.exists("reports/430581-2023.html"))
         #expect(!site.exists("localities/430581/index.html"))
         #expect(summary.filesRemoved >= 3) // the report page, its locality's page and CSV
         // An incremental build removes what it made and no longer makes. A file put into the output by hand
@@ -183,7 +183,7 @@ import FazhiModel
         // not come back.
         try site.write("markdown/430581-2023.md", removedText)
         try site.build()
-        #expect(site.exists("reports/430581-2023/index.html") && !site.exists("stray.txt"))
+        #expect(site.exists("reports/430581-2023.html") && !site.exists("stray.txt"))
         try "stray".write(toFile: site.output + "/stray.txt", atomically: true, encoding: .utf8)
         _ = try SiteBuilder(layout: site.layout()).build(clean: true)
         #expect(!site.exists("stray.txt"))
@@ -202,8 +202,8 @@ import FazhiModel
         #expect(messages.contains { $0.hasPrefix(site.markdown + "/999999-2024.md:") && $0.contains("error:") })
         #expect(summary.failed.allSatisfy { ($0.line ?? 0) >= 2 })
         #expect(summary.reports == 6)
-        #expect(site.exists("reports/429006-2024/index.html"))
-        #expect(!site.exists("reports/999999-2024/index.html"))
+        #expect(site.exists("reports/429006-2024.html"))
+        #expect(!site.exists("reports/999999-2024.html"))
         // A duplicate id is an error too, and the first file wins.
         try FileManager.default.removeItem(atPath: site.markdown + "/999999-2024.md")
         try FileManager.default.removeItem(atPath: site.markdown + "/999998-2024.md")
@@ -229,14 +229,14 @@ import FazhiModel
         }
         #expect(checked > 500)
         #expect(SiteChecker.checkLinks(root: site.output, basePath: "/sub/").isEmpty)
-        #expect(site.read("sitemap.xml").contains("<loc>/sub/reports/429006-2024/</loc>"))
-        #expect(site.read("feed.xml").contains("href=\"/sub/reports/429006-2024/\""))
-        #expect(site.read("data/indicators.csv").contains(",/sub/reports/429006-2024/#"))
+        #expect(site.read("sitemap.xml").contains("<loc>/sub/reports/429006-2024.html</loc>"))
+        #expect(site.read("feed.xml").contains("href=\"/sub/reports/429006-2024.html\""))
+        #expect(site.read("data/indicators.csv").contains(",/sub/reports/429006-2024.html#"))
         // A full URL: links use its path, the feed and sitemap the whole URL.
         try site.build(baseURL: "https://example.org/fazhi")
         #expect(site.read("index.html").contains("href=\"/fazhi/localities/\""))
-        #expect(site.read("sitemap.xml").contains("<loc>https://example.org/fazhi/reports/429006-2024/</loc>"))
-        #expect(site.read("feed.xml").contains("<id>https://example.org/fazhi/reports/429006-2024/</id>"))
+        #expect(site.read("sitemap.xml").contains("<loc>https://example.org/fazhi/reports/429006-2024.html</loc>"))
+        #expect(site.read("feed.xml").contains("<id>https://example.org/fazhi/reports/429006-2024.html</id>"))
         #expect(site.read("robots.txt").contains("Sitemap: https://example.org/fazhi/sitemap.xml"))
     }
 
@@ -268,7 +268,7 @@ import FazhiModel
             if text.contains("&lt;script&gt;") || text.contains("\\u003cscript\\u003e") { sawEscaped += 1 }
         }
         #expect(sawEscaped >= 8)
-        let page = site.read("reports/110101-2024/index.html")
+        let page = site.read("reports/110101-2024.html")
         #expect(page.contains("<span class=\"sentence\" id=\"\(sid)\">受理&lt;script&gt;alert(1)&lt;/script&gt;案件5件。</span>"))
         #expect(page.contains("<!-- raw HTML omitted -->"))
         #expect(site.read("feed.xml").contains("<title>=东城区&lt;script&gt;alert(1)&lt;/script&gt;, &quot;报告&quot;</title>"))
