@@ -345,8 +345,13 @@ public struct Converter: Sendable {
             }
         }
         let spill = toAnalyze.isEmpty ? nil : ScratchFile(directory: markdownDir)
+        // Progress is shown here, where the time goes (pass 3 only writes).
+        let analyseCount = ProgressCounter(total: toAnalyze.count)
+        let showProgress = progress != nil && (progressAlways || total >= largeCorpus)
         let prepared: [Result<PreparedReport, Diagnostic>] = parallelMap(toAnalyze.count) { j in
-            analyze(toAnalyze[j], extractor!).map { PreparedReport(report: $0, spill: spill, handoff: handoff) }
+            let i = toAnalyze[j]
+            if showProgress, let progress { analyseCount.finished { progress("[\($0)/\(toAnalyze.count)] convert \(inputs[i].source)") } }
+            return analyze(i, extractor!).map { PreparedReport(report: $0, spill: spill, handoff: handoff) }
         }
         var changed: [Int: PreparedReport] = [:]
         for (j, i) in toAnalyze.enumerated() {
@@ -373,12 +378,9 @@ public struct Converter: Sendable {
 
         // Pass 3 (concurrent): put the id in and write; a file whose text is unchanged is not rewritten.
         enum Outcome: Sendable { case written(String, warnings: Int), same, failed(Diagnostic) }
-        let writeCount = ProgressCounter(total: toWrite.count)
-        let showProgress = progress != nil && (progressAlways || total >= largeCorpus)
         let outcomes: [Outcome] = parallelMap(toWrite.count) { j in
             let i = toWrite[j]
             let input = inputs[i]
-            if showProgress, let progress { writeCount.finished { progress("[\($0)/\(toWrite.count)] convert \(input.source)") } }
             guard let id = ids[i] else { return .failed(Diagnostic(file: input.source, "no id")) }
             let text: [UInt8]
             let warnings: Int
