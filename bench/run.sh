@@ -20,9 +20,13 @@ swift build -c release >/dev/null
 BIN=$(pwd)/.build/release/fazhi
 mkdir -p "$WORK"
 
-# measure LABEL CMD…: runs CMD, records wall seconds and peak RSS (KiB) into WALL and RSS.
+# measure LABEL CMD…: runs CMD, records wall seconds and peak RSS (KiB) into WALL and RSS. Every run starts with
+# nothing left to write to disk (`sync`): otherwise a run pays for writing out what the run before it wrote (a
+# cold fazhi build writes about 2.4 GB at 20,000 reports, Hugo 0.2 GB), and the order of the runs decides part
+# of the result.
 measure() {
   local label=$1; shift
+  sync
   if ! /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >"$WORK/$label.log" 2>&1; then
     echo "FAILED: $label (see $WORK/$label.log)"; tail -5 "$WORK/$label.log"; exit 1
   fi
