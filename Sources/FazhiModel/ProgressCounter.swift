@@ -1,8 +1,8 @@
 import Synchronization
 
 /// Counts the finished items of a parallel loop and says when a progress line is due: for every item of a
-/// loop of up to 100, else at every hundredth of the total, and at the last (convert's writing printed a line
-/// for each of 20,000 reports). The lines come out in order. In a long loop the count is atomic and only a
+/// loop of up to 100, else at every hundredth of the total, and at the last (convert printed a line for each
+/// of 20,000 reports). The lines come out in order. In a long loop the count is atomic and only a
 /// due line takes the lock; a count another thread passed while this one was about to report it is dropped.
 /// In a short one every item takes the lock, so that each has its line (a test reads the pages rendered from
 /// them).
