@@ -21,7 +21,8 @@ enum OutlineBuilder {
 
     /// The marker a line opens with. Each test is the regular expression in its comment, scanned by hand.
     static func marker(_ t: String) -> Marker? {
-        let s = Array(t.unicodeScalars)[...]
+        // The tests below look at the first 8 scalars at most: a paragraph's other scalars are not copied.
+        let s = Array(t.unicodeScalars.prefix(16))[...]
         if isTwo(s) { return .two }
         if isThree(s) { return .three }
         if isFour(s) { return .four }
@@ -116,9 +117,11 @@ enum OutlineBuilder {
             sectionOf.append(section)
             if m == .three { hasThree.insert(section) }
         }
-        // The number of each level-3 item, (三) → 3, for checking that "三)" stands where 三 belongs.
-        let numbers: [Int?] = lines.map { l in
-            let digits = l.text.drop { $0 == "(" || $0 == "（" }.prefix { "一二三四五六七八九十".contains($0) }
+        // The number of each level-3 item, (三) → 3, for checking that "三)" stands where 三 belongs (read only
+        // for lines marked level 3, so only theirs are worked out).
+        let numbers: [Int?] = lines.indices.map { i in
+            guard markers[i] == .three || markers[i] == .threeLostBracket else { return nil }
+            let digits = lines[i].text.drop { $0 == "(" || $0 == "（" }.prefix { "一二三四五六七八九十".contains($0) }
             return MetadataParser.hanNumber(String(digits))
         }
         func inSequence(_ i: Int) -> Bool {

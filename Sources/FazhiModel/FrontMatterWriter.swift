@@ -158,23 +158,36 @@ public enum FrontMatterWriter {
         // On the contiguous bytes, looking ahead only from the three lead bytes that can start an escaped
         // character (a byte iterator keeping the two bytes before made a twentieth of convert's time).
         return s.withUTF8 { u in
-            let n = u.count
-            var i = 0
-            while i < n {
-                let b = u[i]
-                if b < 0x80 {
-                    if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return true }
-                } else if b == 0xC2 {
-                    if i + 1 < n, u[i + 1] >= 0x80, u[i + 1] <= 0x9F { return true }
-                } else if b == 0xE2 {
-                    if i + 2 < n, u[i + 1] == 0x80, u[i + 2] == 0xA8 || u[i + 2] == 0xA9 { return true }
-                } else if b == 0xEF {
-                    if i + 2 < n, u[i + 1] == 0xBB, u[i + 2] == 0xBF { return true }
+            withUnsafeBytes(of: escapeLeads) { words in
+                let leads = words.assumingMemoryBound(to: UInt64.self).baseAddress!
+                let n = u.count
+                var i = 0
+                while i < n {
+                    let b = u[i]
+                    // Most bytes are none of the kinds looked at below: one test rules them out.
+                    if !isEscapeLead(b, leads) { i += 1; continue }
+                    if b < 0x80 {
+                        if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return true }
+                    } else if b == 0xC2 {
+                        if i + 1 < n, u[i + 1] >= 0x80, u[i + 1] <= 0x9F { return true }
+                    } else if b == 0xE2 {
+                        if i + 2 < n, u[i + 1] == 0x80, u[i + 2] == 0xA8 || u[i + 2] == 0xA9 { return true }
+                    } else if b == 0xEF {
+                        if i + 2 < n, u[i + 1] == 0xBB, u[i + 2] == 0xBF { return true }
+                    }
+                    i += 1
                 }
-                i += 1
+                return false
             }
-            return false
         }
+    }
+
+    /// The bytes `needsEscape` looks at, one bit each (byte b is bit b % 64 of word b / 64): the C0 controls and
+    /// `"`; `\\` and DEL; none of 80–BF; the lead bytes C2, E2 and EF.
+    static let escapeLeads: (UInt64, UInt64, UInt64, UInt64) = (0x0000_0004_FFFF_FFFF, 0x8000_0000_1000_0000, 0, 0x0000_8004_0000_0004)
+
+    @inline(__always) static func isEscapeLead(_ b: UInt8, _ leads: UnsafePointer<UInt64>) -> Bool {
+        leads[Int(b >> 6)] >> UInt64(b & 63) & 1 != 0
     }
 
     /// The shortest text that reads back as the same Double; integers without a decimal point.

@@ -9,6 +9,7 @@ import Darwin
 public struct PhaseClock {
     public let enabled = getenv("FAZHI_TIMINGS").map { String(cString: $0) == "1" } ?? false
     private var last = PhaseClock.now()
+    private var lastCPU = PhaseClock.cpu()
 
     public init() {}
 
@@ -18,14 +19,27 @@ public struct PhaseClock {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
-    /// Prints the time since the last lap (or since the clock was made) as `phase`'s.
+    /// The process's user + system CPU time, ns (all threads).
+    static func cpu() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// Prints the time since the last lap (or since the clock was made) as `phase`'s, with the CPU time all
+    /// threads spent in it (twice the wall time when both cores were busy).
     public mutating func lap(_ phase: String) {
         guard enabled else { return }
         let now = Self.now()
-        let ms = Double(now - last) / 1e6
+        let cpuNow = Self.cpu()
+        func seconds(_ ns: UInt64) -> String {
+            let ms = Int(ns / 1_000_000)
+            return "\(ms / 1000).\(String(ms % 1000 + 1000).dropFirst())"
+        }
         let name = phase.count < 14 ? phase + String(repeating: " ", count: 14 - phase.count) : phase
-        let line = Array("timing \(name) \(String(Int(ms / 1000))).\(String(Int(ms) % 1000 + 1000).dropFirst()) s\n".utf8)
+        let line = Array("timing \(name) \(seconds(now - last)) s (cpu \(seconds(cpuNow - lastCPU)) s)\n".utf8)
         _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         last = now
+        lastCPU = cpuNow
     }
 }

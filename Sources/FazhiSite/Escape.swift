@@ -11,7 +11,7 @@ public enum Escape {
     /// characters other than tab, LF and CR dropped (HTML does not allow them in text).
     public static func html(_ s: String) -> String {
         var needs = false
-        for b in s.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 || isControl(b) { needs = true; break }
+        for b in s.utf8 where isHTMLSpecial(b) { needs = true; break }
         if !needs { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
@@ -34,7 +34,11 @@ public enum Escape {
         var s = s
         s.withUTF8 { u in
             var run = 0 // start of the bytes not yet copied
-            for (k, b) in u.enumerated() {
+            var k = 0
+            while k < u.count {
+                let b = u[k]
+                // (One test per byte for the common case, a Chinese or plain ASCII byte.)
+                guard isHTMLSpecial(b) else { k += 1; continue }
                 let replacement: StaticString
                 switch b {
                 case 0x26: replacement = "&amp;"
@@ -42,12 +46,12 @@ public enum Escape {
                 case 0x3E: replacement = "&gt;"
                 case 0x22: replacement = "&quot;"
                 case 0x27: replacement = "&#39;"
-                case _ where isControl(b): replacement = ""
-                default: continue
+                default: replacement = "" // a control character
                 }
                 out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[run..<k]))
                 out.append(literal: replacement)
-                run = k + 1
+                k += 1
+                run = k
             }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[run...]))
         }
@@ -55,6 +59,12 @@ public enum Escape {
 
     /// An ASCII control character that HTML text may not hold: C0 but tab, LF, CR; and DEL.
     @inline(__always) static func isControl(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F }
+
+    /// Whether `appendHTML` replaces or drops byte `b`: `isControl(b)` or one of `" & ' < >`. Below 0x40, one
+    /// bit per byte: the C0 controls but tab, LF and CR (bits 0–31), and 0x22, 0x26, 0x27, 0x3C, 0x3E.
+    @inline(__always) static func isHTMLSpecial(_ b: UInt8) -> Bool {
+        b < 0x40 ? (0x5000_00C4_FFFF_D9FF as UInt64) >> UInt64(b) & 1 != 0 : b == 0x7F
+    }
 
     /// Text for XML (feed, sitemap): like `html` (which already drops the C0 controls XML 1.0 forbids), and
     /// the noncharacters U+FFFE and U+FFFF dropped too.

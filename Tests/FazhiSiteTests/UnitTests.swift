@@ -80,6 +80,15 @@ import FazhiModel
         #expect(Escape.html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         // Control characters HTML text may not hold are dropped; tab, LF and CR stay.
         #expect(Escape.html("天门\u{0}\u{7}市\u{1B}[0m\t\n\r\u{7F}") == "天门市[0m\t\n\r")
+        // Every byte, alone and between others: the bit mask of the fast path says the same as the rule.
+        for b in 0..<128 {
+            let special = Escape.isControl(UInt8(b)) || Array("&<>\"'".utf8).contains(UInt8(b))
+            #expect(Escape.isHTMLSpecial(UInt8(b)) == special, "byte \(b)")
+            let s = "甲" + String(UnicodeScalar(UInt8(b))) + "乙"
+            let expected = special ? (Escape.isControl(UInt8(b)) ? "甲乙" : "甲" + ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"][String(UnicodeScalar(UInt8(b)))]! + "乙") : s
+            #expect(Escape.html(s) == expected, "byte \(b)")
+        }
+        for b in 128..<256 { #expect(!Escape.isHTMLSpecial(UInt8(b))) }
         #expect(Escape.csv("a,b") == "\"a,b\"")
         #expect(Escape.csv("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(Escape.csv("line\nbreak") == "\"line\nbreak\"")
