@@ -1,3 +1,5 @@
+import FazhiModel
+
 /// Turns an HTML page into plain text lines: the text of `<body>`, with script, style, nav, header and footer
 /// elements and comments dropped, block elements as line breaks, and entities decoded. The text of `<footer>`
 /// elements is returned apart: it names the site's owner (主办单位), which helps resolve the locality.
@@ -9,12 +11,16 @@ enum HTMLText {
 
     /// The charset a page declares in `<meta charset=…>` or `<meta http-equiv=Content-Type content="…; charset=…">`.
     static func declaredCharset(_ bytes: [UInt8]) -> TextEncoding? {
-        let head = bytes.prefix(8192).map { $0 < 0x80 ? Character(Unicode.Scalar($0)) : " " }
-        let s = String(head).lowercased()
-        guard let r = s.range(of: "charset") else { return nil }
-        var rest = s[r.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
-        rest = rest.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
-        return TextEncoding.named(String(rest))
+        // The first 8 KB on bytes, ASCII letters lowered and every other byte a space.
+        let head = bytes.prefix(8192).map { b -> UInt8 in
+            b >= 0x80 ? 0x20 : b >= 0x41 && b <= 0x5A ? b + 0x20 : b
+        }
+        guard let r = Occurrence.first(Array("charset".utf8), in: head, from: 0) else { return nil }
+        var k = r + 7
+        while k < head.count, head[k] == 0x20 || head[k] == UInt8(ascii: "=") || head[k] == UInt8(ascii: "\"") || head[k] == UInt8(ascii: "'") { k += 1 }
+        let start = k
+        while k < head.count, (head[k] >= 0x61 && head[k] <= 0x7A) || (head[k] >= 0x30 && head[k] <= 0x39) || head[k] == UInt8(ascii: "-") || head[k] == UInt8(ascii: "_") { k += 1 }
+        return TextEncoding.named(String(decoding: head[start..<k], as: UTF8.self))
     }
 
     static let dropped: Set<String> = ["script", "style", "nav", "header", "noscript", "iframe", "svg", "template",

@@ -512,8 +512,19 @@ struct ReportAnalyzer: Sendable {
 
     /// "滨海新区人民政府2024年法治政府建设情况的报告 |" → the part before the separator.
     static func pageTitleBase(_ t: String) -> String? {
-        // Without one of the separators' bytes (| _ and the EF BD 9C of ｜) there is no separator.
-        guard t.utf8.contains(where: { $0 == 0x7C || $0 == 0x5F || $0 == 0x9C }) else { return nil }
+        // Without one of the separators' bytes (| _ and the EF BD 9C of ｜) there is no separator. (Only then are
+        // Characters compared: 9C alone is in about one ideograph in thirty-two, so most lines had it.)
+        var bytes = t
+        let mayHold = bytes.withUTF8 { u -> Bool in
+            var i = 0
+            while i < u.count {
+                let b = u[i]
+                if b == 0x7C || b == 0x5F || (b == 0xEF && i + 2 < u.count && u[i + 1] == 0xBD && u[i + 2] == 0x9C) { return true }
+                i += 1
+            }
+            return false
+        }
+        guard mayHold else { return nil }
         guard let r = t.firstIndex(where: { $0 == "|" || $0 == "｜" || $0 == "_" }) else { return nil }
         let base = t[..<r].trimmingCharacters(in: .whitespaces)
         return base.isEmpty ? nil : base

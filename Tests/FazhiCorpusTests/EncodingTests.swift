@@ -221,4 +221,42 @@ let traditional = "天門市2024年法治政府建設情況報告\n一、2024年
         #expect(TextNormalizer.removeWatermarks("网址:www.gov.cn。").0 == "网址:www.gov.cn。")
         #expect(TextNormalizer.removeWatermarks("在中国政府网(www.gov.cn)公开").0 == "在中国政府网(www.gov.cn)公开")
     }
+    /// The byte scan for a declared charset says what the first version said, which lowered a Character string
+    /// of the first 8 KB (every byte above 7F a space) and took letters, digits, `-` and `_` after `charset`.
+    @Test func declaredCharsetAgreesWithItsCharacterVersion() throws {
+        func byCharacters(_ bytes: [UInt8]) -> TextEncoding? {
+            let head = bytes.prefix(8192).map { $0 < 0x80 ? Character(Unicode.Scalar($0)) : " " }
+            let s = String(head).lowercased()
+            guard let r = s.range(of: "charset") else { return nil }
+            var rest = s[r.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+            rest = rest.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+            return TextEncoding.named(String(rest))
+        }
+        var heads = [
+            "<meta charset=\"utf-8\">", "<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; CHARSET=GB2312\">",
+            "<meta charset = 'gbk' >", "<meta charset=big5-hkscs>", "<meta charset=\"x-gbk\">", "<meta charset=\"gb_2312-80\">",
+            "<meta charset=\"\">", "<meta name=x>", "charset", "charset=utf-16le", "天门市 charset=\"utf-8\"", "chars\u{E9}t=gbk",
+            "<meta charset=\"utf\r\n8\">", "<meta charset=\"utf-8\u{301}\">",
+        ].map { Array($0.utf8) }
+        heads.append(Array(String(repeating: "天", count: 2730).utf8) + Array("<meta charset=gbk>".utf8)) // across 8,192 bytes
+        heads.append(Array(String(repeating: "a", count: 8185).utf8) + Array("charset=gbk".utf8))
+        for name in try FileManager.default.contentsOfDirectory(atPath: seedsDir) {
+            heads.append([UInt8](FileManager.default.contents(atPath: seedsDir + "/" + name)!))
+        }
+        for h in heads { #expect(HTMLText.declaredCharset(h) == byCharacters(h), "\(String(decoding: h.prefix(60), as: UTF8.self))") }
+        #expect(HTMLText.declaredCharset(Array("<meta charset=\"GBK\">".utf8)) == .gb18030)
+    }
+
+    /// A page title's base (before | ｜ or _) is found as the Character search found it.
+    @Test func pageTitleBaseAgreesWithItsCharacterVersion() throws {
+        func byCharacters(_ t: String) -> String? {
+            guard let r = t.firstIndex(where: { $0 == "|" || $0 == "｜" || $0 == "_" }) else { return nil }
+            let base = t[..<r].trimmingCharacters(in: .whitespaces)
+            return base.isEmpty ? nil : base
+        }
+        var lines = ["滨海新区人民政府2024年法治政府建设情况的报告 |", "报告｜门户网站", "报告_门户", " | x", "无分隔符的标题",
+                     "尜尜", "報告 ｜ 網站", "a|\u{301}b", "a_b|c", "法治政府建设工作报告－天门市人民政府", "\u{FF5C}x"]
+        for name in try FileManager.default.contentsOfDirectory(atPath: seedsDir) { lines += seedLines(name) }
+        for t in lines { #expect(ReportAnalyzer.pageTitleBase(t) == byCharacters(t), "\(t.prefix(40))") }
+    }
 }
