@@ -24,6 +24,12 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // mimalloc, from the system (Debian: libmimalloc-dev), linked into `fazhi` so that it replaces malloc: a cold
+        // build makes and frees millions of small objects on two threads (see Sources/fazhi/Fazhi.swift).
+        .systemLibrary(
+            name: "CMimalloc",
+            providers: [.apt(["libmimalloc-dev"])]
+        ),
         // Shared data model and the Markdown + front matter format (the seam between convert and render).
         .target(name: "FazhiModel", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: testable),
         // Convert, stage 2: number grammar, facts, catalog matching.
@@ -57,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "fazhi",
             dependencies: [
-                "FazhiModel", "FazhiCorpus", "FazhiIndicators", "FazhiSite", "FazhiPreview", "FazhiSynthetic",
+                "FazhiModel", "FazhiCorpus", "FazhiIndicators", "FazhiSite", "FazhiPreview", "FazhiSynthetic", "CMimalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

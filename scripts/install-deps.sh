@@ -2,7 +2,7 @@
 # Installs the system libraries Fazhi builds against, when missing (Debian/Ubuntu; needs root or sudo).
 set -euo pipefail
 need=()
-for pkg in libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config; do
+for pkg in libcmark-gfm-dev libcmark-gfm-extensions-dev libmimalloc-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

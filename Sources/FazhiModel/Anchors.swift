@@ -97,40 +97,47 @@ public enum MarkdownText {
     /// `escapeLine` for a line whose Characters are its scalars (`Graphemes`): on its UTF-8 bytes. Every
     /// character it looks at is ASCII, and a byte of a multi-byte character is never ASCII.
     static func escapeLineBytes(_ line: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(line.utf8.count + 8)
-        var atStart = true
-        var pendingDigits: [UInt8] = []
-        let backslash = UInt8(ascii: "\\")
-        for b in line.utf8 {
-            if !atStart, b >= 0x80 { out.append(b); continue }
-            if atStart {
-                if b >= 0x30, b <= 0x39 { pendingDigits.append(b); continue }
-                if !pendingDigits.isEmpty {
-                    out += pendingDigits
-                    if b == UInt8(ascii: ".") || b == UInt8(ascii: ")") { out.append(backslash) }
-                    pendingDigits = []
-                    atStart = false
-                } else {
-                    atStart = false
-                    switch b {
-                    case UInt8(ascii: "#"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: ":"):
-                        out.append(backslash); out.append(b); continue
-                    default: break
-                    }
+        var line = line
+        return line.withUTF8 { u -> String in
+            let n = u.count
+            var out: [UInt8] = []
+            out.reserveCapacity(n + 8)
+            let backslash = UInt8(ascii: "\\")
+            // The start of the line: digits then `.` or `)` (an ordered list item), or one block marker.
+            var i = 0
+            while i < n, u[i] >= 0x30, u[i] <= 0x39 { i += 1 }
+            if i > 0 {
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[0..<i]))
+                if i < n, u[i] == UInt8(ascii: ".") || u[i] == UInt8(ascii: ")") { out.append(backslash) }
+            } else if n > 0 {
+                switch u[0] {
+                case UInt8(ascii: "#"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: ":"):
+                    out.append(backslash); out.append(u[0]); i = 1
+                default: break
                 }
             }
-            switch b {
-            case backslash, UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "{"), UInt8(ascii: "}"),
-                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"),
-                 UInt8(ascii: "&"), UInt8(ascii: "!"), UInt8(ascii: "$"):
-                out.append(backslash); out.append(b)
-            default:
-                out.append(b)
+            // Inline markers anywhere: runs of other bytes are copied whole, Chinese text eight bytes at a step.
+            var run = i
+            while i < n {
+                if i + 8 <= n, u.eightAboveASCII(at: i) { i += 8; continue }
+                let b = u[i]
+                if isInlineMarker(b) {
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[run..<i]))
+                    out.append(backslash); out.append(b)
+                    run = i + 1
+                }
+                i += 1
             }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[run..<n]))
+            return String(decoding: out, as: UTF8.self)
         }
-        out += pendingDigits
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `b` is one of the inline markers `escapeLine` escapes everywhere: `` \ ` * _ { } [ ] < > | ~ & ! $ ``,
+    /// one bit per ASCII byte.
+    @inline(__always) static func isInlineMarker(_ b: UInt8) -> Bool {
+        b < 0x40 ? (0x5000_0452_0000_0000 as UInt64) >> UInt64(b) & 1 != 0
+            : b < 0x80 && (0x7800_0001_B800_0000 as UInt64) >> UInt64(b - 0x40) & 1 != 0
     }
 
     /// `escapeLine` for any line, Character by Character.

@@ -36,8 +36,10 @@ public enum Escape {
             var run = 0 // start of the bytes not yet copied
             var k = 0
             while k < u.count {
+                // Eight bytes at a time while all eight are above ASCII (Chinese text): none needs escaping.
+                if k + 8 <= u.count, u.eightAboveASCII(at: k) { k += 8; continue }
                 let b = u[k]
-                // (One test per byte for the common case, a Chinese or plain ASCII byte.)
+                // (One test per byte for the rest, a Chinese or plain ASCII byte.)
                 guard isHTMLSpecial(b) else { k += 1; continue }
                 let replacement: StaticString
                 switch b {

@@ -16,7 +16,9 @@ import FazhiModel
 ///
 /// Why not a library: page rendering is the largest cost of a build, and a general engine spent most of it
 /// on dynamic casts and reflection for every name and `Character`-by-`Character` escaping.
-struct PageTemplate: Sendable {
+///
+/// A class: a partial is looked up by name for each use, and a copy of a struct retained each of its six arrays.
+final class PageTemplate: Sendable {
     indirect enum Node: Sendable {
         case text([UInt8])
         /// A value: its name's parts (empty for `.`), whether only the innermost context is searched (`.name`).
@@ -241,20 +243,18 @@ struct TemplateRenderer {
     }
 
     private static func lookup(_ name: PageTemplate.Name, _ stack: [Frame]) -> Any? {
-        guard let first = name.parts.first else { return stack.last?.value }
-        var found: Any?
-        if name.anchored {
-            found = stack.last?.child(first)
-        } else {
-            // The frames are looked at where they are (indexing the array copied each, retaining its dictionary).
-            found = stack.withUnsafeBufferPointer { frames -> Any? in
-                var k = frames.count - 1
-                while k >= 0 {
-                    if let v = frames[k].child(first) { return v }
-                    k -= 1
-                }
-                return nil
+        // The frames are looked at where they are (indexing the array, or `last`, copied each, retaining its
+        // dictionary).
+        var found: Any? = stack.withUnsafeBufferPointer { frames -> Any? in
+            guard let last = frames.indices.last else { return nil }
+            guard let first = name.parts.first else { return frames[last].value }
+            if name.anchored { return frames[last].child(first) }
+            var k = last
+            while k >= 0 {
+                if let v = frames[k].child(first) { return v }
+                k -= 1
             }
+            return nil
         }
         for part in name.parts.dropFirst() {
             guard let v = found else { return nil }

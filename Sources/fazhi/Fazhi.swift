@@ -1,8 +1,6 @@
 import ArgumentParser
+import CMimalloc
 import FazhiModel
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @main
 struct Fazhi: AsyncParsableCommand {
@@ -17,16 +15,13 @@ struct Fazhi: AsyncParsableCommand {
     )
 
     static func main() async {
-        #if canImport(Glibc)
-        // glibc grows a thread's heap 128 KiB at a time, each step an mprotect call: an add-one build of 5,000
-        // reports, which reads its cache and model into new memory, made 16,500 of them (an eighth of its
-        // system time). 64 MiB steps instead (76 calls); pages of a step that are never touched cost nothing.
-        // (mallopt is declared in malloc.h, which Swift's Glibc module leaves out; M_TOP_PAD is -2 there.)
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
-            let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-            _ = mallopt(-2, 64 << 20)
-        }
-        #endif
+        // The executable links mimalloc (CMimalloc) ahead of the C library, so mimalloc's malloc and free are the
+        // ones every library of the process calls (the dynamic linker binds the Swift runtime's, Foundation's and
+        // the C library's own calls to it). A build makes and frees millions of small objects on two threads:
+        // cold builds of 20,000 reports, interleaved with the same code on glibc's malloc, took 7–19% less user
+        // CPU and 10–20% less wall time, and peaked at 462–466 MiB instead of 504–510 MiB. Naming a function
+        // of the library here keeps the link from dropping it as unused.
+        _ = mi_version()
         await main(nil)
     }
 }

@@ -89,6 +89,22 @@ import FazhiModel
             #expect(Escape.html(s) == expected, "byte \(b)")
         }
         for b in 128..<256 { #expect(!Escape.isHTMLSpecial(UInt8(b))) }
+        // appendHTML skips eight bytes at a time while all are above ASCII: a special byte at every position of
+        // such a window, after Chinese, ASCII or mixed text of every length, is replaced as byte by byte.
+        func byteByByte(_ s: String) -> [UInt8] {
+            let names: [UInt8: String] = [0x26: "&amp;", 0x3C: "&lt;", 0x3E: "&gt;", 0x22: "&quot;", 0x27: "&#39;"]
+            return s.utf8.flatMap { b -> [UInt8] in Escape.isControl(b) ? [] : names[b].map { Array($0.utf8) } ?? [b] }
+        }
+        for lead in ["", "法", "法治政府", "a", "ab1", "天门市2024年"] {
+            for n in 0..<12 {
+                for special in ["<", "&", "\u{1}", "\u{7F}", "\"", "1", "，"] {
+                    let s = lead + String(repeating: "治", count: n) + special + "建设" + special
+                    var out: [UInt8] = [0x41]
+                    Escape.appendHTML(s, to: &out)
+                    #expect(out == [0x41] + byteByByte(s), "\(s.debugDescription)")
+                }
+            }
+        }
         #expect(Escape.csv("a,b") == "\"a,b\"")
         #expect(Escape.csv("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(Escape.csv("line\nbreak") == "\"line\nbreak\"")
