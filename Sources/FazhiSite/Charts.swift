@@ -14,9 +14,11 @@ public enum Charts {
         }
     }
 
-    /// A line over years (or any ordered labels). Needs at least two points.
-    public static func trend(title: String, points: [Point], width: Int = 560, height: Int = 240) -> String {
-        guard points.count >= 2 else { return "" }
+    /// A line over years (or any ordered labels). Needs at least two points (none drawn with fewer).
+    /// Both charts are HTML bytes for the templates (`{{{svg}}}`), not Strings: a String was checked as UTF-8
+    /// when made and copied back to bytes when written.
+    public static func trend(title: String, points: [Point], width: Int = 560, height: Int = 240) -> HTMLBytes {
+        guard points.count >= 2 else { return HTMLBytes([]) }
         let left = 64.0, right = 20.0, top = 20.0, bottom = 36.0
         let w = Double(width), h = Double(height)
         let maxV = niceCeiling(points.map(\.value).max() ?? 1)
@@ -56,12 +58,12 @@ public enum Charts {
             s.text(p.label); s.raw("</text>")
         }
         s.raw("</svg>")
-        return String(decoding: s.bytes, as: UTF8.self)
+        return HTMLBytes(s.bytes)
     }
 
     /// Horizontal bars, largest first as given (a ranking).
-    public static func bars(title: String, points: [Point], width: Int = 560) -> String {
-        guard !points.isEmpty else { return "" }
+    public static func bars(title: String, points: [Point], width: Int = 560) -> HTMLBytes {
+        guard !points.isEmpty else { return HTMLBytes([]) }
         let rowH = 24.0, left = 120.0, right = 90.0, top = 8.0
         let height = Int(top * 2 + rowH * Double(points.count))
         let w = Double(width)
@@ -84,7 +86,7 @@ public enum Charts {
             s.text(p.shown); s.raw("</text>")
         }
         s.raw("</svg>")
-        return String(decoding: s.bytes, as: UTF8.self)
+        return HTMLBytes(s.bytes)
     }
 
     /// 1, 2, 2.5, 5 × 10^k at or above v.

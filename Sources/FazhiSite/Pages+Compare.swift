@@ -33,8 +33,9 @@ extension SitePages {
         return page("localities", title: "地区", section: .localities, crumbs: [("地区", nil)], path: "localities/index.html", ctx)
     }
 
-    /// Indicators (rows) × years (columns), with a change column after each year but the first.
-    func localityTable(_ l: Locality) -> DataTable {
+    /// Indicators (rows) × years (columns), with a change column after each year but the first. `forCSV`: the
+    /// table made for its CSV only, whose cells need their CSV text alone (see `valueCell`).
+    func localityTable(_ l: Locality, forCSV: Bool = false) -> DataTable {
         let m = model
         let obs = m.observationsByLocality[l.adcode] ?? []
         let years = Set(obs.map(\.year)).sorted()
@@ -47,20 +48,26 @@ extension SitePages {
         let byIndicator = Dictionary(grouping: obs) { $0.value.indicator } // in the observations' order, as a filter keeps it
         for id in m.indicatorsWithData {
             guard let mine = byIndicator[id], let d = m.catalog.indicator(id) else { continue }
-            var row: [DataTable.Cell] = [DataTable.Cell(d.name, href: m.indicatorURL(id), title: d.description.isEmpty ? nil : d.description, csv: d.name)]
+            var row: [DataTable.Cell] = [forCSV ? DataTable.Cell(d.name)
+                                         : DataTable.Cell(d.name, href: m.indicatorURL(id), title: d.description.isEmpty ? nil : d.description, csv: d.name)]
             var prev: Observation? = nil
             for (k, y) in years.enumerated() {
                 let o = mine.first { $0.year == y }
-                row.append(valueCell(o))
+                row.append(valueCell(o, forCSV: forCSV))
                 if k > 0 {
                     if let a = prev, let b = o, a.value.unit == b.value.unit {
-                        let ch = NumberFormat.change(from: a.value.value, to: b.value.value)
-                        let text = ch.absolute + (ch.relative.map { "（\($0)）" } ?? "")
-                        let approx = a.value.qualifier != .exact || b.value.qualifier != .exact
-                        row.append(DataTable.Cell(text, title: approx ? "含约数或下限，变化仅供参考" : "与\(a.year)年相比",
-                                                  sort: NumberFormat.plain(b.value.value - a.value.value),
-                                                  csv: NumberFormat.plain(((b.value.value - a.value.value) * 10000).rounded() / 10000),
-                                                  cssClass: b.value.value > a.value.value ? "up" : (b.value.value < a.value.value ? "down" : nil)))
+                        // Rounded as shown, so the sort key is 1.8, not the binary difference 1.7999999999999972.
+                        let delta = NumberFormat.plain(((b.value.value - a.value.value) * 10000).rounded() / 10000)
+                        if forCSV {
+                            row.append(DataTable.Cell(delta))
+                        } else {
+                            let ch = NumberFormat.change(from: a.value.value, to: b.value.value)
+                            let text = ch.absolute + (ch.relative.map { "（\($0)）" } ?? "")
+                            let approx = a.value.qualifier != .exact || b.value.qualifier != .exact
+                            row.append(DataTable.Cell(text, title: approx ? "含约数或下限，变化仅供参考" : "与\(a.year)年相比",
+                                                      sort: delta, csv: delta,
+                                                      cssClass: b.value.value > a.value.value ? "up" : (b.value.value < a.value.value ? "down" : nil)))
+                        }
                     } else {
                         row.append(.missingValue)
                     }
@@ -225,11 +232,7 @@ extension SitePages {
     /// Sections of the year's reports classified under the theme, by report (by locality code, then id).
     func themePassages(_ t: Theme, year y: Int) -> [(report: Int, sections: [SectionInfo])] {
         let m = model
-        let idx = (m.reportsByYear[y] ?? []).sorted { a, b in
-            let ra = m.reports[a], rb = m.reports[b]
-            return ra.adcode != rb.adcode ? ra.adcode < rb.adcode : ra.id < rb.id
-        }
-        return idx.compactMap { i in
+        return (m.reportsByYearInCodeOrder[y] ?? []).compactMap { i in
             let r = m.reports[i]
             let secs = r.meta.sections.filter { $0.themes.contains(t.id) && r.headingAnchors.contains($0.anchor) }
             return secs.isEmpty ? nil : (i, secs)

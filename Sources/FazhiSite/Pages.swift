@@ -53,7 +53,7 @@ public struct SitePages: Sendable {
         jobs.append(PageJob(path: "localities/index.html") { self.localitiesIndex() })
         for (i, l) in m.localities.enumerated() {
             jobs.append(PageJob(path: "localities/\(l.adcode)/index.html") { self.locality(i) })
-            jobs.append(PageJob(path: "data/localities/\(l.adcode).csv") { self.localityTable(m.localities[i]).csv })
+            jobs.append(PageJob(path: "data/localities/\(l.adcode).csv") { self.localityTable(m.localities[i], forCSV: true).csv })
         }
         jobs.append(PageJob(path: "years/index.html") { self.yearsIndex() })
         for y in m.years {

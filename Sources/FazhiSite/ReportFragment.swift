@@ -11,19 +11,33 @@ public struct ReportFragment: Sendable {
 
     public static func make(_ doc: ReportDocument) -> ReportFragment {
         let rendered = MarkdownRenderer.render(doc.body)
-        let ids = Set(rendered.ids)
         let facts = doc.frontMatter.facts
-        let rows: [[DataTable.Cell]] = facts.map { f in
-            let linked = ids.contains(f.anchor)
-            return [DataTable.Cell(f.subject.isEmpty ? "（未识别）" : f.subject),
-                    DataTable.Cell(NumberFormat.withQualifier(f.value, unit: f.unit, qualifier: f.qualifier),
-                                   href: linked ? "#" + f.anchor : nil, title: f.text, sort: NumberFormat.plain(f.value)),
-                    DataTable.Cell(f.text),
-                    DataTable.Cell(SitePages.partName(f.part)),
-                    DataTable.Cell(f.section.last ?? "")]
+        return ReportFragment(bodyHTML: rendered.htmlBytes, factsTbody: factsTbody(facts, linked: Set(rendered.ids)),
+                              factCount: facts.count)
+    }
+
+    /// The facts table's body, a row per fact: what `DataTable.tbodyHTML` writes for these rows and
+    /// `factColumns`, cell by cell, without building the rows first (a report has dozens of facts, and this
+    /// runs for every report of a build). No row has a shared tooltip (`DataTable.sharedTitle` needs two cells
+    /// with one; here only the value has a tooltip).
+    static func factsTbody(_ facts: [Fact], linked ids: Set<String>) -> [UInt8] {
+        var h = HTMLWriter()
+        h.bytes.reserveCapacity(facts.count * factColumns.count * 80)
+        h.raw("<tbody>\n")
+        for f in facts {
+            h.raw("<tr>")
+            DataTable.appendCell(&h, DataTable.Cell(f.subject.isEmpty ? "（未识别）" : f.subject), numeric: false, header: true)
+            DataTable.appendCell(&h, DataTable.Cell(NumberFormat.withQualifier(f.value, unit: f.unit, qualifier: f.qualifier),
+                                                    href: ids.contains(f.anchor) ? "#" + f.anchor : nil, title: f.text,
+                                                    sort: NumberFormat.plain(f.value)),
+                                 numeric: true, header: false)
+            DataTable.appendCell(&h, DataTable.Cell(f.text), numeric: false, header: false)
+            DataTable.appendCell(&h, DataTable.Cell(SitePages.partName(f.part)), numeric: false, header: false)
+            DataTable.appendCell(&h, DataTable.Cell(f.section.last ?? ""), numeric: false, header: false)
+            h.raw("</tr>\n")
         }
-        let table = DataTable(id: "facts", caption: "", columns: factColumns, rows: rows)
-        return ReportFragment(bodyHTML: rendered.htmlBytes, factsTbody: table.tbodyHTML, factCount: facts.count)
+        h.raw("</tbody>")
+        return h.bytes
     }
 
     static let factColumns: [DataTable.Column] = [.init("事项"), .init("数值", numeric: true), .init("原文"), .init("部分"), .init("章节")]

@@ -80,6 +80,9 @@ public final class SiteModel: Sendable {
     /// Ascending.
     public let years: [Int]
     public let reportsByYear: [Int: [Int]]
+    /// `reportsByYear`, each year's reports by locality code, then id (the theme pages' order of passages;
+    /// sorted once here, not on each of a year's theme pages).
+    let reportsByYearInCodeOrder: [Int: [Int]]
     /// Per indicator: one observation per (adcode, year), sorted by adcode then year.
     public let observations: [String: [Observation]]
     /// Per adcode: its observations, sorted by indicator (catalog order), then year.
@@ -161,6 +164,12 @@ public final class SiteModel: Sendable {
         self.themePassageTotals = passageTotals
         self.years = byYear.keys.sorted()
         self.reportsByYear = byYear
+        self.reportsByYearInCodeOrder = byYear.mapValues { list in
+            list.sorted { a, b in
+                let ra = reports[a], rb = reports[b]
+                return ra.adcode != rb.adcode ? ra.adcode < rb.adcode : ra.id < rb.id
+            }
+        }
 
         let t = try! tables.wait()
         self.observations = t.observations

@@ -105,6 +105,8 @@ import FazhiModel
         // Locality: indicator × year with change, and a trend chart for indicators with two years.
         let loc = site.read("localities/429006/index.html")
         #expect(loc.contains(">+57（+18.9%）<"))
+        // A change sorts by the difference as shown (96.9 − 96.2 is 0.7000000000000028 in binary).
+        #expect(loc.contains("<td class=\"num up\" data-sort=\"0.7\" title=\"与2023年相比\">+0.7（+0.7%）</td>"))
         #expect(loc.contains("<svg class=\"chart trend\""))
         #expect(loc.contains("<title>天门市行政复议办结"))
         // Year: localities × key indicators.

@@ -135,12 +135,12 @@ import FazhiModel
 
     @Test func chartsAreAccessibleSVG() {
         let pts = [Charts.Point(label: "2023", value: 301, shown: "301件"), Charts.Point(label: "2024", value: 358, shown: "358件")]
-        let svg = Charts.trend(title: "天门市<行政复议>", points: pts)
+        let svg = String(decoding: Charts.trend(title: "天门市<行政复议>", points: pts).bytes, as: UTF8.self)
         #expect(svg.hasPrefix("<svg class=\"chart trend\""))
         #expect(svg.contains("role=\"img\" aria-label=\"天门市&lt;行政复议&gt;\""))
         #expect(svg.contains("<title>天门市&lt;行政复议&gt;</title>"))
-        #expect(Charts.trend(title: "x", points: Array(pts.prefix(1))) == "")
-        #expect(Charts.bars(title: "排名", points: pts).contains("<rect class=\"bar\""))
+        #expect(Charts.trend(title: "x", points: Array(pts.prefix(1))).bytes.isEmpty)
+        #expect(String(decoding: Charts.bars(title: "排名", points: pts).bytes, as: UTF8.self).contains("<rect class=\"bar\""))
     }
 
     /// A tooltip most of a row's values give goes on the row once; the others, the header's and a missing
@@ -164,6 +164,31 @@ import FazhiModel
         #expect(rows[1].contains("<a href=\"/r/#b\" title=\"天门市2024年&lt;报告&gt;（约数）\">约 12件</a>"))
         #expect(rows[1].contains("title=\"无数据\">—</td>"))
         #expect(rows[2].hasPrefix("<tr><th scope=\"row\">武冈市</th>") && rows[2].contains("title=\"甲\"") && rows[2].contains("title=\"乙\""))
+    }
+
+    /// The facts table's body is written cell by cell (ReportFragment.factsTbody): it must be what the table of
+    /// its rows renders.
+    @Test func factsTableBodyIsTheTableOfItsRows() {
+        let facts = [
+            Fact(value: 358, unit: "件", qualifier: .exact, text: "358件", subject: "审结行政复议申请", part: .results,
+                 section: ["一、工作", "（一）复议"], anchor: "s-1", sentence: "审结行政复议申请358件。"),
+            Fact(value: 400, unit: "次", qualifier: .atLeast, text: "400余次", subject: "", part: .plan,
+                 section: [], anchor: "s-missing", sentence: "开展400余次。"),
+            Fact(value: 96.2, unit: "%", qualifier: .about, text: "约96.2%<b>", subject: "a&b \"调解\"", part: .other,
+                 section: ["<h>"], anchor: "s-2", sentence: "x"),
+        ]
+        let ids: Set<String> = ["s-1", "s-2"]
+        let rows: [[DataTable.Cell]] = facts.map { f in
+            [DataTable.Cell(f.subject.isEmpty ? "（未识别）" : f.subject),
+             DataTable.Cell(NumberFormat.withQualifier(f.value, unit: f.unit, qualifier: f.qualifier),
+                            href: ids.contains(f.anchor) ? "#" + f.anchor : nil, title: f.text, sort: NumberFormat.plain(f.value)),
+             DataTable.Cell(f.text), DataTable.Cell(SitePages.partName(f.part)), DataTable.Cell(f.section.last ?? "")]
+        }
+        let table = DataTable(id: "facts", caption: "", columns: ReportFragment.factColumns, rows: rows).tbodyHTML
+        let written = ReportFragment.factsTbody(facts, linked: ids)
+        #expect(String(decoding: written, as: UTF8.self) == String(decoding: table, as: UTF8.self))
+        #expect(String(decoding: written, as: UTF8.self).contains("<th scope=\"row\">（未识别）</th><td class=\"num\" data-sort=\"400\" title=\"400余次\">≥400次</td>"))
+        #expect(ReportFragment.factsTbody([], linked: []) == Array("<tbody>\n</tbody>".utf8))
     }
 }
 
