@@ -139,6 +139,11 @@ import FazhiModel
         #expect(perIndicator.hasPrefix("locality,province,adcode,2023,2024\r\n"))
         #expect(perIndicator.contains("\r\n天门市,湖北省,429006,301,358\r\n"))
         #expect(perIndicator.contains("\r\n滨海新区,天津市,120116,,1006\r\n"))
+        // A locality's indicator × year table: values and changes as plain numbers, a missing one empty.
+        let locality = site.read("data/localities/429006.csv")
+        #expect(locality.hasPrefix("indicator_name,2023,2024,change_2023_2024\r\n"))
+        #expect(locality.contains("\r\n行政复议办结,301,358,57\r\n") && locality.contains("\r\n人民调解成功率,96.2,96.9,0.7\r\n"))
+        #expect(locality.contains("\r\n行政复议收案,320,,\r\n") && locality.contains("\r\n合法性审核,,12,\r\n"))
     }
 
     @Test func twoBuildsAreByteIdentical() throws {
