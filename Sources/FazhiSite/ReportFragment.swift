@@ -16,25 +16,25 @@ public struct ReportFragment: Sendable {
                               factCount: facts.count)
     }
 
-    /// The facts table's body, a row per fact: what `DataTable.tbodyHTML` writes for these rows and
-    /// `factColumns`, cell by cell, without building the rows first (a report has dozens of facts, and this
-    /// runs for every report of a build). No row has a shared tooltip (`DataTable.sharedTitle` needs two cells
-    /// with one; here only the value has a tooltip).
+    /// The facts table's body, a row per fact, as `DataTable.tbodyHTML` writes it for these rows and
+    /// `factColumns`, without building the rows first (a report has dozens of facts, and this runs for every
+    /// report of a build): each row is made in one reused array and written at once.
     static func factsTbody(_ facts: [Fact], linked ids: Set<String>) -> [UInt8] {
         var h = HTMLWriter()
         h.bytes.reserveCapacity(facts.count * factColumns.count * 80)
         h.raw("<tbody>\n")
+        var row: [DataTable.Cell] = []
+        row.reserveCapacity(factColumns.count)
         for f in facts {
-            h.raw("<tr>")
-            DataTable.appendCell(&h, DataTable.Cell(f.subject.isEmpty ? "（未识别）" : f.subject), numeric: false, header: true)
-            DataTable.appendCell(&h, DataTable.Cell(NumberFormat.withQualifier(f.value, unit: f.unit, qualifier: f.qualifier),
-                                                    href: ids.contains(f.anchor) ? "#" + f.anchor : nil, title: f.text,
-                                                    sort: NumberFormat.plain(f.value)),
-                                 numeric: true, header: false)
-            DataTable.appendCell(&h, DataTable.Cell(f.text), numeric: false, header: false)
-            DataTable.appendCell(&h, DataTable.Cell(SitePages.partName(f.part)), numeric: false, header: false)
-            DataTable.appendCell(&h, DataTable.Cell(f.section.last ?? ""), numeric: false, header: false)
-            h.raw("</tr>\n")
+            row.removeAll(keepingCapacity: true)
+            row.append(DataTable.Cell(f.subject.isEmpty ? "（未识别）" : f.subject))
+            row.append(DataTable.Cell(NumberFormat.withQualifier(f.value, unit: f.unit, qualifier: f.qualifier),
+                                      href: ids.contains(f.anchor) ? "#" + f.anchor : nil, title: f.text,
+                                      sort: NumberFormat.plain(f.value)))
+            row.append(DataTable.Cell(f.text))
+            row.append(DataTable.Cell(SitePages.partName(f.part)))
+            row.append(DataTable.Cell(f.section.last ?? ""))
+            row.withUnsafeBufferPointer { DataTable.appendRow(&h, $0, columns: factColumns) }
         }
         h.raw("</tbody>")
         return h.bytes
