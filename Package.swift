@@ -30,8 +30,10 @@ let package = Package(
             name: "CMimalloc",
             providers: [.apt(["libmimalloc-dev"])]
         ),
+        // SHA-256's compression function on the processor's SHA instructions (x86-64), for FazhiModel's SHA256.
+        .target(name: "CSHA256"),
         // Shared data model and the Markdown + front matter format (the seam between convert and render).
-        .target(name: "FazhiModel", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: testable),
+        .target(name: "FazhiModel", dependencies: ["CSHA256", .product(name: "Yams", package: "Yams")], swiftSettings: testable),
         // Convert, stage 2: number grammar, facts, catalog matching.
         .target(name: "FazhiIndicators", dependencies: ["FazhiModel", .product(name: "Yams", package: "Yams")], swiftSettings: testable),
         // Convert, stage 1: decoding, debris, metadata, gazetteer, outline, Markdown writing.

@@ -129,10 +129,32 @@ enum DebrisRules {
         DebrisRule("url", .url),
     ]
 
+    /// The rules to try on a line, in the order of `rules`, by the line's first scalar: a rule whose every
+    /// match begins with one of its labels (`labelled`, `labelThenWords`) is listed only under its labels' first
+    /// scalars; `anyStart` has the other rules, and is what a line starting with no label's first scalar tries.
+    /// Most lines are report text, which starts like no label: they skip two thirds of the rules unread.
+    static let rulesByFirstScalar: (byScalar: [Unicode.Scalar: [DebrisRule]], anyStart: [DebrisRule]) = {
+        func firstScalars(_ shape: DebrisShape) -> Set<Unicode.Scalar>? {
+            switch shape {
+            case .labelled(let labels, _, _), .labelThenWords(let labels, _):
+                return labels.list.contains(where: \.isEmpty) ? nil : Set(labels.list.map { $0[0] })
+            default: return nil
+            }
+        }
+        let starts = rules.map { firstScalars($0.shape) }
+        var byScalar: [Unicode.Scalar: [DebrisRule]] = [:]
+        for scalar in Set(starts.compactMap { $0 }.joined()) {
+            byScalar[scalar] = zip(rules, starts).filter { $0.1?.contains(scalar) ?? true }.map(\.0)
+        }
+        return (byScalar, zip(rules, starts).filter { $0.1 == nil }.map(\.0))
+    }()
+
     /// The rule a line falls under, or nil if the line is not debris.
     static func match(_ line: String) -> DebrisRule? {
         let scalars = Array(line.unicodeScalars)[...]
-        guard let rule = rules.first(where: { $0.matches(scalars) }) else { return nil }
+        let index = rulesByFirstScalar
+        let candidates = scalars.first.flatMap { index.byScalar[$0] } ?? index.anyStart
+        guard let rule = candidates.first(where: { $0.matches(scalars) }) else { return nil }
         // Debris lines are short; report sentences that start like them are long. (Counted last: counting
         // characters costs more than ruling out the line.)
         return line.count <= 200 ? rule : nil

@@ -231,12 +231,7 @@ extension SitePages {
 
     /// Sections of the year's reports classified under the theme, by report (by locality code, then id).
     func themePassages(_ t: Theme, year y: Int) -> [(report: Int, sections: [SectionInfo])] {
-        let m = model
-        return (m.reportsByYearInCodeOrder[y] ?? []).compactMap { i in
-            let r = m.reports[i]
-            let secs = r.meta.sections.filter { $0.themes.contains(t.id) && r.headingAnchors.contains($0.anchor) }
-            return secs.isEmpty ? nil : (i, secs)
-        }
+        model.themePassages[t.id]?[y] ?? []
     }
 
     /// One year of a theme: the comparison table of its indicators across localities, and the passages.

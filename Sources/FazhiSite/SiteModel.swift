@@ -80,9 +80,10 @@ public final class SiteModel: Sendable {
     /// Ascending.
     public let years: [Int]
     public let reportsByYear: [Int: [Int]]
-    /// `reportsByYear`, each year's reports by locality code, then id (the theme pages' order of passages;
-    /// sorted once here, not on each of a year's theme pages).
-    let reportsByYearInCodeOrder: [Int: [Int]]
+    /// Theme → year → the sections of that year's reports classified under the theme (with a heading anchor in
+    /// the body), by report, the reports by locality code, then id: the passages of a theme's year page, gathered
+    /// in one pass over the reports instead of once per theme and year.
+    let themePassages: [String: [Int: [(report: Int, sections: [SectionInfo])]]]
     /// Per indicator: one observation per (adcode, year), sorted by adcode then year.
     public let observations: [String: [Observation]]
     /// Per adcode: its observations, sorted by indicator (catalog order), then year.
@@ -164,12 +165,24 @@ public final class SiteModel: Sendable {
         self.themePassageTotals = passageTotals
         self.years = byYear.keys.sorted()
         self.reportsByYear = byYear
-        self.reportsByYearInCodeOrder = byYear.mapValues { list in
+        let inCodeOrder = byYear.mapValues { list in // each year's reports by locality code, then id
             list.sorted { a, b in
                 let ra = reports[a], rb = reports[b]
                 return ra.adcode != rb.adcode ? ra.adcode < rb.adcode : ra.id < rb.id
             }
         }
+        var themePassages: [String: [Int: [(report: Int, sections: [SectionInfo])]]] = [:]
+        for (y, list) in inCodeOrder {
+            for i in list {
+                let r = reports[i]
+                var byTheme: [String: [SectionInfo]] = [:]
+                for section in r.meta.sections where r.headingAnchors.contains(section.anchor) {
+                    for (k, t) in section.themes.enumerated() where !section.themes[..<k].contains(t) { byTheme[t, default: []].append(section) }
+                }
+                for (t, sections) in byTheme { themePassages[t, default: [:]][y, default: []].append((i, sections)) }
+            }
+        }
+        self.themePassages = themePassages
 
         let t = try! tables.wait()
         self.observations = t.observations

@@ -157,8 +157,11 @@ import Testing
         for line in Self.allLines {
             let expected = line.count <= 200 ? Self.debrisRegexes.firstIndex { Self.matches($0.1, line) } : nil
             let scalars = Array(line.unicodeScalars)[...]
-            let got = DebrisRules.match(line) == nil ? nil : DebrisRules.rules.firstIndex { $0.matches(scalars) }
+            let rule = DebrisRules.match(line)
+            let got = rule == nil ? nil : DebrisRules.rules.firstIndex { $0.matches(scalars) }
             #expect(got == expected, "\(line.debugDescription): rule \(String(describing: got)), expression \(String(describing: expected))")
+            // The rule `match` returns is the first that matches (it tries only the rules the line's start allows).
+            #expect(rule?.name == expected.map { DebrisRules.rules[$0].name }, "\(line.debugDescription)")
             if expected != nil { matched += 1 }
         }
         #expect(matched > 1000)

@@ -16,6 +16,27 @@ import Testing
         }
     }
 
+    /// The processor's SHA instructions and the Swift rounds give the same digests: every length over three blocks
+    /// (each padding case, one or two tail blocks) and a large message.
+    @Test(.enabled(if: SHA256.hardware, "this processor has no SHA instructions")) func hardwareAndSoftwareAgree() {
+        var bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        func both(_ n: Int) -> ([UInt32], [UInt32]) {
+            func array(_ w: SHA256.Words) -> [UInt32] { [w.0, w.1, w.2, w.3, w.4, w.5, w.6, w.7] }
+            return bytes.withUnsafeBufferPointer { all in
+                let m = UnsafeBufferPointer(rebasing: all[0..<n])
+                return (array(SHA256.words(m, hardware: true)), array(SHA256.words(m, hardware: false)))
+            }
+        }
+        for n in Array(0...200) + [bytes.count] {
+            let (hw, sw) = both(n)
+            #expect(hw == sw, "length \(n)")
+        }
+        bytes[12_345] ^= 1
+        let (hw, sw) = both(bytes.count)
+        #expect(hw == sw)
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     @Test func sentenceIDsAreTheDigestPrefix() {
         var taken = Set<String>()
         let sentence = "2024年审结行政复议申请358件,确认违法7件。"
