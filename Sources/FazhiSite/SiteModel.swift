@@ -151,35 +151,36 @@ public final class SiteModel: Sendable {
 
         var byYear: [Int: [Int]] = [:]
         for (i, r) in reports.enumerated() { if let y = r.year { byYear[y, default: []].append(i) } }
+        // Per report, its sections with a heading anchor in the body, by each theme they are classified under (a
+        // theme listed twice counts once): the passages the counts and the theme year pages both use.
+        let sectionsByTheme: [[String: [SectionInfo]]] = reports.map { r in
+            var byTheme: [String: [SectionInfo]] = [:]
+            for section in r.meta.sections where r.headingAnchors.contains(section.anchor) {
+                for (k, t) in section.themes.enumerated() where !section.themes[..<k].contains(t) { byTheme[t, default: []].append(section) }
+            }
+            return byTheme
+        }
         var passages: [String: [Int: Int]] = [:]
         var passageTotals: [String: Int] = [:]
-        for r in reports {
-            for section in r.meta.sections where r.headingAnchors.contains(section.anchor) {
-                for (k, t) in section.themes.enumerated() where !section.themes[..<k].contains(t) { // a theme listed twice counts once
-                    passageTotals[t, default: 0] += 1
-                    if let y = r.year { passages[t, default: [:]][y, default: 0] += 1 }
-                }
+        for (i, r) in reports.enumerated() {
+            for (t, sections) in sectionsByTheme[i] {
+                passageTotals[t, default: 0] += sections.count
+                if let y = r.year { passages[t, default: [:]][y, default: 0] += sections.count }
             }
         }
         self.themePassageCounts = passages
         self.themePassageTotals = passageTotals
         self.years = byYear.keys.sorted()
         self.reportsByYear = byYear
-        let inCodeOrder = byYear.mapValues { list in // each year's reports by locality code, then id
-            list.sorted { a, b in
+        var themePassages: [String: [Int: [(report: Int, sections: [SectionInfo])]]] = [:]
+        for (y, list) in byYear {
+            // The year's reports by locality code, then id.
+            let inCodeOrder = list.sorted { a, b in
                 let ra = reports[a], rb = reports[b]
                 return ra.adcode != rb.adcode ? ra.adcode < rb.adcode : ra.id < rb.id
             }
-        }
-        var themePassages: [String: [Int: [(report: Int, sections: [SectionInfo])]]] = [:]
-        for (y, list) in inCodeOrder {
-            for i in list {
-                let r = reports[i]
-                var byTheme: [String: [SectionInfo]] = [:]
-                for section in r.meta.sections where r.headingAnchors.contains(section.anchor) {
-                    for (k, t) in section.themes.enumerated() where !section.themes[..<k].contains(t) { byTheme[t, default: []].append(section) }
-                }
-                for (t, sections) in byTheme { themePassages[t, default: [:]][y, default: []].append((i, sections)) }
+            for i in inCodeOrder {
+                for (t, sections) in sectionsByTheme[i] { themePassages[t, default: [:]][y, default: []].append((i, sections)) }
             }
         }
         self.themePassages = themePassages

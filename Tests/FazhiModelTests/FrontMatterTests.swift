@@ -19,7 +19,7 @@ import Testing
     /// The processor's SHA instructions and the Swift rounds give the same digests: every length over three blocks
     /// (each padding case, one or two tail blocks) and a large message.
     @Test(.enabled(if: SHA256.hardware, "this processor has no SHA instructions")) func hardwareAndSoftwareAgree() {
-        var bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        var bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
         func both(_ n: Int) -> ([UInt32], [UInt32]) {
             func array(_ w: SHA256.Words) -> [UInt32] { [w.0, w.1, w.2, w.3, w.4, w.5, w.6, w.7] }
             return bytes.withUnsafeBufferPointer { all in
